@@ -1,0 +1,699 @@
+"""The instance format: everything a roster is planned from.
+
+Field checks live on the fields; cross-references (unknown skill, shift,
+queue, duplicate ids, day references outside the horizon) live in the root
+validator `Instance._check_references`, whose messages carry the path of
+the culprit and its value. Nothing here knows about the solver.
+
+Days are written either as ISO dates (``2026-12-02``) or as weekday names
+(``mon`` ... ``sun``, or in full). A weekday name stands for every such day in
+the horizon; where exactly one day is needed (a deadline, a fixed shift) it
+must match exactly one day of the horizon.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+
+MAX_LEVEL = 5
+"""Skill levels run from 1 (novice) to 5 (expert)."""
+
+RATING = "rating"
+"""The activity of a rater grading items; every other activity is a queue id."""
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_ALIASES = {
+    **{w: i for i, w in enumerate(WEEKDAYS)},
+    **{
+        full: i
+        for i, full in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+}
+_ID = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=_ID)]
+DayRef = Annotated[str, Field(min_length=1)]
+Level = Annotated[int, Field(ge=1, le=MAX_LEVEL)]
+
+
+class Strict(BaseModel):
+    """Base of every input model: unknown fields are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def parse_day_ref(ref: str) -> dt.date | int:
+    """A day reference as a date, or as a weekday number (Monday is 0)."""
+    key = ref.strip().lower()
+    if key in _WEEKDAY_ALIASES:
+        return _WEEKDAY_ALIASES[key]
+    try:
+        return dt.date.fromisoformat(key)
+    except ValueError:
+        raise ValueError(
+            f"{ref!r} is not a day: write an ISO date (2026-12-02) or a weekday (mon ... sun)"
+        ) from None
+
+
+def _check_day_ref(ref: str | None) -> str | None:
+    if ref is not None:
+        parse_day_ref(ref)
+    return ref
+
+
+class Difficulty(StrEnum):
+    easy = "easy"
+    medium = "medium"
+    hard = "hard"
+    expert = "expert"
+
+    @property
+    def is_hard(self) -> bool:
+        """Hard and expert batches count as hard work for rotation and fairness."""
+        return self in (Difficulty.hard, Difficulty.expert)
+
+
+class Role(StrEnum):
+    rater = "rater"
+    agent = "agent"
+
+
+class Horizon(Strict):
+    """The planned days: `days` days from `start` (a week by default)."""
+
+    start: dt.date
+    days: int = Field(default=7, ge=1, le=366)
+    timezone: str = Field(default="UTC", description="IANA time zone of all clock times.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+
+class ShiftTemplate(Strict):
+    """A shift that runs on some weekdays; on a given day it is the unit people work."""
+
+    id: Id
+    start: dt.time = Field(description="Clock time the shift starts, e.g. '06:00'.")
+    hours: float = Field(gt=0, description="Length in hours; a shift may cross midnight.")
+    weekdays: list[str] = Field(
+        default_factory=lambda: list(WEEKDAYS), description="Weekdays it runs on."
+    )
+    activities: list[str] | None = Field(
+        default=None,
+        description="Activities allowed on this shift (queue ids and/or 'rating'); all if absent.",
+    )
+
+    @field_validator("hours")
+    @classmethod
+    def _length(cls, value: float) -> float:
+        if value > 24:
+            raise ValueError(f"a shift of {value:g} h is longer than 24 h")
+        if abs(value * 60 - round(value * 60)) > 1e-6:
+            raise ValueError(f"{value:g} h is not a whole number of minutes")
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, value: list[str]) -> list[str]:
+        out = []
+        for day in value:
+            key = day.strip().lower()
+            if key not in _WEEKDAY_ALIASES:
+                raise ValueError(f"{day!r} is not a weekday (mon ... sun)")
+            out.append(WEEKDAYS[_WEEKDAY_ALIASES[key]])
+        if not out:
+            raise ValueError("a shift must run on at least one weekday")
+        return out
+
+    @property
+    def minutes(self) -> int:
+        return round(self.hours * 60)
+
+
+class Queue(Strict):
+    """A support queue: the skill and level it needs, and whether its cases are hard."""
+
+    id: Id
+    skill: str
+    min_level: Level = 1
+    hard: bool = Field(default=False, description="Escalations: the residue after deflection.")
+
+
+class Demand(Strict):
+    """Agents wanted on a queue in a shift: on one date, every such weekday, or every day.
+
+    Where rows overlap, a date beats a weekday and a weekday beats a row without a day.
+    """
+
+    queue: str
+    shift: str
+    day: DayRef | None = None
+    agents: int = Field(ge=0)
+    under_weight: int | None = Field(default=None, ge=0, description="Per agent short.")
+    over_weight: int | None = Field(default=None, ge=0, description="Per agent too many.")
+
+    check_day = field_validator("day")(_check_day_ref)
+
+
+class Contract(Strict):
+    """A person's working-time limits. Weekly limits hold per calendar week (Mon-Sun)."""
+
+    min_hours_per_week: float = Field(default=0, ge=0, description="Soft: shortfall is a goal.")
+    max_hours_per_week: float = Field(default=40, ge=0)
+    max_days_per_week: int = Field(default=5, ge=0, le=7)
+    max_consecutive_days: int = Field(default=5, ge=1)
+    min_consecutive_days: int = Field(default=1, ge=1)
+    min_consecutive_days_off: int = Field(default=1, ge=1)
+    max_weekends: int | None = Field(default=None, ge=0, description="Over the horizon.")
+    min_rest_hours: float = Field(default=11, ge=0, le=48)
+    max_items_per_week: int = Field(default=750, ge=0)
+    max_shifts_per_day: int = Field(default=1, ge=1, le=4)
+    max_shifts: dict[str, int] = Field(
+        default_factory=dict, description="Per shift id: at most this many over the horizon."
+    )
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> Contract:
+        if self.min_hours_per_week > self.max_hours_per_week:
+            raise ValueError(
+                f"min_hours_per_week {self.min_hours_per_week:g} is above "
+                f"max_hours_per_week {self.max_hours_per_week:g}"
+            )
+        if self.min_consecutive_days > self.max_consecutive_days:
+            raise ValueError(
+                f"min_consecutive_days {self.min_consecutive_days} is above "
+                f"max_consecutive_days {self.max_consecutive_days}"
+            )
+        for shift, limit in self.max_shifts.items():
+            if limit < 0:
+                raise ValueError(f"max_shifts.{shift}: {limit} is negative")
+        return self
+
+
+class History(Strict):
+    """What happened before the horizon, for rules that look back across its start."""
+
+    consecutive_days_worked: int = Field(default=0, ge=0, description="Up to the day before.")
+    consecutive_days_off: int = Field(default=0, ge=0, description="Up to the day before.")
+    last_shift_end: dt.datetime | None = Field(default=None, description="Local clock time.")
+    hard_hours_last_week: float = Field(default=0, ge=0)
+    consecutive_hard_days: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _not_both(self) -> History:
+        if self.consecutive_days_worked and self.consecutive_days_off:
+            raise ValueError(
+                "consecutive_days_worked and consecutive_days_off cannot both be above 0: "
+                "the day before the horizon was either worked or not"
+            )
+        return self
+
+
+class Unavailability(Strict):
+    """A day (or range of days) someone cannot work, optionally only one shift of it."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    day: DayRef | None = None
+    from_day: DayRef | None = Field(default=None, alias="from")
+    to_day: DayRef | None = Field(default=None, alias="to")
+    shift: str | None = None
+    reason: str = ""
+
+    check_days = field_validator("day", "from_day", "to_day")(_check_day_ref)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        return {"day": data} if isinstance(data, str) else data
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Unavailability:
+        if self.day is None and (self.from_day is None or self.to_day is None):
+            raise ValueError("give either 'day' or both 'from' and 'to'")
+        if self.day is not None and (self.from_day is not None or self.to_day is not None):
+            raise ValueError("give either 'day' or 'from'/'to', not both")
+        if self.from_day is not None and self.to_day is not None:
+            start, end = parse_day_ref(self.from_day), parse_day_ref(self.to_day)
+            if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+                raise ValueError("'from' and 'to' must be dates")
+            if end < start:
+                raise ValueError(f"'to' {end} is before 'from' {start}")
+        return self
+
+
+class FixedAssignment(Strict):
+    """A shift someone must work, optionally on a given activity (a queue or 'rating')."""
+
+    day: DayRef
+    shift: str
+    activity: str | None = None
+
+    check_day = field_validator("day")(_check_day_ref)
+
+
+class Preference(Strict):
+    """A wish with a weight: `want` a shift (or any shift) on a day, or `avoid` it.
+
+    Without `day` it applies to every day of the horizon; without `shift`, to any shift.
+    Each day on which a wish is not honoured costs its weight.
+    """
+
+    kind: Literal["want", "avoid"]
+    day: DayRef | None = None
+    shift: str | None = None
+    weight: int = Field(default=1, ge=1, le=1000)
+
+    check_day = field_validator("day")(_check_day_ref)
+
+
+class Person(Strict):
+    """A rater, an agent, or both."""
+
+    id: Id
+    name: str = ""
+    roles: list[Role] = Field(min_length=1)
+    skills: dict[str, int] = Field(default_factory=dict)
+    speed: float = Field(default=1.0, gt=0, le=5, description="Multiplies grading rates.")
+    hourly_cost: float = Field(default=1.0, ge=0, description="Relative cost of an hour.")
+    contract: Contract = Field(default_factory=Contract)
+    unavailable: list[Unavailability] = Field(default_factory=list)
+    days_off: list[DayRef] = Field(default_factory=list, description="Fixed days off.")
+    fixed: list[FixedAssignment] = Field(default_factory=list)
+    preferences: list[Preference] = Field(default_factory=list)
+    history: History = Field(default_factory=History)
+
+    @field_validator("skills")
+    @classmethod
+    def _levels(cls, value: dict[str, int]) -> dict[str, int]:
+        for skill, level in value.items():
+            if level < 1:
+                raise ValueError(f"{skill}: level {level} is below the minimum 1")
+            if level > MAX_LEVEL:
+                raise ValueError(f"{skill}: level {level} is above the maximum {MAX_LEVEL}")
+        return value
+
+    @field_validator("roles")
+    @classmethod
+    def _unique_roles(cls, value: list[Role]) -> list[Role]:
+        return list(dict.fromkeys(value))
+
+    @field_validator("days_off")
+    @classmethod
+    def _day_refs(cls, value: list[str]) -> list[str]:
+        for ref in value:
+            parse_day_ref(ref)
+        return value
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+    def level(self, skill: str) -> int:
+        return self.skills.get(skill, 0)
+
+
+class Batch(Strict):
+    """Items to grade: how many, how hard, who may grade them, and by when."""
+
+    id: Id
+    items: int = Field(ge=1)
+    difficulty: Difficulty
+    skill: str
+    min_level: Level = 1
+    graders: int = Field(default=1, ge=1, le=10, description="Distinct graders per item.")
+    release: DayRef | None = Field(default=None, description="First day; horizon start if absent.")
+    deadline: DayRef | None = Field(default=None, description="Last day; horizon end if absent.")
+    priority: int = Field(default=3, ge=1, le=5, description="5 is most urgent.")
+
+    check_days = field_validator("release", "deadline")(_check_day_ref)
+
+    @property
+    def required(self) -> int:
+        """Gradings needed: each item graded by `graders` different people."""
+        return self.items * self.graders
+
+
+class Rates(Strict):
+    """Items an hour at each difficulty for a person of speed 1.0."""
+
+    easy: float = Field(default=150, gt=0)
+    medium: float = Field(default=100, gt=0)
+    hard: float = Field(default=75, gt=0)
+    expert: float = Field(default=60, gt=0, description="Seeds: 50-100 an hour at expert level.")
+
+    def per_hour(self, difficulty: Difficulty) -> float:
+        return float(getattr(self, difficulty.value))
+
+
+class Rules(Strict):
+    """Hard-case rotation: limits that keep every shift from being the bad one."""
+
+    max_hard_days_per_week: int = Field(default=3, ge=0, le=7)
+    max_consecutive_hard_days: int = Field(default=2, ge=1)
+    max_hard_share: float = Field(
+        default=0.5, ge=0, le=1, description="Of a person's hours in a week."
+    )
+
+
+class Weights(Strict):
+    """Goal weights; the defaults order the goals as SPEC.md does.
+
+    Covering demand first, then deadlines by priority, then a fair spread of hard
+    work, then preferences and minimum hours, then cost.
+    """
+
+    uncovered: int = Field(default=100_000, ge=0, description="Per agent-shift short.")
+    overstaffed: int = Field(default=50, ge=0, description="Per agent-shift over demand.")
+    late_item: int = Field(default=10, ge=0, description="Per grading late, times priority.")
+    unfinished_item: int = Field(default=1, ge=0, description="Per grading not done at all.")
+    hard_spread: int = Field(default=20, ge=0, description="Per hour of max-min hard load.")
+    preference: int = Field(default=5, ge=0, description="Per preference point not met.")
+    min_hours_short: int = Field(default=10, ge=0, description="Per hour below min hours.")
+    cost: int = Field(default=1, ge=0, description="Per hour worked, times hourly cost.")
+
+
+class Instance(Strict):
+    """A planning problem: who, when, what must be covered and graded, and the rules."""
+
+    name: str = "instance"
+    horizon: Horizon
+    skills: list[Id] = Field(default_factory=list, description="Every skill used anywhere.")
+    shifts: list[ShiftTemplate] = Field(min_length=1)
+    queues: list[Queue] = Field(default_factory=list)
+    demand: list[Demand] = Field(default_factory=list)
+    people: list[Person] = Field(min_length=1)
+    batches: list[Batch] = Field(default_factory=list)
+    rates: Rates = Field(default_factory=Rates)
+    rules: Rules = Field(default_factory=Rules)
+    weights: Weights = Field(default_factory=Weights)
+
+    _cache: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    # ---- days -------------------------------------------------------------
+
+    @cached_property
+    def dates(self) -> list[dt.date]:
+        return [self.horizon.start + dt.timedelta(days=i) for i in range(self.horizon.days)]
+
+    @property
+    def day_range(self) -> range:
+        return range(self.horizon.days)
+
+    def days_of(self, ref: str | None) -> list[int]:
+        """Day indices a reference stands for (every day for None; none outside)."""
+        if ref is None:
+            return list(self.day_range)
+        parsed = parse_day_ref(ref)
+        if isinstance(parsed, int):
+            return [d for d, date in enumerate(self.dates) if date.weekday() == parsed]
+        offset = (parsed - self.horizon.start).days
+        return [offset] if 0 <= offset < self.horizon.days else []
+
+    def day_of(self, ref: str) -> int:
+        """The day index of a reference that names one day; may lie outside the horizon."""
+        parsed = parse_day_ref(ref)
+        if isinstance(parsed, dt.date):
+            return (parsed - self.horizon.start).days
+        days = self.days_of(ref)
+        if len(days) != 1:
+            raise ValueError(f"{ref!r} matches {len(days)} days of the horizon, not exactly one")
+        return days[0]
+
+    def weeks(self) -> list[list[int]]:
+        """Day indices grouped by calendar week (Monday to Sunday) within the horizon."""
+        groups: dict[tuple[int, int], list[int]] = {}
+        for d, date in enumerate(self.dates):
+            iso = date.isocalendar()
+            groups.setdefault((iso.year, iso.week), []).append(d)
+        return list(groups.values())
+
+    def weekends(self) -> list[list[int]]:
+        """Day indices of each weekend (Saturday and Sunday) touching the horizon."""
+        groups: dict[tuple[int, int], list[int]] = {}
+        for d, date in enumerate(self.dates):
+            if date.weekday() >= 5:
+                iso = date.isocalendar()
+                groups.setdefault((iso.year, iso.week), []).append(d)
+        return list(groups.values())
+
+    # ---- lookups ----------------------------------------------------------
+
+    @cached_property
+    def shift_by_id(self) -> dict[str, ShiftTemplate]:
+        return {s.id: s for s in self.shifts}
+
+    @cached_property
+    def queue_by_id(self) -> dict[str, Queue]:
+        return {q.id: q for q in self.queues}
+
+    @cached_property
+    def person_by_id(self) -> dict[str, Person]:
+        return {p.id: p for p in self.people}
+
+    @cached_property
+    def batch_by_id(self) -> dict[str, Batch]:
+        return {b.id: b for b in self.batches}
+
+    def runs_on(self, shift: ShiftTemplate, day: int) -> bool:
+        return WEEKDAYS[self.dates[day].weekday()] in shift.weekdays
+
+    def shift_times(self, day: int, shift: ShiftTemplate) -> tuple[dt.datetime, dt.datetime]:
+        """Local start and end of a shift on a day (the end may fall on the next date)."""
+        start = dt.datetime.combine(self.dates[day], shift.start)
+        return start, start + dt.timedelta(minutes=shift.minutes)
+
+    def minutes_between(self, earlier: dt.datetime, later: dt.datetime) -> int:
+        """Real elapsed minutes between two local clock times (daylight saving counted)."""
+        zone = ZoneInfo(self.horizon.timezone)
+        delta = later.replace(tzinfo=zone) - earlier.replace(tzinfo=zone)
+        return math.floor(delta.total_seconds() / 60)
+
+    def release_day(self, batch: Batch) -> int:
+        return max(0, self.day_of(batch.release)) if batch.release else 0
+
+    def deadline_day(self, batch: Batch) -> int:
+        """Last day whose grading counts as on time (may lie beyond the horizon)."""
+        return self.day_of(batch.deadline) if batch.deadline else self.horizon.days - 1
+
+    def item_ms(self, person: Person, batch: Batch) -> int:
+        """Milliseconds one item of the batch takes this person (rounded up).
+
+        Grading time in the model and the checker is counted in whole milliseconds
+        so that both agree exactly: items x item_ms must fit in the rating time.
+        """
+        per_hour = self.rates.per_hour(batch.difficulty) * person.speed
+        return math.ceil(3_600_000 / per_hour - 1e-9)
+
+    def demand_table(self) -> dict[tuple[str, int, str], Demand]:
+        """The demand row in force for each (queue, day, shift), by precedence."""
+        if "demand" in self._cache:
+            return dict(self._cache["demand"])
+        table: dict[tuple[str, int, str], tuple[int, Demand]] = {}
+        for row in self.demand:
+            rank = 0 if row.day is None else (1 if isinstance(parse_day_ref(row.day), int) else 2)
+            shift = self.shift_by_id[row.shift]
+            for d in self.days_of(row.day):
+                if not self.runs_on(shift, d):
+                    continue
+                key = (row.queue, d, row.shift)
+                if key not in table or table[key][0] < rank:
+                    table[key] = (rank, row)
+        result = {k: v[1] for k, v in table.items()}
+        self._cache["demand"] = result
+        return dict(result)
+
+    # ---- who may do what --------------------------------------------------
+
+    def can_work_queue(self, person: Person, queue: Queue) -> bool:
+        return Role.agent in person.roles and person.level(queue.skill) >= queue.min_level
+
+    def can_grade(self, person: Person, batch: Batch) -> bool:
+        return Role.rater in person.roles and person.level(batch.skill) >= batch.min_level
+
+    def allows(self, shift: ShiftTemplate, activity: str) -> bool:
+        return shift.activities is None or activity in shift.activities
+
+    def unavailable_slots(self, person: Person) -> tuple[set[int], set[tuple[int, str]]]:
+        """Whole days off and single (day, shift) slots a person cannot work."""
+        days: set[int] = set()
+        slots: set[tuple[int, str]] = set()
+        for entry in person.unavailable:
+            if entry.day is not None:
+                covered = self.days_of(entry.day)
+            else:
+                assert entry.from_day is not None and entry.to_day is not None
+                first, last = self.day_of(entry.from_day), self.day_of(entry.to_day)
+                covered = [d for d in self.day_range if first <= d <= last]
+            for d in covered:
+                if entry.shift is None:
+                    days.add(d)
+                else:
+                    slots.add((d, entry.shift))
+        for ref in person.days_off:
+            days.update(self.days_of(ref))
+        return days, slots
+
+    def is_hard_capable(self, person: Person) -> bool:
+        """Whether the person could do any hard work: the fairness goal spreads over these."""
+        return any(q.hard and self.can_work_queue(person, q) for q in self.queues) or any(
+            b.difficulty.is_hard and self.can_grade(person, b) for b in self.batches
+        )
+
+    # ---- cross-references -------------------------------------------------
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Instance:
+        problems = list(_reference_problems(self))
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+def _duplicates(kind: str, ids: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            out.append(f"{kind}[{i}].id: duplicate id {ident!r} (first at {kind}[{seen[ident]}])")
+        else:
+            seen[ident] = i
+    return out
+
+
+def _reference_problems(inst: Instance) -> list[str]:
+    """Every broken cross-reference, each as 'path: message'."""
+    out: list[str] = []
+    for kind, ids in (
+        ("shifts", [s.id for s in inst.shifts]),
+        ("queues", [q.id for q in inst.queues]),
+        ("people", [p.id for p in inst.people]),
+        ("batches", [b.id for b in inst.batches]),
+    ):
+        out += _duplicates(kind, ids)
+    if RATING in {q.id for q in inst.queues}:
+        out.append(f"queues: the id {RATING!r} is reserved for grading items")
+    skills = set(inst.skills)
+    shifts = {s.id for s in inst.shifts}
+    queues = {q.id for q in inst.queues}
+    activities = queues | {RATING}
+    known = f"known: {', '.join(sorted(skills)) or 'none declared under skills'}"
+
+    def day_in_horizon(path: str, ref: str | None, single: bool) -> None:
+        if ref is None:
+            return
+        if single:
+            try:
+                inst.day_of(ref)
+            except ValueError as exc:
+                out.append(f"{path}: {exc}")
+
+    for i, s in enumerate(inst.shifts):
+        for a in s.activities or []:
+            if a not in activities:
+                out.append(f"shifts[{i}].activities: unknown activity {a!r}")
+    for i, q in enumerate(inst.queues):
+        if q.skill not in skills:
+            out.append(f"queues[{i}].skill: unknown skill {q.skill!r} ({known})")
+    for i, row in enumerate(inst.demand):
+        if row.queue not in queues:
+            out.append(f"demand[{i}].queue: unknown queue {row.queue!r}")
+        if row.shift not in shifts:
+            out.append(f"demand[{i}].shift: unknown shift {row.shift!r}")
+        elif row.day is not None and not inst.days_of(row.day):
+            out.append(f"demand[{i}].day: {row.day!r} is outside the horizon")
+    seen_demand: dict[tuple[str, str, str | None], int] = {}
+    for i, row in enumerate(inst.demand):
+        key = (row.queue, row.shift, row.day)
+        if key in seen_demand:
+            out.append(
+                f"demand[{i}]: duplicate row for queue {row.queue!r}, shift {row.shift!r}, "
+                f"day {row.day!r} (first at demand[{seen_demand[key]}])"
+            )
+        seen_demand.setdefault(key, i)
+    for i, p in enumerate(inst.people):
+        at = f"people[{i}]"
+        for skill in p.skills:
+            if skill not in skills:
+                out.append(f"{at}.skills.{skill}: unknown skill {skill!r} ({known})")
+        for shift in p.contract.max_shifts:
+            if shift not in shifts:
+                out.append(f"{at}.contract.max_shifts.{shift}: unknown shift {shift!r}")
+        for j, u in enumerate(p.unavailable):
+            if u.shift is not None and u.shift not in shifts:
+                out.append(f"{at}.unavailable[{j}].shift: unknown shift {u.shift!r}")
+        for j, f in enumerate(p.fixed):
+            if f.shift not in shifts:
+                out.append(f"{at}.fixed[{j}].shift: unknown shift {f.shift!r}")
+                continue
+            if f.activity is not None and f.activity not in activities:
+                out.append(f"{at}.fixed[{j}].activity: unknown activity {f.activity!r}")
+            try:
+                d = inst.day_of(f.day)
+            except ValueError as exc:
+                out.append(f"{at}.fixed[{j}].day: {exc}")
+                continue
+            if not 0 <= d < inst.horizon.days:
+                out.append(f"{at}.fixed[{j}].day: {f.day!r} is outside the horizon")
+            elif not inst.runs_on(inst.shift_by_id[f.shift], d):
+                out.append(f"{at}.fixed[{j}]: shift {f.shift!r} does not run on {f.day!r}")
+        for j, pref in enumerate(p.preferences):
+            if pref.shift is not None and pref.shift not in shifts:
+                out.append(f"{at}.preferences[{j}].shift: unknown shift {pref.shift!r}")
+    for i, b in enumerate(inst.batches):
+        at = f"batches[{i}]"
+        if b.skill not in skills:
+            out.append(f"{at}.skill: unknown skill {b.skill!r} ({known})")
+        day_in_horizon(f"{at}.release", b.release, single=True)
+        day_in_horizon(f"{at}.deadline", b.deadline, single=True)
+        if b.release and b.deadline:
+            try:
+                release, deadline = inst.day_of(b.release), inst.day_of(b.deadline)
+            except ValueError:
+                continue
+            if deadline < release:
+                out.append(f"{at}.deadline: {b.deadline} is before the release {b.release}")
+        if b.deadline:
+            try:
+                if inst.day_of(b.deadline) < 0:
+                    out.append(f"{at}.deadline: {b.deadline} is before the horizon starts")
+            except ValueError:
+                pass
+        if b.release:
+            try:
+                if inst.day_of(b.release) >= inst.horizon.days:
+                    out.append(f"{at}.release: {b.release} is after the horizon ends")
+            except ValueError:
+                pass
+    return out
+
+
+_PATH = re.compile(r"^[a-z_]+(\[\d+\])?[.:\[]")
+
+
+def is_path_message(message: str) -> bool:
+    """Whether a validator message already starts with the path of its culprit."""
+    return bool(_PATH.match(message))

@@ -1,0 +1,134 @@
+"""What a solve or a check says about a roster: status, figures, tables.
+
+A result is not a roster: it carries the status, objective, bound, gap, time
+and the figure of each goal; the roster rows travel beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from models.roster import Assignment
+
+
+class SolveStatus(StrEnum):
+    optimal = "optimal"
+    """Proven best under the goal weights."""
+    feasible = "best_found"
+    """A roster meeting every hard rule; better ones may exist (see the gap)."""
+    infeasible = "infeasible"
+    """The hard rules contradict each other: no roster exists."""
+    unknown = "unknown"
+    """The time ran out before any roster was found."""
+
+
+class Violation(BaseModel):
+    """A hard rule a roster breaks."""
+
+    rule: str
+    person: str | None = None
+    date: dt.date | None = None
+    message: str
+
+    def __str__(self) -> str:
+        who = f"{self.person} " if self.person else ""
+        when = f"{self.date} " if self.date else ""
+        return f"{who}{when}[{self.rule}] {self.message}"
+
+
+class GoalFigure(BaseModel):
+    """One goal's figure in its own unit, and what it costs in the objective."""
+
+    name: str
+    label: str
+    unit: str
+    value: float
+    penalty: float
+
+
+class CoverageRow(BaseModel):
+    queue: str
+    date: dt.date
+    shift: str
+    required: int
+    assigned: int
+    short: int
+    over: int
+
+
+class BatchRow(BaseModel):
+    batch: str
+    difficulty: str
+    skill: str
+    priority: int
+    required: int = Field(description="Items x graders.")
+    release: dt.date
+    deadline: dt.date | None = Field(description="None when beyond the horizon.")
+    done: int
+    done_by_deadline: int
+    late: int
+    unfinished: int
+    finish_date: dt.date | None = Field(description="Day the last needed grading is done.")
+    per_day: list[int] = Field(description="Gradings per day of the horizon.")
+
+
+class PersonRow(BaseModel):
+    person: str
+    name: str
+    roles: str
+    hours: float
+    days: int
+    shifts: int
+    items: int
+    hard_hours: float
+    hard_share: float = Field(description="Hard hours over hours worked (0 when none).")
+    hard_days: int
+    hard_load_with_history: float = Field(description="Last week's hard hours plus these.")
+    preferences_met: int
+    preferences_total: int
+    min_hours_short: float
+
+
+class Evaluation(BaseModel):
+    """Everything the checker recomputes from a roster alone."""
+
+    violations: list[Violation]
+    goals: list[GoalFigure]
+    objective: float
+    coverage: list[CoverageRow]
+    batches: list[BatchRow]
+    people: list[PersonRow]
+
+    @property
+    def feasible(self) -> bool:
+        return not self.violations
+
+    def goal(self, name: str) -> GoalFigure:
+        return next(g for g in self.goals if g.name == name)
+
+
+class SolveResult(BaseModel):
+    """The outcome of a solve: status and figures, with the roster beside them."""
+
+    instance: str
+    status: SolveStatus
+    objective: float | None
+    bound: float | None
+    gap: float | None = Field(description="(objective - bound) / objective; 0 when optimal.")
+    solve_seconds: float
+    stopped_early: bool = Field(default=False, description="Interrupted by the user.")
+    workers: int
+    seed: int
+    time_limit: float | None
+    goals: list[GoalFigure]
+    roster: list[Assignment]
+
+    @property
+    def has_roster(self) -> bool:
+        return self.status in (SolveStatus.optimal, SolveStatus.feasible)
+
+    def goal(self, name: str) -> GoalFigure:
+        return next(g for g in self.goals if g.name == name)

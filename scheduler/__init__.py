@@ -1,0 +1,1 @@
+"""Building, solving and exporting rosters; the `roster` command line."""

@@ -8,11 +8,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from models import InputError, Instance, load_instance
+from models import InputError, Instance, load_instance, read_roster_csv
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_BAD_INPUT = 2
+EXIT_NO_ROSTER = 3
 
 
 def _fail(messages: Sequence[str]) -> int:
@@ -31,9 +32,62 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_solve(args: argparse.Namespace) -> int:
+    from scheduler.checker import evaluate
+    from scheduler.output import format_summary, write_outputs
+    from scheduler.solve import SolveOptions, solve
+
+    instance = load_instance(args.instance)
+    out_dir: Path = args.out or Path("out") / args.instance.stem
+    options = SolveOptions(
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        log=None if args.quiet else sys.stderr,
+    )
+    result = solve(instance, options)
+    evaluation = evaluate(instance, result.roster) if result.has_roster else None
+    write_outputs(out_dir, instance, result, evaluation)
+    print(format_summary(instance, result, evaluation))
+    print(f"Wrote {out_dir}/ (roster.csv: {len(result.roster)} rows)")
+    if not result.has_roster:
+        return EXIT_NO_ROSTER
+    return EXIT_OK if evaluation is None or evaluation.feasible else EXIT_VIOLATIONS
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from scheduler.checker import evaluate, format_report
+
+    instance = load_instance(args.instance)
+    roster = read_roster_csv(args.roster)
+    evaluation = evaluate(instance, roster)
+    print(format_report(evaluation))
+    return EXIT_OK if evaluation.feasible else EXIT_VIOLATIONS
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(Instance.model_json_schema(), indent=2))
     return EXIT_OK
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +100,26 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check an instance file and report problems")
     validate.add_argument("instance", type=Path)
     validate.set_defaults(run=cmd_validate)
+
+    solve = sub.add_parser("solve", help="plan a roster and write the output folder")
+    solve.add_argument("instance", type=Path)
+    solve.add_argument("--out", type=Path, help="output folder (default: out/<instance name>)")
+    solve.add_argument(
+        "--time-limit", type=_positive_float, default=60.0, help="seconds (default 60)"
+    )
+    solve.add_argument(
+        "--workers", type=_non_negative_int, default=0, help="search workers (0: all cores)"
+    )
+    solve.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
+    solve.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    solve.set_defaults(run=cmd_solve)
+
+    verify = sub.add_parser(
+        "verify", help="check a written roster against every rule, without the solver"
+    )
+    verify.add_argument("instance", type=Path)
+    verify.add_argument("roster", type=Path, help="an output folder or a roster.csv")
+    verify.set_defaults(run=cmd_verify)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of the instance format")
     schema.set_defaults(run=cmd_schema)

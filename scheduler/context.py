@@ -1,0 +1,39 @@
+"""What every rule module works on: the model, its variables and its goal terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from models import Instance
+from scheduler.variables import Variables
+
+SCALE = 60
+"""Internal objective units per reported unit (minutes per hour)."""
+
+
+@dataclass
+class GoalTerm:
+    """A soft goal: its figure (in `unit`, after dividing by `divisor`) and its penalty.
+
+    `penalty` is in internal units (reported objective x SCALE).
+    """
+
+    name: str
+    label: str
+    unit: str
+    figure: cp_model.LinearExprT
+    penalty: cp_model.LinearExprT
+    divisor: int = 1
+
+
+@dataclass
+class RosterModel:
+    instance: Instance
+    model: cp_model.CpModel
+    vars: Variables
+    goals: list[GoalTerm] = field(default_factory=list)
+
+    def objective(self) -> cp_model.LinearExprT:
+        return sum((g.penalty for g in self.goals), start=cp_model.LinearExpr.constant(0))

@@ -1,0 +1,66 @@
+"""The CP-SAT model of a roster: variables, hard rules and named goals.
+
+The order in which rule families are added lives here and only here.
+The objective is the sum of the goals' penalties. Internally every penalty is
+multiplied by `SCALE` (60) so that goals counted in hours can be written
+exactly in minutes; reported figures divide it out again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from models import Instance
+from scheduler.context import GoalTerm, RosterModel
+from scheduler.rules import (
+    availability,
+    batch_deadlines,
+    consecutive_days,
+    cost,
+    demand_coverage,
+    hard_case_rotation,
+    hard_fairness,
+    item_grading,
+    min_hours,
+    min_rest,
+    preferences,
+    shift_limits,
+    weekends,
+    working_time,
+)
+from scheduler.variables import make_variables
+
+HARD_RULES: list[Callable[[RosterModel], None]] = [
+    availability.add,
+    min_rest.add,
+    working_time.add,
+    consecutive_days.add,
+    weekends.add,
+    shift_limits.add,
+    item_grading.add,
+    hard_case_rotation.add,
+]
+"""Hard rule families, in the order they are added."""
+
+GOALS: list[Callable[[RosterModel], list[GoalTerm]]] = [
+    demand_coverage.goals,
+    batch_deadlines.goals,
+    hard_fairness.goals,
+    preferences.goals,
+    min_hours.goals,
+    cost.goals,
+]
+"""Goal families, in the priority order of SPEC.md."""
+
+
+def build_model(instance: Instance) -> RosterModel:
+    model = cp_model.CpModel()
+    roster_model = RosterModel(instance, model, make_variables(instance, model))
+    for add_rule in HARD_RULES:
+        add_rule(roster_model)
+    for add_goals in GOALS:
+        roster_model.goals.extend(add_goals(roster_model))
+    model.minimize(roster_model.objective())
+    return roster_model

@@ -1,0 +1,49 @@
+"""Hard-case rotation: hard days a week, hard days in a row, hard share of hours.
+
+    sum_{d in week} hard_day[p, d] <= max_hard_days_per_week
+    at most max_consecutive_hard_days hard days in a row, counting
+        history.consecutive_hard_days (as for working days)
+    10 000 x sum_{week} minutes(s) x hard[p, d, s]
+        <= round(10 000 x max_hard_share) x sum_{week} minutes(s) x on[p, d, s]
+
+A shift is hard when it is on a hard queue or grades any item of a hard or
+expert batch (`hard` is made exactly so in `scheduler.variables`).
+"""
+
+from __future__ import annotations
+
+from scheduler.context import RosterModel
+from scheduler.rules.consecutive_days import max_run
+
+
+def add(m: RosterModel) -> None:
+    inst, v = m.instance, m.vars
+    rules = inst.rules
+    share_bp = round(rules.max_hard_share * 10_000)
+    for person in inst.people:
+        hard_days = [v.hard_day.get((person.id, d)) for d in inst.day_range]
+        if not any(x is not None for x in hard_days):
+            continue
+        max_run(
+            m.model,
+            hard_days,
+            rules.max_consecutive_hard_days,
+            person.history.consecutive_hard_days,
+        )
+        slots = v.slots_of[person.id]
+        for week in inst.weeks():
+            in_week = [x for d, x in enumerate(hard_days) if d in week and x is not None]
+            if len(in_week) > rules.max_hard_days_per_week:
+                m.model.add(sum(in_week) <= rules.max_hard_days_per_week)
+            days = set(week)
+            hard = [
+                inst.shift_by_id[s].minutes * v.hard[(p, d, s)]
+                for p, d, s in slots
+                if d in days and (p, d, s) in v.hard
+            ]
+            if not hard:
+                continue
+            worked = [
+                inst.shift_by_id[s].minutes * v.on[(p, d, s)] for p, d, s in slots if d in days
+            ]
+            m.model.add(10_000 * sum(hard) <= share_bp * sum(worked))

@@ -1,0 +1,47 @@
+"""A fair spread of hard work, last week's load included.
+
+Over the people who could do hard work at all (`Instance.is_hard_capable`):
+
+    load(p) = round(60 x history.hard_hours_last_week) + sum minutes(s) x hard[p, d, s]
+    spread  = max_p load(p) - min_p load(p)            in minutes; reported in hours
+
+Penalty: weights.hard_spread per hour of spread.
+"""
+
+from __future__ import annotations
+
+from scheduler.context import GoalTerm, RosterModel
+
+
+def goals(m: RosterModel) -> list[GoalTerm]:
+    inst, v, model = m.instance, m.vars, m.model
+    capable = [p for p in inst.people if inst.is_hard_capable(p)]
+    if len(capable) < 2:
+        return [GoalTerm("hard_spread", "hard-load spread (max - min)", "hours", 0, 0, 60)]
+    loads = []
+    top = 0
+    for person in capable:
+        history = round(60 * person.history.hard_hours_last_week)
+        terms = [
+            inst.shift_by_id[s].minutes * h for (p, _, s), h in v.hard.items() if p == person.id
+        ]
+        most = history + sum(inst.shift_by_id[s].minutes for (p, _, s) in v.hard if p == person.id)
+        top = max(top, most)
+        load = model.new_int_var(history, most, f"hard_load[{person.id}]")
+        model.add(load == history + sum(terms))
+        loads.append(load)
+    highest = model.new_int_var(0, top, "hard_load_max")
+    lowest = model.new_int_var(0, top, "hard_load_min")
+    model.add_max_equality(highest, loads)
+    model.add_min_equality(lowest, loads)
+    spread = highest - lowest
+    return [
+        GoalTerm(
+            "hard_spread",
+            "hard-load spread (max - min)",
+            "hours",
+            spread,
+            inst.weights.hard_spread * spread,
+            60,
+        )
+    ]

@@ -1,0 +1,42 @@
+"""One shift at a time, and minimum rest between shifts.
+
+For shifts i, j of one person (i starting no later than j):
+
+    on[i] + on[j] <= 1     when i and j overlap in time, or
+                           when j starts on a later day than i and
+                           start(j) - end(i) < 60 x min_rest_hours minutes
+
+and on[j] = 0 when start(j) - history.last_shift_end < the rest. Times are
+real elapsed minutes on the instance's clock, so rest is measured across
+midnight and across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+from scheduler.context import RosterModel
+
+
+def add(m: RosterModel) -> None:
+    inst, v = m.instance, m.vars
+    for person in inst.people:
+        rest = round(person.contract.min_rest_hours * 60)
+        slots = sorted(
+            v.slots_of[person.id], key=lambda s: inst.shift_times(s[1], inst.shift_by_id[s[2]])
+        )
+        times = [inst.shift_times(d, inst.shift_by_id[s]) for _, d, s in slots]
+        last_end = person.history.last_shift_end
+        for i, slot in enumerate(slots):
+            start_i, end_i = times[i]
+            if last_end is not None and inst.minutes_between(last_end, start_i) < rest:
+                m.model.add(v.on[slot] == 0)
+            for j in range(i + 1, len(slots)):
+                start_j, _ = times[j]
+                gap = inst.minutes_between(end_i, start_j)
+                if gap >= rest and gap >= 0:
+                    if inst.minutes_between(start_i, start_j) > 48 * 60 + rest:
+                        break
+                    continue
+                overlap = gap < 0
+                later_day = slots[j][1] > slot[1]
+                if overlap or later_day:
+                    m.model.add(v.on[slot] + v.on[slots[j]] <= 1)

@@ -1,0 +1,34 @@
+"""Working time: shifts a day, hours a week, days a week.
+
+    sum_s on[p, d, s] <= max_shifts_per_day                      for each day d
+    sum_{d in week, s} minutes(s) x on[p, d, s] <= 60 x max_hours_per_week
+    sum_{d in week} day_on[p, d] <= max_days_per_week
+
+Weeks are calendar weeks cut to the horizon; a shift counts in the week it starts.
+"""
+
+from __future__ import annotations
+
+from scheduler.context import RosterModel
+
+
+def add(m: RosterModel) -> None:
+    inst, v = m.instance, m.vars
+    for person in inst.people:
+        contract = person.contract
+        slots = v.slots_of[person.id]
+        for d in inst.day_range:
+            today = [v.on[s] for s in slots if s[1] == d]
+            if len(today) > contract.max_shifts_per_day:
+                m.model.add(sum(today) <= contract.max_shifts_per_day)
+        max_minutes = round(contract.max_hours_per_week * 60)
+        for week in inst.weeks():
+            days = set(week)
+            minutes = [
+                inst.shift_by_id[s].minutes * v.on[(p, d, s)] for p, d, s in slots if d in days
+            ]
+            if minutes:
+                m.model.add(sum(minutes) <= max_minutes)
+            worked = [v.day_on[(person.id, d)] for d in week if (person.id, d) in v.day_on]
+            if len(worked) > contract.max_days_per_week:
+                m.model.add(sum(worked) <= contract.max_days_per_week)

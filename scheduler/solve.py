@@ -1,0 +1,197 @@
+"""Solving: parameters, progress, Ctrl-C, and turning solver values into a roster."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from ortools.sat.python import cp_model
+
+from models import RATING, Assignment, GoalFigure, Instance, Role, SolveResult, SolveStatus
+from scheduler.context import SCALE, RosterModel
+from scheduler.model import build_model
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How long and how to search. Tests pin `workers` and `seed`."""
+
+    time_limit: float | None = 60.0
+    workers: int = 0
+    """Search workers; 0 lets OR-Tools use every core."""
+    seed: int = 0
+    log: TextIO | None = None
+    """Where progress lines go (objective and bound as they improve); None for quiet."""
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Keeps the best solution's values and reports each improvement."""
+
+    def __init__(self, rm: RosterModel, log: TextIO | None) -> None:
+        super().__init__()
+        self._rm = rm
+        self._log = log
+        self._start = time.monotonic()
+        self.values: dict[int, int] | None = None
+        self.first_seconds: float | None = None
+        self.count = 0
+
+    def on_solution_callback(self) -> None:
+        self.count += 1
+        if self.first_seconds is None:
+            self.first_seconds = time.monotonic() - self._start
+        if self._log is not None:
+            objective = self.objective_value / SCALE
+            bound = self.best_objective_bound / SCALE
+            gap = _gap(objective, bound)
+            print(
+                f"  {time.monotonic() - self._start:7.1f}s  roster #{self.count}: "
+                f"objective {objective:,.2f}  bound {bound:,.2f}  gap {gap:.2%}",
+                file=self._log,
+                flush=True,
+            )
+
+
+def _gap(objective: float, bound: float) -> float:
+    if abs(objective) < 1e-9:
+        return 0.0 if abs(bound) < 1e-9 else 1.0
+    return max(0.0, (objective - bound) / abs(objective))
+
+
+def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResult:
+    """Build and solve the roster model; Ctrl-C stops early with the best roster so far."""
+    options = options or SolveOptions()
+    rm = build_model(instance)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    if options.time_limit is not None:
+        params.max_time_in_seconds = options.time_limit
+    params.num_workers = options.workers
+    params.random_seed = options.seed
+    progress = _Progress(rm, options.log)
+    if options.log is not None:
+        stats = rm.model.proto
+        print(
+            f"solving {instance.name}: {len(stats.variables):,} variables, "
+            f"{len(stats.constraints):,} constraints; Ctrl-C stops with the best roster so far",
+            file=options.log,
+            flush=True,
+        )
+    status_code, stopped = _run_interruptible(lambda: solver.solve(rm.model, progress), solver)
+    status = {
+        cp_model.OPTIMAL: SolveStatus.optimal,
+        cp_model.FEASIBLE: SolveStatus.feasible,
+        cp_model.INFEASIBLE: SolveStatus.infeasible,
+    }.get(status_code, SolveStatus.unknown)
+    if status_code == cp_model.MODEL_INVALID:  # a bug of ours, never the user's input
+        raise RuntimeError(f"CP-SAT rejected the model: {rm.model.validate()}")
+    result = SolveResult(
+        instance=instance.name,
+        status=status,
+        objective=None,
+        bound=None,
+        gap=None,
+        solve_seconds=solver.wall_time,
+        stopped_early=stopped,
+        workers=options.workers,
+        seed=options.seed,
+        time_limit=options.time_limit,
+        goals=[],
+        roster=[],
+    )
+    if status in (SolveStatus.optimal, SolveStatus.feasible):
+        objective = solver.objective_value / SCALE
+        bound = solver.best_objective_bound / SCALE
+        result = result.model_copy(
+            update={
+                "objective": objective,
+                "bound": bound,
+                "gap": 0.0 if status is SolveStatus.optimal else _gap(objective, bound),
+                "goals": goal_figures(rm, solver),
+                "roster": extract_roster(rm, solver),
+            }
+        )
+    return result
+
+
+def _run_interruptible(
+    run: Callable[[], cp_model.CpSolverStatus], solver: cp_model.CpSolver
+) -> tuple[cp_model.CpSolverStatus, bool]:
+    """Solve in a worker thread so that Ctrl-C in the main thread can stop the search."""
+    outcome: list[cp_model.CpSolverStatus] = []
+    thread = threading.Thread(target=lambda: outcome.append(run()), daemon=True)
+    thread.start()
+    stopped = False
+    while thread.is_alive():
+        try:
+            thread.join(0.2)
+        except KeyboardInterrupt:
+            if not stopped:
+                print("\nstopping: keeping the best roster so far ...", file=sys.stderr)
+            stopped = True
+            solver.stop_search()
+    return outcome[0], stopped
+
+
+def goal_figures(rm: RosterModel, solver: cp_model.CpSolver) -> list[GoalFigure]:
+    return [
+        GoalFigure(
+            name=g.name,
+            label=g.label,
+            unit=g.unit,
+            value=solver.value(g.figure) / g.divisor,
+            penalty=solver.value(g.penalty) / SCALE,
+        )
+        for g in rm.goals
+    ]
+
+
+def extract_roster(rm: RosterModel, solver: cp_model.CpSolver) -> list[Assignment]:
+    """Roster rows from the solver's values (docs/rules.md, "Roster rows")."""
+    inst, v = rm.instance, rm.vars
+    rows: list[Assignment] = []
+    for (p, d, s, activity), x in v.work.items():
+        if not solver.boolean_value(x):
+            continue
+        person = inst.person_by_id[p]
+        shift = inst.shift_by_id[s]
+        start, end = inst.shift_times(d, shift)
+        hard_var = v.hard.get((p, d, s))
+        hard = hard_var is not None and solver.boolean_value(hard_var)
+
+        def row(role: Role, hours: float, batch: str = "", items: int = 0) -> Assignment:
+            return Assignment(
+                date=inst.dates[d],
+                shift=s,
+                start=start,
+                end=end,
+                person=p,
+                name=person.name,
+                role=role,
+                activity=activity,
+                batch=batch,
+                items=items,
+                hours=hours,
+                hard=hard,
+            )
+
+        if activity != RATING:
+            rows.append(row(Role.agent, shift.hours))
+            continue
+        used_ms = 0
+        for b in v.batches_of.get((p, d, s), []):
+            n_var = v.items.get((p, d, s, b))
+            n = solver.value(n_var) if n_var is not None else 0
+            if n <= 0:
+                continue
+            ms = n * inst.item_ms(person, inst.batch_by_id[b])
+            used_ms += ms
+            rows.append(row(Role.rater, round(ms / 3_600_000, 2), batch=b, items=n))
+        left_ms = shift.minutes * 60_000 - used_ms
+        if left_ms > 0:
+            rows.append(row(Role.rater, round(left_ms / 3_600_000, 2)))
+    return rows

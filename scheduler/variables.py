@@ -1,0 +1,145 @@
+"""Every decision variable of the model, made in one place.
+
+Rule modules read these and add only their own auxiliaries.
+
+- `work[p, d, s, a]`: person p works shift s of day d on activity a (a queue or
+  `rating`). Made only where that is possible at all: the shift runs that day,
+  the person is available and qualified, the template allows the activity, and
+  for a queue, demand is in force there (or a fixed assignment puts them there).
+- `on[p, d, s]`: p works shift s of day d (on some activity).
+- `day_on[p, d]`: p works a shift starting on day d.
+- `items[p, d, s, b]`: items of batch b that p grades in shift s of day d; made for
+  released batches p is qualified for, on shifts where p may rate.
+- `hard[p, d, s]`: the shift is hard (a hard queue, or any item of a hard batch),
+  exactly; `hard_day[p, d]`: some shift of that day is hard.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from models import RATING, Instance, Person
+
+Slot = tuple[str, int, str]
+"""(person id, day index, shift id)."""
+
+
+@dataclass
+class Variables:
+    work: dict[tuple[str, int, str, str], cp_model.IntVar] = field(default_factory=dict)
+    on: dict[Slot, cp_model.IntVar] = field(default_factory=dict)
+    day_on: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    items: dict[tuple[str, int, str, str], cp_model.IntVar] = field(default_factory=dict)
+    grades_hard: dict[tuple[str, int, str, str], cp_model.IntVar] = field(default_factory=dict)
+    hard: dict[Slot, cp_model.IntVar] = field(default_factory=dict)
+    hard_day: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    slots_of: dict[str, list[Slot]] = field(default_factory=lambda: defaultdict(list))
+    activities_of: dict[Slot, list[str]] = field(default_factory=dict)
+    batches_of: dict[Slot, list[str]] = field(default_factory=dict)
+
+
+def possible_activities(inst: Instance, person: Person, day: int, shift_id: str) -> list[str]:
+    """Activities a person could do in a shift, before any rule but qualification."""
+    shift = inst.shift_by_id[shift_id]
+    demand = inst.demand_table()
+    fixed_here = {
+        f.activity
+        for f in person.fixed
+        if f.shift == shift_id and f.activity is not None and day in inst.days_of(f.day)
+    }
+    out = []
+    for queue in inst.queues:
+        if not inst.can_work_queue(person, queue) or not inst.allows(shift, queue.id):
+            continue
+        if (queue.id, day, shift_id) in demand or queue.id in fixed_here:
+            out.append(queue.id)
+    if "rater" in person.roles and inst.allows(shift, RATING):
+        out.append(RATING)
+    return out
+
+
+def rating_batches(inst: Instance, person: Person, day: int) -> list[str]:
+    return [b.id for b in inst.batches if inst.can_grade(person, b) and inst.release_day(b) <= day]
+
+
+def make_variables(inst: Instance, model: cp_model.CpModel) -> Variables:
+    v = Variables()
+    for person in inst.people:
+        off_days, off_slots = inst.unavailable_slots(person)
+        for d in inst.day_range:
+            if d in off_days:
+                continue
+            day_slots = []
+            for shift in inst.shifts:
+                if not inst.runs_on(shift, d) or (d, shift.id) in off_slots:
+                    continue
+                activities = possible_activities(inst, person, d, shift.id)
+                if not activities:
+                    continue
+                slot = (person.id, d, shift.id)
+                v.slots_of[person.id].append(slot)
+                v.activities_of[slot] = activities
+                on = model.new_bool_var(f"on[{person.id},{d},{shift.id}]")
+                v.on[slot] = on
+                day_slots.append(on)
+                doing = []
+                for a in activities:
+                    var = model.new_bool_var(f"work[{person.id},{d},{shift.id},{a}]")
+                    v.work[(person.id, d, shift.id, a)] = var
+                    doing.append(var)
+                model.add(sum(doing) == on)
+                if RATING in activities:
+                    _make_items(inst, model, v, person, d, shift.id)
+                _make_hard(inst, model, v, slot)
+            if day_slots:
+                day_on = model.new_bool_var(f"day_on[{person.id},{d}]")
+                v.day_on[(person.id, d)] = day_on
+                model.add_max_equality(day_on, day_slots)
+                hard_slots = [v.hard[s] for s in v.slots_of[person.id] if s[1] == d and s in v.hard]
+                if hard_slots:
+                    hard_day = model.new_bool_var(f"hard_day[{person.id},{d}]")
+                    v.hard_day[(person.id, d)] = hard_day
+                    model.add_max_equality(hard_day, hard_slots)
+    return v
+
+
+def _make_items(
+    inst: Instance, model: cp_model.CpModel, v: Variables, person: Person, d: int, shift_id: str
+) -> None:
+    shift_ms = inst.shift_by_id[shift_id].minutes * 60_000
+    batches = rating_batches(inst, person, d)
+    v.batches_of[(person.id, d, shift_id)] = batches
+    for batch_id in batches:
+        batch = inst.batch_by_id[batch_id]
+        cap = min(batch.items, shift_ms // inst.item_ms(person, batch))
+        if cap <= 0:
+            continue
+        key = (person.id, d, shift_id, batch_id)
+        n = model.new_int_var(0, cap, f"items[{person.id},{d},{shift_id},{batch_id}]")
+        v.items[key] = n
+        if batch.difficulty.is_hard:
+            graded = model.new_bool_var(f"grades_hard[{person.id},{d},{shift_id},{batch_id}]")
+            v.grades_hard[key] = graded
+            model.add(n >= 1).only_enforce_if(graded)
+            model.add(n == 0).only_enforce_if(graded.Not())
+
+
+def _make_hard(inst: Instance, model: cp_model.CpModel, v: Variables, slot: Slot) -> None:
+    person_id, d, shift_id = slot
+    reasons = [
+        v.work[(person_id, d, shift_id, q)]
+        for q in v.activities_of[slot]
+        if q != RATING and inst.queue_by_id[q].hard
+    ]
+    reasons += [
+        v.grades_hard[(person_id, d, shift_id, b)]
+        for b in v.batches_of.get(slot, [])
+        if (person_id, d, shift_id, b) in v.grades_hard
+    ]
+    if reasons:
+        hard = model.new_bool_var(f"hard[{person_id},{d},{shift_id}]")
+        v.hard[slot] = hard
+        model.add_max_equality(hard, reasons)

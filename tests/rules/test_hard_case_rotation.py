@@ -1,0 +1,61 @@
+"""Hard-case rotation: hard days a week, hard days in a row, hard share of hours."""
+
+from __future__ import annotations
+
+from tests.helpers import agent, demand, figure, micro, solve_checked
+
+ALL_SHARE = {"max_hard_share": 1.0}
+
+
+def test_max_hard_days_per_week() -> None:
+    # Escalations wanted Mon-Wed, one agent, at most 2 hard days a week: one short.
+    inst = micro(
+        demand=[demand("esc", None)],
+        people=[agent("ana")],
+        rules={**ALL_SHARE, "max_hard_days_per_week": 2, "max_consecutive_hard_days": 3},
+    )
+    result, _ = solve_checked(inst)
+    assert figure(result, "uncovered") == 1
+
+
+def test_max_consecutive_hard_days_with_history() -> None:
+    # Two hard days just before the horizon, at most 2 in a row: Monday's escalation
+    # shift cannot be Ana's; Tuesday's can.
+    inst = micro(
+        days=2,
+        demand=[demand("esc", None)],
+        people=[agent("ana", history={"consecutive_hard_days": 2})],
+        rules=ALL_SHARE,
+    )
+    result, _ = solve_checked(inst)
+    assert figure(result, "uncovered") == 1
+    assert [a.date.isoformat() for a in result.roster] == ["2026-12-01"]
+
+
+def test_hard_share_needs_other_work_beside() -> None:
+    # At most half of a week's hours hard. Only escalations wanted (Mon, Tue): any hard
+    # shift would be 100 % of the hours, so both are short.
+    only_hard = micro(days=2, demand=[demand("esc", None)], people=[agent("ana")])
+    result, _ = solve_checked(only_hard)
+    assert figure(result, "uncovered") == 2
+    # With general work on Tuesday, 8 hard hours of 16 is exactly 50 %: both covered.
+    mixed = micro(
+        days=2,
+        demand=[demand("esc", "mon"), demand("general", "tue")],
+        people=[agent("ana")],
+    )
+    result, _ = solve_checked(mixed)
+    assert figure(result, "uncovered") == 0
+    assert {a.hard for a in result.roster} == {True, False}
+
+
+def test_expert_batch_makes_a_rating_shift_hard() -> None:
+    # A rater grading an expert batch is on hard work: with hard share 0, nothing is graded.
+    inst = micro(
+        days=1,
+        people=[{"id": "ria", "roles": ["rater"], "skills": {"safety": 3}}],
+        batches=[{"id": "b", "items": 10, "difficulty": "expert", "skill": "safety"}],
+        rules={"max_hard_share": 0.0},
+    )
+    result, _ = solve_checked(inst)
+    assert figure(result, "unfinished_items") == 10

@@ -1,0 +1,1154 @@
+"""The independent checker, rule by rule and goal by goal, on micro-instances.
+
+Every hard rule of docs/rules.md gets a roster that breaks exactly that rule
+and the same roster corrected; every goal gets a roster whose figure is
+derived by hand in a comment. No solver is involved.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models import RATING, Assignment, Evaluation, Instance, Role
+from scheduler.checker import GOAL_NAMES, RULE_IDS, evaluate, format_report
+
+ROOT = Path(__file__).resolve().parents[1]
+START = dt.date(2026, 11, 30)  # a Monday
+
+# ---- building micro-instances -----------------------------------------------
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _merge_by_id(
+    base: list[dict[str, Any]], over: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    out = copy.deepcopy(base)
+    for item in over:
+        for i, existing in enumerate(out):
+            if existing["id"] == item["id"]:
+                out[i] = _merge(existing, item)
+                break
+        else:
+            out.append(copy.deepcopy(item))
+    return out
+
+
+BASE: dict[str, Any] = {
+    "name": "micro",
+    "horizon": {"start": START.isoformat(), "days": 7},
+    "skills": ["support", "escalation", "safety"],
+    "shifts": [
+        {"id": "early", "start": "06:00", "hours": 8},
+        {"id": "mid", "start": "10:00", "hours": 8},
+        {"id": "late", "start": "14:00", "hours": 8},
+        {"id": "night", "start": "22:00", "hours": 8},
+    ],
+    "queues": [
+        {"id": "chat", "skill": "support"},
+        {"id": "esc", "skill": "escalation", "min_level": 3, "hard": True},
+    ],
+    "people": [
+        {
+            "id": "ana",
+            "name": "Ana",
+            "roles": ["agent", "rater"],
+            "skills": {"support": 2, "escalation": 3, "safety": 3},
+        },
+        {
+            # neither esc (needs 3) nor exp1 (needs safety 2): not hard-capable
+            "id": "bob",
+            "roles": ["agent", "rater"],
+            "skills": {"support": 1, "escalation": 2, "safety": 1},
+        },
+    ],
+    "batches": [
+        {"id": "easy1", "items": 5000, "difficulty": "easy", "skill": "safety"},
+        {"id": "exp1", "items": 1000, "difficulty": "expert", "skill": "safety", "min_level": 2},
+    ],
+    # Rotation limits out of the way unless a test sets them.
+    "rules": {"max_hard_days_per_week": 7, "max_consecutive_hard_days": 7, "max_hard_share": 1.0},
+}
+
+
+def build(
+    *,
+    people: dict[str, dict[str, Any]] | None = None,
+    extra_people: Sequence[dict[str, Any]] = (),
+    shifts: Sequence[dict[str, Any]] = (),
+    batches: list[dict[str, Any]] | None = None,
+    demand: Sequence[dict[str, Any]] = (),
+    rules: dict[str, Any] | None = None,
+    weights: dict[str, Any] | None = None,
+    horizon: dict[str, Any] | None = None,
+) -> Instance:
+    """The base instance with changes: people by id, shifts merged by id, batches replaced."""
+    data = copy.deepcopy(BASE)
+    data["people"] = _merge_by_id(
+        data["people"], [{"id": pid, **fields} for pid, fields in (people or {}).items()]
+    )
+    data["people"] += list(extra_people)
+    data["shifts"] = _merge_by_id(data["shifts"], shifts)
+    if batches is not None:
+        data["batches"] = batches
+    data["demand"] = list(demand)
+    data["rules"] = _merge(data["rules"], rules or {})
+    data["weights"] = weights or {}
+    data["horizon"] = _merge(data["horizon"], horizon or {})
+    return Instance.model_validate(data)
+
+
+def work(
+    inst: Instance,
+    person: str,
+    day: int,
+    shift: str,
+    activity: str = "chat",
+    grades: Sequence[tuple[str, int]] = (),
+    hard: bool | None = None,
+) -> list[Assignment]:
+    """The rows of one shift, written as docs/rules.md says (hard flag recomputed here)."""
+    template = inst.shift_by_id[shift]
+    start, end = inst.shift_times(day, template)
+    common: dict[str, Any] = {
+        "date": inst.dates[day],
+        "shift": shift,
+        "start": start,
+        "end": end,
+        "person": person,
+    }
+    if activity != RATING:
+        queue = inst.queue_by_id[activity]
+        flag = queue.hard if hard is None else hard
+        return [
+            Assignment(
+                **common, role=Role.agent, activity=activity, hours=template.hours, hard=flag
+            )
+        ]
+    who = inst.person_by_id[person]
+    flag = any(inst.batch_by_id[b].difficulty.is_hard and n > 0 for b, n in grades)
+    if hard is not None:
+        flag = hard
+    rows = []
+    used = 0
+    for batch_id, items in grades:
+        ms = items * inst.item_ms(who, inst.batch_by_id[batch_id])
+        used += ms
+        rows.append(
+            Assignment(
+                **common,
+                role=Role.rater,
+                activity=RATING,
+                batch=batch_id,
+                items=items,
+                hours=ms / 3_600_000,
+                hard=flag,
+            )
+        )
+    left = template.minutes * 60_000 - used
+    if left > 0 or not rows:
+        rows.append(
+            Assignment(
+                **common, role=Role.rater, activity=RATING, hours=left / 3_600_000, hard=flag
+            )
+        )
+    return rows
+
+
+def days(
+    inst: Instance,
+    person: str,
+    day_list: Sequence[int],
+    shift: str = "early",
+    activity: str = "chat",
+) -> list[Assignment]:
+    return [row for d in day_list for row in work(inst, person, d, shift, activity)]
+
+
+def rules_of(ev: Evaluation) -> set[str]:
+    return {v.rule for v in ev.violations}
+
+
+def penalty_sum(ev: Evaluation) -> float:
+    return sum(g.penalty for g in ev.goals)
+
+
+# ---- one case per way of breaking a rule -----------------------------------
+
+Roster = Callable[[Instance], list[Assignment]]
+
+
+@dataclass
+class Case:
+    id: str
+    rule: str
+    broken: Roster
+    fixed: Roster
+    changes: dict[str, Any] = field(default_factory=dict)
+    fixed_changes: dict[str, Any] | None = None
+    message: str = ""
+
+
+def _copy(rows: list[Assignment], **update: Any) -> list[Assignment]:
+    return [r.model_copy(update=update) for r in rows]
+
+
+def _easy(inst: Instance, person: str, day: int, items: int) -> list[Assignment]:
+    return work(inst, person, day, "early", RATING, [("easy1", items)])
+
+
+HIST_LAST_23 = {"ana": {"history": {"last_shift_end": "2026-11-29T23:00"}}}
+
+CASES = [
+    # known_reference
+    Case(
+        "unknown_person",
+        "known_reference",
+        lambda i: _copy(work(i, "ana", 0, "early"), person="zed"),
+        lambda i: work(i, "ana", 0, "early"),
+        message="unknown person 'zed'",
+    ),
+    Case(
+        "unknown_shift",
+        "known_reference",
+        lambda i: _copy(work(i, "ana", 0, "early"), shift="brunch"),
+        lambda i: work(i, "ana", 0, "early"),
+    ),
+    Case(
+        "unknown_queue",
+        "known_reference",
+        lambda i: _copy(work(i, "ana", 0, "early"), activity="voice"),
+        lambda i: work(i, "ana", 0, "early"),
+    ),
+    Case(
+        "unknown_batch",
+        "known_reference",
+        lambda i: _copy(_easy(i, "ana", 0, 10)[:1], batch="nope"),
+        lambda i: _easy(i, "ana", 0, 10),
+    ),
+    Case(
+        "date_outside_horizon",
+        "known_reference",
+        lambda i: _copy(
+            work(i, "ana", 6, "early"),
+            date=START + dt.timedelta(days=7),
+            start=dt.datetime(2026, 12, 7, 6),
+            end=dt.datetime(2026, 12, 7, 14),
+        ),
+        lambda i: work(i, "ana", 6, "early"),
+        message="outside the horizon",
+    ),
+    Case(
+        "queue_row_with_batch",
+        "known_reference",
+        lambda i: _copy(work(i, "ana", 0, "early"), batch="easy1", items=3),
+        lambda i: work(i, "ana", 0, "early"),
+    ),
+    # shift_times
+    Case(
+        "wrong_clock",
+        "shift_times",
+        lambda i: _copy(
+            work(i, "ana", 0, "early"),
+            start=dt.datetime(2026, 11, 30, 7),
+            end=dt.datetime(2026, 11, 30, 15),
+        ),
+        lambda i: work(i, "ana", 0, "early"),
+        message="the row says 2026-11-30 07:00",
+    ),
+    Case(
+        "wrong_weekday",
+        "shift_times",
+        lambda i: work(i, "ana", 5, "wkday"),
+        lambda i: work(i, "ana", 4, "wkday"),
+        changes={
+            "shifts": [{"id": "wkday", "start": "09:00", "hours": 8, "weekdays": ["mon", "fri"]}]
+        },
+        message="not on a Saturday",
+    ),
+    # activity_allowed
+    Case(
+        "rating_on_chat_only_shift",
+        "activity_allowed",
+        lambda i: work(i, "ana", 0, "night", RATING),
+        lambda i: work(i, "ana", 0, "night", "chat"),
+        changes={"shifts": [{"id": "night", "activities": ["chat"]}]},
+    ),
+    # qualification
+    Case(
+        "level_too_low_for_queue",
+        "qualification",
+        lambda i: work(i, "bob", 0, "early", "esc"),
+        lambda i: work(i, "ana", 0, "early", "esc"),
+        message="queue esc needs escalation level 3, bob has 2",
+    ),
+    Case(
+        "not_a_rater",
+        "qualification",
+        lambda i: work(i, "carl", 0, "early", RATING),
+        lambda i: work(i, "carl", 0, "early", "chat"),
+        changes={"extra_people": [{"id": "carl", "roles": ["agent"], "skills": {"support": 1}}]},
+    ),
+    Case(
+        "not_an_agent",
+        "qualification",
+        lambda i: work(i, "rita", 0, "early", "chat"),
+        lambda i: work(i, "rita", 0, "early", RATING),
+        changes={"extra_people": [{"id": "rita", "roles": ["rater"], "skills": {"support": 3}}]},
+    ),
+    Case(
+        "level_too_low_for_batch",
+        "qualification",
+        lambda i: work(i, "bob", 0, "early", RATING, [("exp1", 10)]),
+        lambda i: work(i, "ana", 0, "early", RATING, [("exp1", 10)]),
+    ),
+    Case(
+        "row_role_mismatch",
+        "qualification",
+        lambda i: _copy(work(i, "ana", 0, "early"), role=Role.rater),
+        lambda i: work(i, "ana", 0, "early"),
+    ),
+    # availability
+    Case(
+        "unavailable_day",
+        "availability",
+        lambda i: work(i, "ana", 2, "early"),
+        lambda i: work(i, "ana", 3, "early"),
+        changes={"people": {"ana": {"unavailable": ["2026-12-02"]}}},
+    ),
+    Case(
+        "unavailable_range",
+        "availability",
+        lambda i: work(i, "ana", 2, "early"),
+        lambda i: work(i, "ana", 4, "early"),
+        changes={"people": {"ana": {"unavailable": [{"from": "2026-12-01", "to": "2026-12-03"}]}}},
+    ),
+    Case(
+        "unavailable_slot",
+        "availability",
+        lambda i: work(i, "ana", 2, "early"),
+        lambda i: work(i, "ana", 2, "late"),
+        changes={"people": {"ana": {"unavailable": [{"day": "wed", "shift": "early"}]}}},
+    ),
+    Case(
+        "fixed_day_off",
+        "availability",
+        lambda i: work(i, "ana", 2, "early"),
+        lambda i: work(i, "ana", 3, "early"),
+        changes={"people": {"ana": {"days_off": ["wed"]}}},
+        message="fixed day off",
+    ),
+    # fixed_assignment
+    Case(
+        "fixed_not_worked",
+        "fixed_assignment",
+        lambda i: [],
+        lambda i: work(i, "ana", 1, "early", "chat"),
+        changes={
+            "people": {"ana": {"fixed": [{"day": "tue", "shift": "early", "activity": "chat"}]}}
+        },
+    ),
+    Case(
+        "fixed_other_activity",
+        "fixed_assignment",
+        lambda i: work(i, "ana", 1, "early", RATING),
+        lambda i: work(i, "ana", 1, "early", "chat"),
+        changes={
+            "people": {"ana": {"fixed": [{"day": "tue", "shift": "early", "activity": "chat"}]}}
+        },
+    ),
+    Case(
+        "fixed_any_activity",
+        "fixed_assignment",
+        lambda i: work(i, "ana", 1, "late", RATING),
+        lambda i: work(i, "ana", 1, "early", RATING),
+        changes={"people": {"ana": {"fixed": [{"day": "2026-12-01", "shift": "early"}]}}},
+    ),
+    # one_activity_per_shift
+    Case(
+        "two_activities",
+        "one_activity_per_shift",
+        lambda i: work(i, "ana", 0, "early", "chat") + work(i, "ana", 0, "early", RATING),
+        lambda i: work(i, "ana", 0, "early", "chat"),
+    ),
+    Case(
+        "queue_shift_two_rows",
+        "one_activity_per_shift",
+        lambda i: work(i, "ana", 0, "early", "chat") * 2,
+        lambda i: work(i, "ana", 0, "early", "chat"),
+        message="has 2 rows",
+    ),
+    # one_shift_at_a_time: early 06-14 and mid 10-18 overlap by 4 h; early and late only touch
+    Case(
+        "overlap_same_day",
+        "one_shift_at_a_time",
+        lambda i: days(i, "ana", [0], "early") + days(i, "ana", [0], "mid"),
+        lambda i: days(i, "ana", [0], "early") + days(i, "ana", [0], "late"),
+        changes={"people": {"ana": {"contract": {"max_shifts_per_day": 2}}}},
+        message="overlap by 240 min",
+    ),
+    # max_shifts_per_day
+    Case(
+        "two_shifts_one_day",
+        "max_shifts_per_day",
+        lambda i: days(i, "ana", [0], "early") + days(i, "ana", [0], "late"),
+        lambda i: days(i, "ana", [0], "early"),
+        message="works 2 shifts starting this day (max 1)",
+    ),
+    # min_rest
+    Case(
+        "late_then_early",
+        "min_rest",
+        lambda i: days(i, "ana", [0], "late") + days(i, "ana", [1], "early"),
+        lambda i: days(i, "ana", [0], "late") + days(i, "ana", [1], "late"),
+        message="rests 8 h",
+    ),
+    Case(
+        # night 22:00-06:00 then early at 06:00: no overlap, but 0 h of rest
+        "night_across_midnight_then_early",
+        "min_rest",
+        lambda i: days(i, "ana", [0], "night") + days(i, "ana", [1], "early"),
+        lambda i: days(i, "ana", [0], "night") + days(i, "ana", [1], "night"),
+        message="rests 0 h",
+    ),
+    Case(
+        # night ends 06:00, late starts 14:00: 8 h of rest
+        "night_then_late",
+        "min_rest",
+        lambda i: days(i, "ana", [0], "night") + days(i, "ana", [1], "late"),
+        lambda i: days(i, "ana", [0], "night") + days(i, "ana", [2], "early"),
+    ),
+    Case(
+        # last shift ended 23:00 the day before; 06:00 is 7 h later, 14:00 is 15 h later
+        "history_last_shift_end",
+        "min_rest",
+        lambda i: days(i, "ana", [0], "early"),
+        lambda i: days(i, "ana", [0], "late"),
+        changes={"people": HIST_LAST_23},
+        message="rests 7 h between the last shift before the horizon",
+    ),
+    # max_hours_per_week: 3 × 8 h = 24 h > 16 h
+    Case(
+        "too_many_hours",
+        "max_hours_per_week",
+        lambda i: days(i, "ana", [0, 1, 2]),
+        lambda i: days(i, "ana", [0, 1]),
+        changes={"people": {"ana": {"contract": {"max_hours_per_week": 16}}}},
+        message="works 24 h in the week of 2026-11-30 (max 16 h)",
+    ),
+    # max_days_per_week
+    Case(
+        "too_many_days",
+        "max_days_per_week",
+        lambda i: days(i, "ana", [0, 1, 2]),
+        lambda i: days(i, "ana", [0, 1]),
+        changes={"people": {"ana": {"contract": {"max_days_per_week": 2}}}},
+        message="works 3 days in the week of 2026-11-30 (max 2)",
+    ),
+    # max_consecutive_days
+    Case(
+        # 4 days before the horizon + days 0 and 1 = 6 > 5; days 0 and 2: runs of 5 and 1
+        "history_run_too_long",
+        "max_consecutive_days",
+        lambda i: days(i, "ana", [0, 1]),
+        lambda i: days(i, "ana", [0, 2]),
+        changes={"people": {"ana": {"history": {"consecutive_days_worked": 4}}}},
+        message="works 6 days in a row (max 5, 4 before the horizon)",
+    ),
+    Case(
+        "run_too_long",
+        "max_consecutive_days",
+        lambda i: days(i, "ana", [0, 1, 2, 3]),
+        lambda i: days(i, "ana", [0, 1, 2, 4]),
+        changes={"people": {"ana": {"contract": {"max_consecutive_days": 3}}}},
+        message="works 4 days in a row (max 3)",
+    ),
+    # min_consecutive_days (min 2)
+    Case(
+        "single_day_inside",
+        "min_consecutive_days",
+        lambda i: days(i, "ana", [2]),
+        lambda i: days(i, "ana", [2, 3]),
+        changes={"people": {"ana": {"contract": {"min_consecutive_days": 2}}}},
+        message="works only 1 day in a row (min 2)",
+    ),
+    Case(
+        # 1 day worked before the horizon, day 0 off: that history run is bounded and too short
+        "history_run_cut_short",
+        "min_consecutive_days",
+        lambda i: days(i, "ana", [3, 4]),
+        lambda i: days(i, "ana", [0, 3, 4]),
+        changes={
+            "people": {
+                "ana": {
+                    "contract": {"min_consecutive_days": 2},
+                    "history": {"consecutive_days_worked": 1},
+                }
+            }
+        },
+        message="just before the horizon",
+    ),
+    Case(
+        # days off before the horizon bound the run at day 0 on the left
+        "day_zero_run_after_days_off",
+        "min_consecutive_days",
+        lambda i: days(i, "ana", [0]),
+        lambda i: days(i, "ana", [0, 1]),
+        changes={
+            "people": {
+                "ana": {
+                    "contract": {"min_consecutive_days": 2},
+                    "history": {"consecutive_days_off": 3},
+                }
+            }
+        },
+    ),
+    # min_consecutive_days_off (min 2)
+    Case(
+        "single_day_off",
+        "min_consecutive_days_off",
+        lambda i: days(i, "ana", [0, 2]),
+        lambda i: days(i, "ana", [0, 3]),
+        changes={"people": {"ana": {"contract": {"min_consecutive_days_off": 2}}}},
+        message="is off only 1 day in a row (min 2)",
+    ),
+    Case(
+        # 1 day off before the horizon, then working day 0: that day off stands alone
+        "history_day_off_cut_short",
+        "min_consecutive_days_off",
+        lambda i: days(i, "ana", [0]),
+        lambda i: days(i, "ana", [1]),
+        changes={
+            "people": {
+                "ana": {
+                    "contract": {"min_consecutive_days_off": 2},
+                    "history": {"consecutive_days_off": 1},
+                }
+            }
+        },
+    ),
+    Case(
+        # worked before the horizon, day 0 off, day 1 worked: 1 day off bounded on both sides
+        "day_zero_off_after_work",
+        "min_consecutive_days_off",
+        lambda i: days(i, "ana", [1]),
+        lambda i: days(i, "ana", [2]),
+        changes={
+            "people": {
+                "ana": {
+                    "contract": {"min_consecutive_days_off": 2},
+                    "history": {"consecutive_days_worked": 2},
+                }
+            }
+        },
+    ),
+    # max_weekends
+    Case(
+        "weekend_not_allowed",
+        "max_weekends",
+        lambda i: days(i, "ana", [5]),
+        lambda i: days(i, "ana", [4]),
+        changes={"people": {"ana": {"contract": {"max_weekends": 0}}}},
+        message="works on 1 weekends (max 0)",
+    ),
+    Case(
+        # 14 days: Saturdays 5 and 12 are two weekends; Saturday and Sunday 5, 6 are one
+        "two_weekends",
+        "max_weekends",
+        lambda i: days(i, "ana", [5, 12]),
+        lambda i: days(i, "ana", [5, 6]),
+        changes={"people": {"ana": {"contract": {"max_weekends": 1}}}, "horizon": {"days": 14}},
+    ),
+    # max_shifts_per_template
+    Case(
+        "too_many_nights",
+        "max_shifts_per_template",
+        lambda i: days(i, "ana", [0, 1], "night"),
+        lambda i: days(i, "ana", [0], "night") + days(i, "ana", [2], "early"),
+        changes={"people": {"ana": {"contract": {"max_shifts": {"night": 1}}}}},
+        message="works night 2 times (max 1)",
+    ),
+    # max_items_per_week
+    Case(
+        "too_many_items",
+        "max_items_per_week",
+        lambda i: _easy(i, "ana", 0, 101),
+        lambda i: _easy(i, "ana", 0, 100),
+        changes={"people": {"ana": {"contract": {"max_items_per_week": 100}}}},
+        message="grades 101 items in the week of 2026-11-30 (max 100)",
+    ),
+    # rating_time: easy 150/h → 24 000 ms an item; 8 h = 28 800 000 ms = exactly 1 200 items
+    Case(
+        "grading_longer_than_shift",
+        "rating_time",
+        lambda i: _easy(i, "ana", 0, 1201),
+        lambda i: _easy(i, "ana", 0, 1200),
+        changes={"people": {"ana": {"contract": {"max_items_per_week": 10_000}}}},
+        message="takes 28,824,000 ms, more than the shift's 28,800,000 ms",
+    ),
+    # batch_release
+    Case(
+        "graded_before_release",
+        "batch_release",
+        lambda i: _easy(i, "ana", 1, 10),
+        lambda i: _easy(i, "ana", 2, 10),
+        changes={
+            "batches": [
+                {
+                    "id": "easy1",
+                    "items": 50,
+                    "difficulty": "easy",
+                    "skill": "safety",
+                    "release": "wed",
+                }
+            ]
+        },
+        message="before its release on 2026-12-02",
+    ),
+    # distinct_graders: 10 items graded twice; one person can do at most 10
+    Case(
+        "same_item_twice",
+        "distinct_graders",
+        lambda i: _easy(i, "ana", 0, 11),
+        lambda i: _easy(i, "ana", 0, 10),
+        changes={
+            "batches": [
+                {"id": "easy1", "items": 10, "graders": 2, "difficulty": "easy", "skill": "safety"}
+            ]
+        },
+    ),
+    # batch_total: 6 + 6 = 12 gradings of 10 items graded once
+    Case(
+        "more_than_needed",
+        "batch_total",
+        lambda i: _easy(i, "ana", 0, 6) + _easy(i, "bob", 0, 6),
+        lambda i: _easy(i, "ana", 0, 5) + _easy(i, "bob", 0, 5),
+        changes={
+            "batches": [{"id": "easy1", "items": 10, "difficulty": "easy", "skill": "safety"}]
+        },
+        message="12 gradings of easy1, more than 10 items × 1 graders = 10",
+    ),
+    # max_hard_days_per_week
+    Case(
+        "too_many_hard_days",
+        "max_hard_days_per_week",
+        lambda i: days(i, "ana", [0, 1, 3], activity="esc"),
+        lambda i: days(i, "ana", [0, 1], activity="esc"),
+        changes={"rules": {"max_hard_days_per_week": 2}},
+        message="has hard work on 3 days in the week of 2026-11-30 (max 2)",
+    ),
+    Case(
+        "expert_items_are_hard",
+        "max_hard_days_per_week",
+        lambda i: (
+            work(i, "ana", 0, "early", RATING, [("exp1", 1)])
+            + work(i, "ana", 1, "early", RATING, [("exp1", 1)])
+        ),
+        lambda i: (
+            work(i, "ana", 0, "early", RATING, [("exp1", 1)])
+            + work(i, "ana", 1, "early", RATING, [("easy1", 1)])
+        ),
+        changes={"rules": {"max_hard_days_per_week": 1}},
+    ),
+    # max_consecutive_hard_days
+    Case(
+        "hard_run_too_long",
+        "max_consecutive_hard_days",
+        lambda i: days(i, "ana", [0, 1, 2], activity="esc"),
+        lambda i: days(i, "ana", [0, 1, 3], activity="esc"),
+        changes={"rules": {"max_consecutive_hard_days": 2}},
+        message="has hard work 3 days in a row (max 2)",
+    ),
+    Case(
+        "hard_run_with_history",
+        "max_consecutive_hard_days",
+        lambda i: days(i, "ana", [0], activity="esc"),
+        lambda i: days(i, "ana", [1], activity="esc"),
+        changes={
+            "rules": {"max_consecutive_hard_days": 2},
+            "people": {"ana": {"history": {"consecutive_hard_days": 2}}},
+        },
+        message="(max 2, 2 before the horizon)",
+    ),
+    # max_hard_share: 2 of 3 shifts hard = 66.67 % > 50 %; 1 of 2 = 50 % is allowed
+    Case(
+        "hard_share_too_high",
+        "max_hard_share",
+        lambda i: days(i, "ana", [0, 1], activity="esc") + days(i, "ana", [2]),
+        lambda i: days(i, "ana", [0], activity="esc") + days(i, "ana", [1]),
+        changes={"rules": {"max_hard_share": 0.5}},
+        message="960 of 1440 minutes in the week of 2026-11-30 are hard (66.67 %, max 50 %)",
+    ),
+    Case(
+        # 1 of 3 shifts hard. Share 0.33334 is 3333 basis points once rounded:
+        # 10 000 × 480 = 4 800 000 > 3 333 × 1 440 = 4 799 520, a violation although
+        # 1/3 < 0.33334. At 0.3334 (3 334 bp): 3 334 × 1 440 = 4 800 960 ≥ 4 800 000.
+        "hard_share_basis_points",
+        "max_hard_share",
+        lambda i: days(i, "ana", [0], activity="esc") + days(i, "ana", [1, 2]),
+        lambda i: days(i, "ana", [0], activity="esc") + days(i, "ana", [1, 2]),
+        changes={"rules": {"max_hard_share": 0.33334}},
+        fixed_changes={"rules": {"max_hard_share": 0.3334}},
+    ),
+    # hard_flag
+    Case(
+        "hard_queue_flagged_no",
+        "hard_flag",
+        lambda i: work(i, "ana", 0, "early", "esc", hard=False),
+        lambda i: work(i, "ana", 0, "early", "esc"),
+        message="says hard = no",
+    ),
+    Case(
+        "easy_queue_flagged_yes",
+        "hard_flag",
+        lambda i: work(i, "ana", 0, "early", "chat", hard=True),
+        lambda i: work(i, "ana", 0, "early", "chat"),
+    ),
+    Case(
+        # the leftover row of a shift grading expert items belongs to a hard shift too
+        "leftover_row_of_hard_shift",
+        "hard_flag",
+        lambda i: (lambda rows: [*rows[:-1], rows[-1].model_copy(update={"hard": False})])(
+            work(i, "ana", 0, "early", RATING, [("exp1", 10)])
+        ),
+        lambda i: work(i, "ana", 0, "early", RATING, [("exp1", 10)]),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}-{c.id}" for c in CASES])
+def test_rule_broken_then_fixed(case: Case) -> None:
+    inst = build(**case.changes)
+    broken = evaluate(inst, case.broken(inst))
+    assert rules_of(broken) == {case.rule}, [str(v) for v in broken.violations]
+    if case.message:
+        assert any(case.message in v.message for v in broken.violations), [
+            v.message for v in broken.violations
+        ]
+    fixed_inst = (
+        inst if case.fixed_changes is None else build(**_merge(case.changes, case.fixed_changes))
+    )
+    fixed = evaluate(fixed_inst, case.fixed(fixed_inst))
+    assert fixed.violations == [], [str(v) for v in fixed.violations]
+
+
+def test_every_rule_of_the_docs_has_a_case() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = text.split("## Hard rules", 1)[1].split("###", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
+    assert len(documented) >= 20
+    assert documented <= set(RULE_IDS)
+    assert documented <= {c.rule for c in CASES}
+    assert set(RULE_IDS) <= {c.rule for c in CASES}
+
+
+def test_checker_is_independent_of_the_solver() -> None:
+    source = (ROOT / "scheduler" / "checker.py").read_text(encoding="utf-8")
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    assert not any(name.split(".")[0] in ("ortools", "scheduler") for name in imported), imported
+
+
+# ---- rule edge cases ----------------------------------------------------------
+
+
+def test_overlap_across_midnight_is_also_short_rest() -> None:
+    # night 22:00-06:00, then a 05:00 shift the next day: 1 h overlap and -1 h of rest
+    inst = build(shifts=[{"id": "dawn", "start": "05:00", "hours": 8}])
+    ev = evaluate(inst, days(inst, "ana", [0], "night") + days(inst, "ana", [1], "dawn"))
+    assert rules_of(ev) == {"one_shift_at_a_time", "min_rest"}
+
+
+def test_runs_reaching_the_horizon_end_or_unknown_start_are_exempt() -> None:
+    inst = build(
+        people={"ana": {"contract": {"min_consecutive_days": 3, "min_consecutive_days_off": 3}}}
+    )
+    # day 0 alone: history unknown (both counts 0), exempt; days 1-5 off then day 6:
+    # the off run is 5 long, the run at day 6 reaches the end.
+    assert evaluate(inst, days(inst, "ana", [0, 6])).violations == []
+    # the off run of days 1-2 is bounded by worked days 0 and 3: too short
+    ev = evaluate(inst, days(inst, "ana", [0, 3, 4, 5, 6]))
+    assert rules_of(ev) == {"min_consecutive_days_off"}
+
+
+def test_several_rows_of_one_shift_are_one_shift() -> None:
+    inst = build()
+    # 100 easy items × 24 000 ms = 40 min, 60 expert items × 60 000 ms = 60 min, 380 min left
+    rows = work(inst, "ana", 0, "early", RATING, [("easy1", 100), ("exp1", 60)])
+    assert len(rows) == 3
+    ev = evaluate(inst, rows)
+    assert ev.violations == []
+    ana = ev.people[0]
+    assert (ana.hours, ana.shifts, ana.days, ana.items) == (8.0, 1, 1, 160)
+    assert (ana.hard_hours, ana.hard_share, ana.hard_days) == (8.0, 1.0, 1)
+    assert [b.per_day[0] for b in ev.batches] == [100, 60]
+
+
+def test_dst_spring_forward_counts_real_time() -> None:
+    # Europe/Berlin, 2026-03-29 (day 6) loses 02:00-03:00. A shift ending Saturday 20:00
+    # and one starting Sunday 07:00 are 11 clock hours but 10 real hours apart.
+    inst = build(
+        horizon={"start": "2026-03-23", "timezone": "Europe/Berlin"},
+        shifts=[
+            {"id": "day", "start": "12:00", "hours": 8},
+            {"id": "seven", "start": "07:00", "hours": 8},
+            {"id": "eight", "start": "08:00", "hours": 8},
+        ],
+    )
+    ev = evaluate(inst, days(inst, "ana", [5], "day") + days(inst, "ana", [6], "seven"))
+    assert rules_of(ev) == {"min_rest"}
+    assert "rests 10 h" in ev.violations[0].message
+    ev = evaluate(inst, days(inst, "ana", [5], "day") + days(inst, "ana", [6], "eight"))
+    assert ev.violations == []
+    # a night across the change still counts its template length, 8 h
+    ev = evaluate(inst, days(inst, "ana", [5], "night"))
+    assert ev.people[0].hours == 8.0
+
+
+def test_dst_fall_back_counts_real_time() -> None:
+    # 2026-10-25 (day 6) repeats 02:00-03:00: Saturday 20:00 to Sunday 06:00 is 11 real hours.
+    inst = build(
+        horizon={"start": "2026-10-19", "timezone": "Europe/Berlin"},
+        shifts=[{"id": "day", "start": "12:00", "hours": 8}],
+    )
+    ev = evaluate(inst, days(inst, "ana", [5], "day") + days(inst, "ana", [6], "early"))
+    assert ev.violations == []
+    utc = build(
+        horizon={"start": "2026-10-19"}, shifts=[{"id": "day", "start": "12:00", "hours": 8}]
+    )
+    ev = evaluate(utc, days(utc, "ana", [5], "day") + days(utc, "ana", [6], "early"))
+    assert rules_of(ev) == {"min_rest"}
+
+
+def test_history_rest_across_dst() -> None:
+    # last shift ended Saturday 2026-03-28 21:00 (Berlin); Sunday 07:00 is 9 real hours later
+    inst = build(
+        horizon={"start": "2026-03-29", "days": 2, "timezone": "Europe/Berlin"},
+        shifts=[{"id": "seven", "start": "07:00", "hours": 8}],
+        people={"ana": {"history": {"last_shift_end": "2026-03-28T21:00"}}},
+    )
+    ev = evaluate(inst, days(inst, "ana", [0], "seven"))
+    assert rules_of(ev) == {"min_rest"}
+    assert "rests 9 h" in ev.violations[0].message
+
+
+def test_violation_fields() -> None:
+    inst = build(people=HIST_LAST_23)
+    ev = evaluate(inst, days(inst, "ana", [0]))
+    (v,) = ev.violations
+    assert (v.rule, v.person, v.date) == ("min_rest", "ana", START)
+    assert not ev.feasible
+
+
+# ---- goals --------------------------------------------------------------------
+
+
+def test_uncovered_with_demand_precedence() -> None:
+    inst = build(
+        demand=[
+            {"queue": "chat", "shift": "early", "agents": 1},
+            {"queue": "chat", "shift": "early", "day": "mon", "agents": 2},
+            {
+                "queue": "chat",
+                "shift": "early",
+                "day": "2026-12-01",
+                "agents": 3,
+                "under_weight": 7,
+            },
+        ]
+    )
+    roster = work(inst, "ana", 0, "early") + work(inst, "bob", 1, "early")
+    ev = evaluate(inst, roster)
+    # Monday: the weekday row (2) beats the all-days row; 1 assigned → 1 short × 100 000.
+    # Tuesday: the date row (3) beats both; 1 assigned → 2 short × 7 = 14.
+    # Wednesday-Sunday: 1 required, 0 assigned → 5 short × 100 000.
+    # 1 + 2 + 5 = 8 short; 100 000 + 14 + 500 000 = 600 014.
+    goal = ev.goal("uncovered")
+    assert (goal.value, goal.penalty) == (8, 600_014)
+    assert (goal.label, goal.unit) == ("agent-shifts uncovered", "agent-shifts")
+    assert ev.goal("overstaffed").value == 0
+    assert [(c.date.day, c.required, c.assigned, c.short) for c in ev.coverage] == [
+        (30, 2, 1, 1),
+        (1, 3, 1, 2),
+        (2, 1, 0, 1),
+        (3, 1, 0, 1),
+        (4, 1, 0, 1),
+        (5, 1, 0, 1),
+        (6, 1, 0, 1),
+    ]
+
+
+def test_overstaffed() -> None:
+    inst = build(
+        demand=[{"queue": "chat", "shift": "early", "day": "mon", "agents": 1, "over_weight": 3}]
+    )
+    roster = (
+        work(inst, "ana", 0, "early") + work(inst, "bob", 0, "early") + work(inst, "ana", 1, "late")
+    )
+    ev = evaluate(inst, roster)
+    assert ev.violations == []
+    # Monday early: 2 assigned, 1 required → 1 over × 3 (row weight).
+    # Tuesday late: no demand row, required 0, 1 assigned → 1 over × 50 (default).
+    goal = ev.goal("overstaffed")
+    assert (goal.value, goal.penalty) == (2, 53)
+    assert ev.goal("uncovered").value == 0
+    # one coverage row per (queue, date, shift) with demand or assignments, by date, shift, queue
+    assert [(c.date, c.shift, c.queue, c.required, c.assigned, c.over) for c in ev.coverage] == [
+        (START, "early", "chat", 1, 2, 1),
+        (START + dt.timedelta(days=1), "late", "chat", 0, 1, 1),
+    ]
+
+
+def test_late_and_unfinished_items() -> None:
+    inst = build(
+        batches=[
+            {
+                "id": "due",
+                "items": 100,
+                "graders": 2,
+                "difficulty": "easy",
+                "skill": "safety",
+                "deadline": "wed",
+                "priority": 4,
+            },
+            {
+                "id": "later",
+                "items": 10,
+                "difficulty": "easy",
+                "skill": "safety",
+                "release": "2026-11-20",
+                "deadline": "2026-12-20",
+                "priority": 5,
+            },
+            {"id": "nodl", "items": 5, "difficulty": "easy", "skill": "safety"},
+        ]
+    )
+    roster = (
+        work(inst, "ana", 1, "early", RATING, [("due", 50)])
+        + work(inst, "bob", 3, "early", RATING, [("due", 30)])
+        + work(inst, "ana", 4, "early", RATING, [("later", 10)])
+    )
+    ev = evaluate(inst, roster)
+    assert ev.violations == []
+    # due:   200 gradings needed, 50 by Wednesday → 150 late × priority 4 × 10 = 6 000;
+    #        80 done → 120 unfinished.
+    # later: deadline after the horizon → never late; 10 of 10 done.
+    # nodl:  due on the last day, nothing done → 5 late × 3 × 10 = 150, 5 unfinished.
+    late = ev.goal("late_items")
+    assert (late.value, late.penalty) == (155, 6_150)
+    unfinished = ev.goal("unfinished_items")
+    assert (unfinished.value, unfinished.penalty) == (125, 125)
+    due, later, nodl = ev.batches
+    assert due.per_day == [0, 50, 0, 30, 0, 0, 0]
+    assert (due.done, due.done_by_deadline, due.late, due.unfinished) == (80, 50, 150, 120)
+    assert (due.deadline, due.finish_date, due.release) == (dt.date(2026, 12, 2), None, START)
+    assert (later.deadline, later.release, later.finish_date) == (None, START, dt.date(2026, 12, 4))
+    assert (later.late, later.unfinished, later.required) == (0, 0, 10)
+    assert (nodl.deadline, nodl.late, nodl.unfinished) == (dt.date(2026, 12, 6), 5, 5)
+
+
+def test_hard_spread() -> None:
+    inst = build(
+        extra_people=[
+            {
+                "id": "dan",
+                "roles": ["agent"],
+                "skills": {"escalation": 4},
+                "history": {"hard_hours_last_week": 2.5},
+            }
+        ]
+    )
+    ev = evaluate(inst, work(inst, "ana", 0, "early", "esc"))
+    assert ev.violations == []
+    # hard-capable: ana (480 hard minutes) and dan (round(60 × 2.5) = 150 from history);
+    # bob cannot do hard work and does not count. 480 − 150 = 330 min = 5.5 h × 20 = 110.
+    goal = ev.goal("hard_spread")
+    assert (goal.value, goal.penalty) == (5.5, 110)
+    assert [p.hard_load_with_history for p in ev.people] == [8.0, 0.0, 2.5]
+    # with one hard-capable person the spread is 0
+    alone = build()
+    assert evaluate(alone, work(alone, "ana", 0, "early", "esc")).goal("hard_spread").value == 0
+
+
+def test_preferences() -> None:
+    inst = build(
+        shifts=[{"id": "wkday", "start": "09:00", "hours": 8, "weekdays": ["mon", "fri"]}],
+        people={
+            "ana": {
+                "preferences": [
+                    {"kind": "want", "day": "mon", "shift": "early", "weight": 3},
+                    {"kind": "avoid", "shift": "night", "weight": 2},
+                    {"kind": "want", "day": "2026-12-02", "weight": 1},
+                    {"kind": "want", "day": "sat", "shift": "wkday", "weight": 100},
+                ]
+            }
+        },
+    )
+    roster = work(inst, "ana", 2, "early") + work(inst, "ana", 3, "night")
+    ev = evaluate(inst, roster)
+    assert ev.violations == []
+    # want early on Monday: not worked → 3.  avoid night, 7 days: worked on Thursday → 2.
+    # want any shift on Wednesday: worked → 0.  wkday does not run on Saturday → no day.
+    # 5 points × 5 = 25; met 1 of 1 + 6 of 7 + 0 of 1 ... = 7 of 9 day-wishes.
+    goal = ev.goal("preferences")
+    assert (goal.value, goal.penalty) == (5, 25)
+    assert (ev.people[0].preferences_met, ev.people[0].preferences_total) == (7, 9)
+
+
+def test_min_hours_short() -> None:
+    inst = build(horizon={"days": 10}, people={"ana": {"contract": {"min_hours_per_week": 20}}})
+    ev = evaluate(inst, work(inst, "ana", 0, "early"))
+    assert ev.violations == []
+    # week 1 (7 days): floor(60 × 20 × 7 / 7) = 1 200 min − 480 worked = 720.
+    # week 2 (3 days): floor(60 × 20 × 3 / 7) = floor(514.29) = 514 − 0 = 514.
+    # 1 234 min = 20.5667 h × 10.
+    goal = ev.goal("min_hours_short")
+    assert goal.value == pytest.approx(1234 / 60)
+    assert goal.penalty == pytest.approx(1234 / 60 * 10)
+    assert ev.people[0].min_hours_short == pytest.approx(1234 / 60)
+    assert ev.people[1].min_hours_short == 0
+
+
+def test_cost() -> None:
+    inst = build(
+        people={"ana": {"hourly_cost": 2.0}, "bob": {"hourly_cost": 0.5}}, weights={"cost": 3}
+    )
+    roster = days(inst, "ana", [0, 1]) + days(inst, "bob", [0])
+    ev = evaluate(inst, roster)
+    # ana 16 h × 2.0 = 32, bob 8 h × 0.5 = 4 → 36 × weight 3 = 108
+    goal = ev.goal("cost")
+    assert (goal.value, goal.penalty) == (36, 108)
+    assert ev.objective == pytest.approx(penalty_sum(ev))
+
+
+def test_goal_list_shape_and_objective() -> None:
+    inst = build(demand=[{"queue": "chat", "shift": "early", "day": "mon", "agents": 2}])
+    ev = evaluate(inst, [])
+    assert [g.name for g in ev.goals] == list(GOAL_NAMES)
+    assert [g.unit for g in ev.goals] == [
+        "agent-shifts",
+        "agent-shifts",
+        "items",
+        "items",
+        "hours",
+        "points",
+        "hours",
+        "hours",
+    ]
+    # 2 × 100 000 uncovered; easy1 5 000 and exp1 1 000 gradings late (× 3 × 10) and unfinished
+    assert ev.objective == 200_000 + 6_000 * 30 + 6_000
+    assert ev.objective == penalty_sum(ev)
+    assert [p.person for p in ev.people] == ["ana", "bob"]
+    assert ev.people[0].roles == "agent;rater"
+    assert all(len(b.per_day) == 7 for b in ev.batches)
+
+
+# ---- the report -----------------------------------------------------------------
+
+
+def test_format_report() -> None:
+    inst = build(demand=[{"queue": "chat", "shift": "early", "day": "mon", "agents": 2}])
+    clean = format_report(evaluate(inst, []))
+    assert clean.splitlines()[0] == "All hard rules hold."
+    assert "agent-shifts uncovered: 2 (penalty 200000)" in clean.splitlines()
+    bad = format_report(evaluate(inst, days(inst, "ana", [0], "late") + days(inst, "ana", [1])))
+    assert any(line.startswith("ana 2026-12-01 [min_rest] rests 8 h") for line in bad.splitlines())
+    assert "All hard rules hold." not in bad
+    assert "cost-weighted hours worked: 16 (penalty 16)" in bad.splitlines()
+
+
+# ---- property: random rosters never crash the checker ---------------------------
+
+PROPERTY_INSTANCE = build(
+    people={
+        "ana": {
+            "contract": {"min_consecutive_days": 2, "min_hours_per_week": 10, "max_weekends": 1},
+            "history": {"consecutive_days_worked": 2, "last_shift_end": "2026-11-29T22:00"},
+            "preferences": [{"kind": "avoid", "shift": "night", "weight": 2}],
+        },
+        "bob": {"history": {"consecutive_days_off": 1}, "days_off": ["sun"]},
+    },
+    demand=[{"queue": "chat", "shift": "early", "agents": 1}],
+    batches=[
+        {"id": "easy1", "items": 300, "difficulty": "easy", "skill": "safety", "deadline": "wed"},
+        {"id": "exp1", "items": 100, "difficulty": "expert", "skill": "safety", "min_level": 2},
+    ],
+    rules={"max_hard_share": 0.5, "max_consecutive_hard_days": 2, "max_hard_days_per_week": 3},
+)
+
+_row = st.tuples(
+    st.sampled_from(["ana", "bob", "zed"]),
+    st.integers(min_value=-1, max_value=7),
+    st.sampled_from(["early", "mid", "late", "night", "brunch"]),
+    st.sampled_from(["chat", "esc", RATING, "voice"]),
+    st.sampled_from(["", "easy1", "exp1", "nope"]),
+    st.integers(min_value=0, max_value=1500),
+    st.booleans(),
+    st.sampled_from([0, 0, 0, 60]),
+)
+
+
+def _random_row(spec: tuple[str, int, str, str, str, int, bool, int]) -> Assignment:
+    person, day, shift, activity, batch, items, hard, shift_by = spec
+    inst = PROPERTY_INSTANCE
+    template = inst.shift_by_id.get(shift)
+    date = START + dt.timedelta(days=day)
+    start = dt.datetime.combine(date, template.start if template else dt.time(9))
+    start += dt.timedelta(minutes=shift_by)
+    end = start + dt.timedelta(hours=template.hours if template else 8)
+    if activity != RATING:
+        batch, items = "", 0
+    return Assignment(
+        date=date,
+        shift=shift,
+        start=start,
+        end=end,
+        person=person,
+        role=Role.rater if activity == RATING else Role.agent,
+        activity=activity,
+        batch=batch,
+        items=items if batch else 0,
+        hours=1.0,
+        hard=hard,
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_row, max_size=14))
+def test_random_rosters_never_crash(
+    specs: list[tuple[str, int, str, str, str, int, bool, int]],
+) -> None:
+    inst = PROPERTY_INSTANCE
+    ev = evaluate(inst, [_random_row(s) for s in specs])
+    assert [g.name for g in ev.goals] == list(GOAL_NAMES)
+    assert ev.objective == pytest.approx(penalty_sum(ev))
+    assert all(g.value >= 0 and g.penalty >= 0 for g in ev.goals)
+    assert set(rules_of(ev)) <= set(RULE_IDS)
+    assert len(ev.people) == len(inst.people)
+    assert all(len(b.per_day) == inst.horizon.days for b in ev.batches)
+    keys = [(c.date, c.shift, c.queue) for c in ev.coverage]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    assert isinstance(format_report(ev), str)

@@ -489,8 +489,10 @@ class Instance(Strict):
     def minutes_between(self, earlier: dt.datetime, later: dt.datetime) -> int:
         """Real elapsed minutes between two local clock times (daylight saving counted)."""
         zone = ZoneInfo(self.horizon.timezone)
-        delta = later.replace(tzinfo=zone) - earlier.replace(tzinfo=zone)
-        return math.floor(delta.total_seconds() / 60)
+        # Aware datetimes sharing one tzinfo subtract as wall-clock times: go through UTC.
+        start = earlier.replace(tzinfo=zone).astimezone(dt.UTC)
+        end = later.replace(tzinfo=zone).astimezone(dt.UTC)
+        return math.floor((end - start).total_seconds() / 60)
 
     def release_day(self, batch: Batch) -> int:
         return max(0, self.day_of(batch.release)) if batch.release else 0

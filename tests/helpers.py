@@ -53,6 +53,11 @@ def solve_checked(
     """Solve with one worker and a fixed seed; the checker must agree with the solver."""
     result = solve(inst, SolveOptions(time_limit=30, workers=1, seed=0))
     assert result.status is expect, result.status
+    return result, check_agrees(inst, result)
+
+
+def check_agrees(inst: Instance, result: SolveResult) -> Evaluation:
+    """The checker finds no violation in the roster and the solver's goal figures."""
     evaluation = evaluate(inst, result.roster)
     assert evaluation.violations == [], [str(v) for v in evaluation.violations]
     solver_figures = {g.name: (g.value, g.penalty) for g in result.goals}
@@ -64,7 +69,7 @@ def solve_checked(
         assert abs(penalty - c_penalty) < 1e-6, (name, penalty, c_penalty)
     assert result.objective is not None
     assert abs(result.objective - evaluation.objective) < 1e-6
-    return result, evaluation
+    return evaluation
 
 
 def figure(result: SolveResult, name: str) -> float:

@@ -167,24 +167,20 @@ def extract_roster(rm: RosterModel, solver: cp_model.CpSolver) -> list[Assignmen
         hard_var = v.hard.get((p, d, s))
         hard = hard_var is not None and solver.boolean_value(hard_var)
 
-        def row(role: Role, hours: float, batch: str = "", items: int = 0) -> Assignment:
-            return Assignment(
-                date=inst.dates[d],
-                shift=s,
-                start=start,
-                end=end,
-                person=p,
-                name=person.name,
-                role=role,
-                activity=activity,
-                batch=batch,
-                items=items,
-                hours=hours,
-                hard=hard,
-            )
-
+        base = Assignment(
+            date=inst.dates[d],
+            shift=s,
+            start=start,
+            end=end,
+            person=p,
+            name=person.name,
+            role=Role.agent if activity != RATING else Role.rater,
+            activity=activity,
+            hours=shift.hours,
+            hard=hard,
+        )
         if activity != RATING:
-            rows.append(row(Role.agent, shift.hours))
+            rows.append(base)
             continue
         used_ms = 0
         for b in v.batches_of.get((p, d, s), []):
@@ -194,8 +190,10 @@ def extract_roster(rm: RosterModel, solver: cp_model.CpSolver) -> list[Assignmen
                 continue
             ms = n * inst.item_ms(person, inst.batch_by_id[b])
             used_ms += ms
-            rows.append(row(Role.rater, round(ms / 3_600_000, 2), batch=b, items=n))
+            rows.append(
+                base.model_copy(update={"batch": b, "items": n, "hours": round(ms / 3_600_000, 2)})
+            )
         left_ms = shift.minutes * 60_000 - used_ms
         if left_ms > 0:
-            rows.append(row(Role.rater, round(left_ms / 3_600_000, 2)))
+            rows.append(base.model_copy(update={"hours": round(left_ms / 3_600_000, 2)}))
     return rows

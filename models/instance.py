@@ -25,7 +25,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -411,8 +410,6 @@ class Instance(Strict):
     rules: Rules = Field(default_factory=Rules)
     weights: Weights = Field(default_factory=Weights)
 
-    _cache: dict[str, Any] = PrivateAttr(default_factory=dict)
-
     # ---- days -------------------------------------------------------------
 
     @cached_property
@@ -510,10 +507,9 @@ class Instance(Strict):
         per_hour = self.rates.per_hour(batch.difficulty) * person.speed
         return math.ceil(3_600_000 / per_hour - 1e-9)
 
-    def demand_table(self) -> dict[tuple[str, int, str], Demand]:
+    @cached_property
+    def demand_in_force(self) -> dict[tuple[str, int, str], Demand]:
         """The demand row in force for each (queue, day, shift), by precedence."""
-        if "demand" in self._cache:
-            return dict(self._cache["demand"])
         table: dict[tuple[str, int, str], tuple[int, Demand]] = {}
         for row in self.demand:
             rank = 0 if row.day is None else (1 if isinstance(parse_day_ref(row.day), int) else 2)
@@ -524,9 +520,11 @@ class Instance(Strict):
                 key = (row.queue, d, row.shift)
                 if key not in table or table[key][0] < rank:
                     table[key] = (rank, row)
-        result = {k: v[1] for k, v in table.items()}
-        self._cache["demand"] = result
-        return dict(result)
+        return {k: v[1] for k, v in table.items()}
+
+    def demand_table(self) -> dict[tuple[str, int, str], Demand]:
+        """A copy of `demand_in_force`, safe to change."""
+        return dict(self.demand_in_force)
 
     # ---- who may do what --------------------------------------------------
 
@@ -627,6 +625,10 @@ def _reference_problems(inst: Instance) -> list[str]:
             out.append(f"demand[{i}].shift: unknown shift {row.shift!r}")
         elif row.day is not None and not inst.days_of(row.day):
             out.append(f"demand[{i}].day: {row.day!r} is outside the horizon")
+        elif row.day is not None and not any(
+            inst.runs_on(inst.shift_by_id[row.shift], d) for d in inst.days_of(row.day)
+        ):
+            out.append(f"demand[{i}].day: shift {row.shift!r} does not run on {row.day!r}")
     seen_demand: dict[tuple[str, str, str | None], int] = {}
     for i, row in enumerate(inst.demand):
         key = (row.queue, row.shift, row.day)
@@ -665,6 +667,17 @@ def _reference_problems(inst: Instance) -> list[str]:
         for j, pref in enumerate(p.preferences):
             if pref.shift is not None and pref.shift not in shifts:
                 out.append(f"{at}.preferences[{j}].shift: unknown shift {pref.shift!r}")
+            elif (
+                pref.shift is not None
+                and pref.day is not None
+                and inst.days_of(pref.day)
+                and not any(
+                    inst.runs_on(inst.shift_by_id[pref.shift], d) for d in inst.days_of(pref.day)
+                )
+            ):
+                out.append(
+                    f"{at}.preferences[{j}]: shift {pref.shift!r} does not run on {pref.day!r}"
+                )
     for i, b in enumerate(inst.batches):
         at = f"batches[{i}]"
         if b.skill not in skills:

@@ -72,6 +72,9 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResul
         params.max_time_in_seconds = options.time_limit
     params.num_workers = options.workers
     params.random_seed = options.seed
+    # Ctrl-C is caught in the main thread (see _run_interruptible), not by CP-SAT's own
+    # handler, which crashed the process when the search ran in a worker thread.
+    params.catch_sigint_signal = False
     if options.workers == 1:
         # Measured on instances/small-week.yaml: the default single worker did not
         # prove optimality in 20 s; with the full LP relaxation it does in 0.1 s.
@@ -127,17 +130,31 @@ def _run_interruptible(
 ) -> tuple[cp_model.CpSolverStatus, bool]:
     """Solve in a worker thread so that Ctrl-C in the main thread can stop the search."""
     outcome: list[cp_model.CpSolverStatus] = []
-    thread = threading.Thread(target=lambda: outcome.append(run()), daemon=True)
-    thread.start()
-    stopped = False
-    while thread.is_alive():
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def target() -> None:
         try:
-            thread.join(0.2)
+            outcome.append(run())
+        except BaseException as exc:  # re-raised in the calling thread
+            failure.append(exc)
+        finally:
+            done.set()
+
+    # An Event, not Thread.join: a join interrupted by Ctrl-C can leave the thread
+    # looking finished on Python < 3.13.
+    threading.Thread(target=target, daemon=True).start()
+    stopped = False
+    while not done.is_set():
+        try:
+            done.wait(0.2)
         except KeyboardInterrupt:
             if not stopped:
                 print("\nstopping: keeping the best roster so far ...", file=sys.stderr)
             stopped = True
             solver.stop_search()
+    if failure:
+        raise failure[0]
     return outcome[0], stopped
 
 

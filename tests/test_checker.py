@@ -1002,7 +1002,6 @@ def test_preferences() -> None:
                     {"kind": "want", "day": "mon", "shift": "early", "weight": 3},
                     {"kind": "avoid", "shift": "night", "weight": 2},
                     {"kind": "want", "day": "2026-12-02", "weight": 1},
-                    {"kind": "want", "day": "sat", "shift": "wkday", "weight": 100},
                 ]
             }
         },
@@ -1011,8 +1010,8 @@ def test_preferences() -> None:
     ev = evaluate(inst, roster)
     assert ev.violations == []
     # want early on Monday: not worked → 3.  avoid night, 7 days: worked on Thursday → 2.
-    # want any shift on Wednesday: worked → 0.  wkday does not run on Saturday → no day.
-    # 5 points × 5 = 25; met 1 of 1 + 6 of 7 + 0 of 1 ... = 7 of 9 day-wishes.
+    # want any shift on Wednesday: worked → 0.
+    # 5 points × 5 = 25; met 0 of 1 + 6 of 7 + 1 of 1 = 7 of 9 day-wishes.
     goal = ev.goal("preferences")
     assert (goal.value, goal.penalty) == (5, 25)
     assert (ev.people[0].preferences_met, ev.people[0].preferences_total) == (7, 9)

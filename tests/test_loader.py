@@ -18,9 +18,10 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from models import InputError, Instance, Person, Role, load_instance
-from models.instance import RATING, WEEKDAYS
+from models.instance import RATING, WEEKDAYS, parse_day_ref
 from models.loader import MAX_NUMBER, format_path, read_csv_list, read_document, validate_instance
 
 WEDNESDAY = dt.date(2026, 12, 2)
@@ -260,7 +261,6 @@ def test_demand_precedence_date_beats_weekday_beats_every_day() -> None:
         {"queue": "chat", "shift": "day", "day": "fri", "agents": 2},
         {"queue": "chat", "shift": "day", "day": "2026-12-11", "agents": 3},
         {"queue": "chat", "shift": "day", "day": "2026-12-03", "agents": 4},
-        {"queue": "chat", "shift": "night", "day": "wed", "agents": 5},  # night: mon, fri
     ]
     instance = Instance.model_validate(
         small(horizon={"start": "2026-12-02", "days": 10}, demand=demand)
@@ -269,7 +269,12 @@ def test_demand_precedence_date_beats_weekday_beats_every_day() -> None:
     agents = {d: table[("chat", d, "day")].agents for d in instance.day_range}
     # Thu 3 by its date, Fri 4 by the weekday, Fri 11 by its date, the rest every day.
     assert agents == {0: 1, 1: 4, 2: 2, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 8: 1, 9: 3}
-    assert not any(key[2] == "night" for key in table)  # the night shift never runs on a Wed
+    # a row for a day its shift never runs on is an error, not silently nothing
+    night_on_wed = {"queue": "chat", "shift": "night", "day": "wed", "agents": 5}  # night: mon, fri
+    with pytest.raises(ValidationError, match="shift 'night' does not run on 'wed'"):
+        Instance.model_validate(
+            small(horizon={"start": "2026-12-02", "days": 10}, demand=[*demand, night_on_wed])
+        )
 
 
 def test_demand_precedence_does_not_depend_on_row_order() -> None:
@@ -298,6 +303,22 @@ def day_refs(draw: st.DrawFn, start: dt.date, days: int) -> str:
         weekday = draw(st.sampled_from(WEEKDAYS))
         return draw(st.sampled_from([weekday, weekday.upper()]))
     return (start + dt.timedelta(days=draw(st.integers(0, days - 1)))).isoformat()
+
+
+def _runs_on_some_day(
+    shifts: list[dict[str, Any]], shift_id: str, ref: str | None, dates: list[str]
+) -> bool:
+    """Whether the shift runs on a horizon day the reference names (an instance rule)."""
+    if ref is None:
+        return True
+    weekdays = next(s["weekdays"] for s in shifts if s["id"] == shift_id)
+    parsed = parse_day_ref(ref)
+    named = [
+        d
+        for d in dates
+        if (dt.date.fromisoformat(d).weekday() == parsed if isinstance(parsed, int) else d == ref)
+    ]
+    return any(WEEKDAYS[dt.date.fromisoformat(d).weekday()] in weekdays for d in named)
 
 
 @st.composite
@@ -350,8 +371,9 @@ def instances(draw: st.DrawFn) -> Instance:
             "under_weight": draw(st.none() | st.integers(0, 1000)),
         }
         for q, s, d in demand_keys
+        if _runs_on_some_day(shifts, s, d, dates)
     ]
-    people = []
+    people: list[dict[str, Any]] = []
     for pid in draw(st.lists(IDS, min_size=1, max_size=3, unique=True)):
         max_hours = draw(st.floats(0, 80))
         min_consecutive = draw(st.integers(1, 3))
@@ -407,6 +429,12 @@ def instances(draw: st.DrawFn) -> Instance:
                 },
             }
         )
+    for person in people:
+        person["preferences"] = [
+            p
+            for p in person["preferences"]
+            if p["shift"] is None or _runs_on_some_day(shifts, p["shift"], p["day"], dates)
+        ]
     batches = []
     for bid in draw(st.lists(IDS, max_size=3, unique=True)):
         release, deadline = sorted(draw(st.integers(0, days - 1)) for _ in range(2))

@@ -1,0 +1,157 @@
+"""The `roster` command line end to end: solve, verify, schema, Ctrl-C."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from models import ROSTER_COLUMNS
+from scheduler.cli import main
+
+INSTANCES = Path(__file__).resolve().parents[1] / "instances"
+SMALL = INSTANCES / "small-week.yaml"
+SOLVE = ["--workers", "1", "--seed", "0", "--time-limit", "30", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "small"
+    assert main(["solve", str(SMALL), "--out", str(out), *SOLVE]) == 0
+    return out
+
+
+def test_solve_writes_every_output(solved: Path) -> None:
+    names = {p.name for p in solved.iterdir()}
+    assert names == {"roster.csv", "coverage.csv", "batches.csv", "people.csv", "summary.json"}
+    with (solved / "roster.csv").open() as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == ROSTER_COLUMNS
+        rows = list(reader)
+    assert rows, "the small week needs people"
+    summary = json.loads((solved / "summary.json").read_text())
+    assert summary["status"] == "optimal"
+    assert summary["gap"] == 0
+    assert summary["check"]["hard_rules_hold"] is True
+    assert set(summary["goals"]) == {
+        "uncovered",
+        "overstaffed",
+        "late_items",
+        "unfinished_items",
+        "hard_spread",
+        "preferences",
+        "min_hours_short",
+        "cost",
+    }
+    assert abs(summary["objective"] - summary["check"]["objective"]) < 1e-6
+    with (solved / "coverage.csv").open() as handle:
+        coverage = list(csv.DictReader(handle))
+    assert {"queue", "date", "shift", "required", "assigned", "short"} <= set(coverage[0])
+
+
+def test_solve_prints_a_readable_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["solve", str(SMALL), "--out", str(tmp_path / "o"), *SOLVE]) == 0
+    out = capsys.readouterr().out
+    assert "small-week: optimal" in out
+    assert "agent-shifts uncovered" in out
+    assert "Checker: every hard rule holds." in out
+
+
+def test_verify_accepts_the_solved_roster(solved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(SMALL), str(solved)]) == 0
+    assert main(["verify", str(SMALL), str(solved / "roster.csv")]) == 0
+    assert "All hard rules hold." in capsys.readouterr().out
+
+
+def test_verify_names_a_broken_rule(
+    solved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Cleo is unavailable on Wednesday 2026-12-02: a row putting her there must fail.
+    with (solved / "roster.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    rows.append(
+        {
+            "date": "2026-12-02",
+            "shift": "early",
+            "start": "2026-12-02 06:00",
+            "end": "2026-12-02 14:00",
+            "person": "cleo",
+            "name": "Cleo",
+            "role": "agent",
+            "activity": "general",
+            "batch": "",
+            "items": "0",
+            "hours": "8.00",
+            "hard": "no",
+        }
+    )
+    broken = tmp_path / "roster.csv"
+    with broken.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=ROSTER_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    assert main(["verify", str(SMALL), str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert "cleo" in out and "2026-12-02" in out and "[availability]" in out
+
+
+def test_solve_replaces_an_old_output_folder_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "stale.txt").write_text("from an earlier run")
+    assert main(["solve", str(SMALL), "--out", str(out), *SOLVE]) == 0
+    assert not (out / "stale.txt").exists()
+    assert (out / "roster.csv").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folders left
+
+
+def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"horizon", "people", "shifts", "batches"} <= set(schema["properties"])
+
+
+def test_ctrl_c_stops_with_the_best_roster_so_far(tmp_path: Path) -> None:
+    """SIGINT during a long solve: exit 0, a complete folder, marked as stopped early."""
+    out = tmp_path / "demo"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scheduler.cli",
+            "solve",
+            str(INSTANCES / "demo-week.yaml"),
+            "--out",
+            str(out),
+            "--time-limit",
+            "120",
+            "--workers",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 60
+    for line in proc.stderr:
+        if "roster #" in line or time.monotonic() > deadline:
+            break
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    assert "stopped by the user" in stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["stopped_early"] is True
+    assert summary["check"]["hard_rules_hold"] is True
+    assert main(["verify", str(INSTANCES / "demo-week.yaml"), str(out)]) == 0

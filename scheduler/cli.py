@@ -105,10 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("instance", type=Path)
     solve.add_argument("--out", type=Path, help="output folder (default: out/<instance name>)")
     solve.add_argument(
-        "--time-limit", type=_positive_float, default=60.0, help="seconds (default 60)"
+        "--time-limit", type=_positive_float, default=30.0, help="seconds (default 30)"
     )
     solve.add_argument(
-        "--workers", type=_non_negative_int, default=0, help="search workers (0: all cores)"
+        "--workers",
+        type=_non_negative_int,
+        default=0,
+        help="search workers (0: by the machine)",
     )
     solve.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
     solve.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

@@ -14,7 +14,15 @@ from typing import Any
 
 import pandas as pd
 
-from models import Evaluation, Instance, SolveResult, SolveStatus, write_roster_csv
+from models import (
+    ROSTER_COLUMNS,
+    Evaluation,
+    Instance,
+    SolveResult,
+    SolveStatus,
+    write_roster_csv,
+)
+from models.roster import sort_key
 
 STATUS_TEXT = {
     SolveStatus.optimal: "optimal",
@@ -219,3 +227,9 @@ def format_summary(instance: Instance, result: SolveResult, evaluation: Evaluati
             lines.append(f"Checker: {len(evaluation.violations)} hard-rule violations:")
             lines += [f"  {v}" for v in evaluation.violations]
     return "\n".join(lines)
+
+
+def roster_table(result: SolveResult) -> pd.DataFrame:
+    """The roster as a table, in the columns and order of `roster.csv`."""
+    rows = [row.as_row() for row in sorted(result.roster, key=sort_key)]
+    return pd.DataFrame(rows, columns=ROSTER_COLUMNS)

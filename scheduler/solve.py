@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -20,9 +21,9 @@ from scheduler.model import build_model
 class SolveOptions:
     """How long and how to search. Tests pin `workers` and `seed`."""
 
-    time_limit: float | None = 60.0
+    time_limit: float | None = 30.0
     workers: int = 0
-    """Search workers; 0 lets OR-Tools use every core."""
+    """Search workers; 0 picks by the machine (`auto_workers`)."""
     seed: int = 0
     log: TextIO | None = None
     """Where progress lines go (objective and bound as they improve); None for quiet."""
@@ -56,6 +57,18 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             )
 
 
+def auto_workers() -> int:
+    """Search workers when the user leaves it to us (`--workers 0`).
+
+    On up to two cores one worker with the full LP relaxation did as well as two
+    workers and is steadier from run to run (benchmarks/README.md, "Solver
+    parameters"); on more cores, CP-SAT's portfolio with one worker per core.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    return 1 if cores <= 2 else min(cores, 16)
+
+
 def _gap(objective: float, bound: float) -> float:
     if abs(objective) < 1e-9:
         return 0.0 if abs(bound) < 1e-9 else 1.0
@@ -70,12 +83,13 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResul
     params = solver.parameters
     if options.time_limit is not None:
         params.max_time_in_seconds = options.time_limit
-    params.num_workers = options.workers
+    workers = options.workers or auto_workers()
+    params.num_workers = workers
     params.random_seed = options.seed
     # Ctrl-C is caught in the main thread (see _run_interruptible), not by CP-SAT's own
     # handler, which crashed the process when the search ran in a worker thread.
     params.catch_sigint_signal = False
-    if options.workers == 1:
+    if workers == 1:
         # Measured on instances/small-week.yaml: the default single worker did not
         # prove optimality in 20 s; with the full LP relaxation it does in 0.1 s.
         params.linearization_level = 2
@@ -104,7 +118,7 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResul
         gap=None,
         solve_seconds=solver.wall_time,
         stopped_early=stopped,
-        workers=options.workers,
+        workers=workers,
         seed=options.seed,
         time_limit=options.time_limit,
         goals=[],

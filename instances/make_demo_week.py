@@ -105,6 +105,11 @@ def people() -> list[dict[str, object]]:
     by_id["rt01"]["contract.max_items_per_week"] = 900  # senior safety expert
     by_id["ag24"]["contract.min_hours_per_week"] = 16
     by_id["ag25"]["contract.min_hours_per_week"] = 16
+    # Full-time agents are rostered at least 32 h (four shifts); raters are paid for
+    # the items they grade and have no minimum.
+    for row in rows:
+        if row["roles"] == "agent" and "contract.min_hours_per_week" not in row:
+            row["contract.min_hours_per_week"] = 32
 
     # Fixed days off (weekday names: every such day of the horizon).
     by_id["ag21"]["days_off"] = "sat;sun"

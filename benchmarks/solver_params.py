@@ -1,0 +1,76 @@
+"""Compare CP-SAT parameter sets on one instance: objective, bound and gap at a time limit.
+
+    python benchmarks/solver_params.py instances/demo-week.yaml --time-limit 30
+
+Each set runs in turn on the same machine, so the rows compare with each other;
+absolute figures drift between machines and runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from models import load_instance
+from scheduler.context import SCALE
+from scheduler.model import build_model
+
+SETS: dict[str, dict[str, Any]] = {
+    "1 worker (default search)": {"num_workers": 1},
+    "1 worker, full LP (ours)": {"num_workers": 1, "linearization_level": 2},
+    "2 workers (default portfolio)": {"num_workers": 2},
+    "2 workers: max_lp + default_lp": {"num_workers": 2, "subsolvers": ["max_lp", "default_lp"]},
+    "8 workers (default portfolio)": {"num_workers": 8},
+}
+
+
+class _FirstSolution(cp_model.CpSolverSolutionCallback):
+    def __init__(self) -> None:
+        super().__init__()
+        self.start = time.monotonic()
+        self.first: float | None = None
+
+    def on_solution_callback(self) -> None:
+        if self.first is None:
+            self.first = time.monotonic() - self.start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("instance", type=Path)
+    parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    instance = load_instance(args.instance)
+    print(f"{args.instance} at {args.time_limit:g} s, seed {args.seed}")
+    print("| parameters | status | objective | bound | gap | first roster (s) |")
+    print("|---|---|---:|---:|---:|---:|")
+    for name, params in SETS.items():
+        rm = build_model(instance)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = args.time_limit
+        solver.parameters.random_seed = args.seed
+        for key, value in params.items():
+            if key == "subsolvers":
+                solver.parameters.subsolvers.extend(value)
+            else:
+                setattr(solver.parameters, key, value)
+        callback = _FirstSolution()
+        status = solver.solve(rm.model, callback)
+        objective = solver.objective_value / SCALE
+        bound = solver.best_objective_bound / SCALE
+        gap = (objective - bound) / objective if objective else 0.0
+        first = f"{callback.first:.1f}" if callback.first is not None else "-"
+        print(
+            f"| {name} | {solver.status_name(status)} | {objective:,.1f} | {bound:,.1f} "
+            f"| {gap:.2%} | {first} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -40,6 +40,15 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.values: dict[int, int] | None = None
         self.first_seconds: float | None = None
         self.count = 0
+        self._last_bound_line = -1.0
+
+    def on_bound(self, bound: float) -> None:
+        """A better lower bound: reported at most once a second between rosters."""
+        now = time.monotonic() - self._start
+        if self._log is None or now - self._last_bound_line < 1.0:
+            return
+        self._last_bound_line = now
+        print(f"  {now:7.1f}s  bound {bound / SCALE:,.2f}", file=self._log, flush=True)
 
     def on_solution_callback(self) -> None:
         self.count += 1
@@ -94,6 +103,7 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResul
         # prove optimality in 20 s; with the full LP relaxation it does in 0.1 s.
         params.linearization_level = 2
     progress = _Progress(rm, options.log)
+    solver.best_bound_callback = progress.on_bound
     if options.log is not None:
         stats = rm.model.proto
         print(

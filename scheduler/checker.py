@@ -37,7 +37,7 @@ from models import (
     ShiftTemplate,
     Violation,
 )
-from models.result import BatchRow, CoverageRow, PersonRow
+from models.result import GOAL_LABELS, BatchRow, CoverageRow, PersonRow
 
 RULE_IDS: tuple[str, ...] = (
     "known_reference",
@@ -73,27 +73,8 @@ RULE_IDS: tuple[str, ...] = (
 hardness) is the checker's own addition: it is a property of the written rows.
 """
 
-GOAL_NAMES: tuple[str, ...] = (
-    "uncovered",
-    "overstaffed",
-    "late_items",
-    "unfinished_items",
-    "hard_spread",
-    "preferences",
-    "min_hours_short",
-    "cost",
-)
+GOAL_NAMES: tuple[str, ...] = tuple(GOAL_LABELS)
 
-_GOAL_LABELS = {
-    "uncovered": ("agent-shifts uncovered", "agent-shifts"),
-    "overstaffed": ("agent-shifts overstaffed", "agent-shifts"),
-    "late_items": ("items graded late", "items"),
-    "unfinished_items": ("items not graded in the horizon", "items"),
-    "hard_spread": ("hours of hard work between most and least loaded", "hours"),
-    "preferences": ("preference points not met", "points"),
-    "min_hours_short": ("hours below contract minimum", "hours"),
-    "cost": ("cost-weighted hours worked", "hours"),
-}
 
 _MS_PER_MINUTE = 60_000
 _BASIS_POINTS = 10_000
@@ -863,8 +844,8 @@ def evaluate(instance: Instance, roster: list[Assignment]) -> Evaluation:
     goals = [
         GoalFigure(
             name=name,
-            label=_GOAL_LABELS[name][0],
-            unit=_GOAL_LABELS[name][1],
+            label=GOAL_LABELS[name][0],
+            unit=GOAL_LABELS[name][1],
             value=float(values[name][0]),
             penalty=float(values[name][1]),
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from models import Instance
+from models.result import GOAL_LABELS
 from scheduler.variables import Variables
 
 SCALE = 60
@@ -21,11 +22,17 @@ class GoalTerm:
     """
 
     name: str
-    label: str
-    unit: str
     figure: cp_model.LinearExprT
     penalty: cp_model.LinearExprT
     divisor: int = 1
+
+    @property
+    def label(self) -> str:
+        return GOAL_LABELS[self.name][0]
+
+    @property
+    def unit(self) -> str:
+        return GOAL_LABELS[self.name][1]
 
 
 @dataclass

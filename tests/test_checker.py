@@ -1076,7 +1076,7 @@ def test_format_report() -> None:
     bad = format_report(evaluate(inst, days(inst, "ana", [0], "late") + days(inst, "ana", [1])))
     assert any(line.startswith("ana 2026-12-01 [min_rest] rests 8 h") for line in bad.splitlines())
     assert "All hard rules hold." not in bad
-    assert "cost-weighted hours worked: 16 (penalty 16)" in bad.splitlines()
+    assert "hours worked x hourly cost: 16 (penalty 16)" in bad.splitlines()
 
 
 # ---- property: random rosters never crash the checker ---------------------------

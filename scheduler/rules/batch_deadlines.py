@@ -37,15 +37,11 @@ def goals(m: RosterModel) -> list[GoalTerm]:
     return [
         GoalTerm(
             "late_items",
-            "gradings late",
-            "items",
             sum(late_terms),
             SCALE * weights.late_item * sum(late_pen),
         ),
         GoalTerm(
             "unfinished_items",
-            "gradings not done in the horizon",
-            "items",
             sum(unfinished_terms),
             SCALE * weights.unfinished_item * sum(unfinished_terms),
         ),

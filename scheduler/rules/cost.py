@@ -23,8 +23,6 @@ def goals(m: RosterModel) -> list[GoalTerm]:
     return [
         GoalTerm(
             "cost",
-            "hours worked x hourly cost",
-            "hours",
             sum(figure) if figure else 0,
             sum(penalty) if penalty else 0,
             60_000,

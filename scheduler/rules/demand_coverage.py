@@ -50,15 +50,11 @@ def goals(m: RosterModel) -> list[GoalTerm]:
     return [
         GoalTerm(
             "uncovered",
-            "agent-shifts uncovered",
-            "agent-shifts",
             sum(short_terms),
             SCALE * sum(short_pen),
         ),
         GoalTerm(
             "overstaffed",
-            "agent-shifts over demand",
-            "agent-shifts",
             sum(over_terms),
             SCALE * sum(over_pen),
         ),

@@ -17,7 +17,7 @@ def goals(m: RosterModel) -> list[GoalTerm]:
     inst, v, model = m.instance, m.vars, m.model
     capable = [p for p in inst.people if inst.is_hard_capable(p)]
     if len(capable) < 2:
-        return [GoalTerm("hard_spread", "hard-load spread (max - min)", "hours", 0, 0, 60)]
+        return [GoalTerm("hard_spread", 0, 0, 60)]
     loads = []
     top = 0
     for person in capable:
@@ -38,8 +38,6 @@ def goals(m: RosterModel) -> list[GoalTerm]:
     return [
         GoalTerm(
             "hard_spread",
-            "hard-load spread (max - min)",
-            "hours",
             spread,
             inst.weights.hard_spread * spread,
             60,

@@ -37,8 +37,6 @@ def goals(m: RosterModel) -> list[GoalTerm]:
     return [
         GoalTerm(
             "min_hours_short",
-            "hours below contract minimum",
-            "hours",
             total,
             inst.weights.min_hours_short * total,
             60,

@@ -35,8 +35,6 @@ def goals(m: RosterModel) -> list[GoalTerm]:
     return [
         GoalTerm(
             "preferences",
-            "preference points unmet",
-            "points",
             total,
             SCALE * inst.weights.preference * total,
         )

@@ -168,7 +168,10 @@ def people() -> list[dict[str, object]]:
         row["history.last_shift_end"] = "2026-11-29T22:00"  # a late shift on Sunday
         if "skills.escalation" in row and int(str(row["skills.escalation"])) >= 3:
             row["history.hard_hours_last_week"] = rng.choice([8, 16, 16, 24])
-            row["history.consecutive_hard_days"] = rng.choice([0, 1, 2])
+            hard_days = rng.choice([0, 1, 2])  # a hard day is a worked day
+            row["history.consecutive_hard_days"] = min(
+                hard_days, int(str(row["history.consecutive_days_worked"]))
+            )
     for pid in ("rt01", "rt02", "rt03", "rt13", "rt14", "rt15", "ar01", "ar02"):
         row = by_id[pid]
         row["history.consecutive_days_off"] = 2

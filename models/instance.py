@@ -55,7 +55,9 @@ Level = Annotated[int, Field(ge=1, le=MAX_LEVEL)]
 class Strict(BaseModel):
     """Base of every input model: unknown fields are errors, not silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, frozen=True, allow_inf_nan=False
+    )
 
 
 def parse_day_ref(ref: str) -> dt.date | int:
@@ -170,9 +172,13 @@ class Demand(Strict):
     queue: str
     shift: str
     day: DayRef | None = None
-    agents: int = Field(ge=0)
-    under_weight: int | None = Field(default=None, ge=0, description="Per agent short.")
-    over_weight: int | None = Field(default=None, ge=0, description="Per agent too many.")
+    agents: int = Field(ge=0, le=10_000)
+    under_weight: int | None = Field(
+        default=None, ge=0, le=1_000_000, description="Per agent short."
+    )
+    over_weight: int | None = Field(
+        default=None, ge=0, le=1_000_000, description="Per agent too many."
+    )
 
     check_day = field_validator("day")(_check_day_ref)
 
@@ -193,6 +199,25 @@ class Contract(Strict):
     max_shifts: dict[str, int] = Field(
         default_factory=dict, description="Per shift id: at most this many over the horizon."
     )
+
+    @field_validator("min_hours_per_week", "max_hours_per_week", "min_rest_hours")
+    @classmethod
+    def _whole_minutes(cls, value: float) -> float:
+        if abs(value * 60 - round(value * 60)) > 1e-6:
+            raise ValueError(f"{value:g} h is not a whole number of minutes")
+        return value
+
+    @property
+    def min_rest_minutes(self) -> int:
+        return round(self.min_rest_hours * 60)
+
+    @property
+    def max_minutes_per_week(self) -> int:
+        return round(self.max_hours_per_week * 60)
+
+    def min_minutes(self, days_in_week: int) -> int:
+        """The weekly minimum prorated to the days of the week inside the horizon."""
+        return round(self.min_hours_per_week * 60) * days_in_week // 7
 
     @model_validator(mode="after")
     def _min_below_max(self) -> Contract:
@@ -227,6 +252,12 @@ class History(Strict):
             raise ValueError(
                 "consecutive_days_worked and consecutive_days_off cannot both be above 0: "
                 "the day before the horizon was either worked or not"
+            )
+        if self.consecutive_hard_days > self.consecutive_days_worked:
+            raise ValueError(
+                f"consecutive_hard_days {self.consecutive_hard_days} is above "
+                f"consecutive_days_worked {self.consecutive_days_worked}: "
+                "a hard day is a worked day"
             )
         return self
 
@@ -297,7 +328,9 @@ class Person(Strict):
     roles: list[Role] = Field(min_length=1)
     skills: dict[str, int] = Field(default_factory=dict)
     speed: float = Field(default=1.0, gt=0, le=5, description="Multiplies grading rates.")
-    hourly_cost: float = Field(default=1.0, ge=0, description="Relative cost of an hour.")
+    hourly_cost: float = Field(
+        default=1.0, ge=0, le=100_000, description="Cost of an hour, to two decimals."
+    )
     contract: Contract = Field(default_factory=Contract)
     unavailable: list[Unavailability] = Field(default_factory=list)
     days_off: list[DayRef] = Field(default_factory=list, description="Fixed days off.")
@@ -313,6 +346,13 @@ class Person(Strict):
                 raise ValueError(f"{skill}: level {level} is below the minimum 1")
             if level > MAX_LEVEL:
                 raise ValueError(f"{skill}: level {level} is above the maximum {MAX_LEVEL}")
+        return value
+
+    @field_validator("hourly_cost")
+    @classmethod
+    def _cents(cls, value: float) -> float:
+        if abs(value * 100 - round(value * 100)) > 1e-6:
+            raise ValueError(f"{value:g} has more than two decimals")
         return value
 
     @field_validator("roles")
@@ -385,14 +425,30 @@ class Weights(Strict):
     work, then preferences and minimum hours, then cost.
     """
 
-    uncovered: int = Field(default=100_000, ge=0, description="Per agent-shift short.")
-    overstaffed: int = Field(default=50, ge=0, description="Per agent-shift over demand.")
-    late_item: int = Field(default=10, ge=0, description="Per grading late, times priority.")
-    unfinished_item: int = Field(default=1, ge=0, description="Per grading not done at all.")
-    hard_spread: int = Field(default=20, ge=0, description="Per hour of max-min hard load.")
-    preference: int = Field(default=5, ge=0, description="Per preference point not met.")
-    min_hours_short: int = Field(default=10, ge=0, description="Per hour below min hours.")
-    cost: int = Field(default=1, ge=0, description="Per hour worked, times hourly cost.")
+    uncovered: int = Field(
+        default=100_000, ge=0, le=1_000_000, description="Per agent-shift short."
+    )
+    overstaffed: int = Field(
+        default=50, ge=0, le=1_000_000, description="Per agent-shift over demand."
+    )
+    late_item: int = Field(
+        default=10, ge=0, le=1_000_000, description="Per grading late, times priority."
+    )
+    unfinished_item: int = Field(
+        default=1, ge=0, le=1_000_000, description="Per grading not done at all."
+    )
+    hard_spread: int = Field(
+        default=20, ge=0, le=1_000_000, description="Per hour of max-min hard load."
+    )
+    preference: int = Field(
+        default=5, ge=0, le=1_000_000, description="Per preference point not met."
+    )
+    min_hours_short: int = Field(
+        default=10, ge=0, le=1_000_000, description="Per hour below min hours."
+    )
+    cost: int = Field(
+        default=1, ge=0, le=1_000_000, description="Per hour worked, times hourly cost."
+    )
 
 
 class Instance(Strict):
@@ -664,6 +720,14 @@ def _reference_problems(inst: Instance) -> list[str]:
                 out.append(f"{at}.fixed[{j}].day: {f.day!r} is outside the horizon")
             elif not inst.runs_on(inst.shift_by_id[f.shift], d):
                 out.append(f"{at}.fixed[{j}]: shift {f.shift!r} does not run on {f.day!r}")
+            else:
+                out += _fixed_conflicts(inst, p, f, d, f"{at}.fixed[{j}]")
+        end = p.history.last_shift_end
+        if end is not None and end > dt.datetime.combine(inst.horizon.start, dt.time()):
+            out.append(
+                f"{at}.history.last_shift_end: {end.isoformat(sep=' ')} is not before the "
+                f"horizon starts ({inst.horizon.start})"
+            )
         for j, pref in enumerate(p.preferences):
             if pref.shift is not None and pref.shift not in shifts:
                 out.append(f"{at}.preferences[{j}].shift: unknown shift {pref.shift!r}")
@@ -704,6 +768,30 @@ def _reference_problems(inst: Instance) -> list[str]:
             except ValueError:
                 pass
     return out
+
+
+def _fixed_conflicts(inst: Instance, p: Person, f: FixedAssignment, d: int, at: str) -> list[str]:
+    """A fixed shift the person cannot work at all: unavailable, or unqualified for it."""
+    off_days, off_slots = inst.unavailable_slots(p)
+    if d in off_days or (d, f.shift) in off_slots:
+        return [f"{at}: {p.id} is fixed on {f.day} {f.shift} but is unavailable or off then"]
+    shift = inst.shift_by_id[f.shift]
+    if f.activity is not None:
+        if not inst.allows(shift, f.activity):
+            return [f"{at}.activity: shift {f.shift!r} does not allow {f.activity!r}"]
+        if f.activity == RATING and Role.rater not in p.roles:
+            return [f"{at}.activity: {p.id} is fixed to rating but is not a rater"]
+        queue = inst.queue_by_id.get(f.activity)
+        if queue is not None and not inst.can_work_queue(p, queue):
+            return [
+                f"{at}.activity: {p.id} cannot work queue {queue.id!r} (needs role agent and "
+                f"{queue.skill} level {queue.min_level}, has {p.level(queue.skill)})"
+            ]
+        return []
+    doable = [q for q in inst.queues if inst.can_work_queue(p, q) and inst.allows(shift, q.id)]
+    if not doable and not (Role.rater in p.roles and inst.allows(shift, RATING)):
+        return [f"{at}: {p.id} is fixed on shift {f.shift!r} but can do none of its activities"]
+    return []
 
 
 _PATH = re.compile(r"^[a-z_]+(\[\d+\])?[.:\[]")

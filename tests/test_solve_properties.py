@@ -55,7 +55,7 @@ def instances(draw: st.DrawFn) -> Instance:
                         {},
                         {"consecutive_days_worked": 3, "last_shift_end": "2026-11-29T22:00"},
                         {"consecutive_days_off": 1, "hard_hours_last_week": 8},
-                        {"consecutive_days_worked": 1, "consecutive_hard_days": 2},
+                        {"consecutive_days_worked": 2, "consecutive_hard_days": 2},
                     ]
                 )
             ),

@@ -6,8 +6,22 @@ never looks at solver variables and imports nothing of the solver: a roster
 the model calls feasible must hold here too, and the goal figures must agree.
 
 Counting is exact: time in whole minutes (real elapsed time between clock
-times, daylight saving counted, see `_elapsed`), grading time in whole milliseconds, the hard
-share in basis points. Hours in the output are those minutes divided by 60.
+times, daylight saving counted, see `_elapsed`), grading time in whole
+milliseconds, the hard share in basis points, costs in cents. Hours in the
+output are those minutes divided by 60.
+
+A shift is hard (for hard days, hard runs and the `hard` column) when it is on
+a hard queue or grades at least one hard or expert item. Its hard minutes (for
+`max_hard_share`, `hard_spread` and the people rows) are all its minutes on a
+hard queue, and on a rating shift the grading time of its hard and expert items
+rounded up to whole minutes: one hour of expert grading in an eight-hour rating
+shift is 60 hard minutes, not 480.
+
+Contract limits in minutes come from the `Contract` helpers
+(`min_rest_minutes`, `max_minutes_per_week`, `min_minutes`), so the checker and
+the model read the contract the same way. A rating shift's row for the time
+left over (empty batch) is optional here: its hours are not checked, and a
+roster with or without it is judged the same.
 
 Rows naming an unknown person, shift, activity or batch, a date outside the
 horizon, or a batch or items where the row format has none, are reported as
@@ -110,6 +124,7 @@ class _Shift:
     rows: list[_Row] = field(default_factory=list)
     hard: bool = False
     hard_reason: str = ""
+    hard_minutes: int = 0
 
     @property
     def minutes(self) -> int:
@@ -211,10 +226,11 @@ def _utc(instance: Instance, local: dt.datetime) -> dt.datetime:
 def _elapsed(instance: Instance, earlier: dt.datetime, later: dt.datetime) -> int:
     """Real minutes from one local clock time to another (daylight saving counted), floored.
 
-    Not `Instance.minutes_between`: subtracting two datetimes that share one
-    tzinfo object is wall-clock arithmetic in Python, so that helper misses the
-    hour gained or lost at a daylight-saving change. Converting to UTC first
-    counts it.
+    Both times go through UTC first: subtracting two datetimes that share one
+    tzinfo object is wall-clock arithmetic in Python and would miss the hour
+    gained or lost at a daylight-saving change. `Instance.minutes_between` now
+    does the same; this stays the checker's own so that it does not depend on
+    the helper it checks, and tests assert the two agree.
     """
     delta = _utc(instance, later) - _utc(instance, earlier)
     return math.floor(delta.total_seconds() / 60)
@@ -239,22 +255,37 @@ def _group_shifts(instance: Instance, rows: list[_Row]) -> dict[str, list[_Shift
             )
         shifts[key].rows.append(r)
     for s in shifts.values():
-        for r in s.rows:
-            if r.queue is not None and r.queue.hard:
-                s.hard, s.hard_reason = True, f"hard queue {r.queue.id}"
-                break
-            if r.batch is not None and r.batch.difficulty.is_hard and r.row.items > 0:
-                s.hard = True
-                s.hard_reason = (
-                    f"{r.row.items} items of {r.batch.difficulty.value} batch {r.batch.id}"
-                )
-                break
+        _classify_hard(instance, s)
     by_person: dict[str, list[_Shift]] = defaultdict(list)
     for s in shifts.values():
         by_person[s.person.id].append(s)
     for worked in by_person.values():
         worked.sort(key=lambda s: (s.start_abs, s.template.id))
     return by_person
+
+
+def _classify_hard(instance: Instance, s: _Shift) -> None:
+    """Whether the shift is hard, why, and its hard minutes (docs/rules.md, roster rows).
+
+    On a hard queue every minute of the shift is hard. Otherwise the hard minutes
+    are the grading time of its hard and expert items, rounded up to whole
+    minutes; one such item makes the shift hard. (A shift with rows on a hard
+    queue and on rating breaks `one_activity_per_shift`; it counts as a hard
+    queue shift, all minutes hard.)
+    """
+    hard_ms = 0
+    for r in s.rows:
+        if r.queue is not None and r.queue.hard:
+            s.hard, s.hard_reason, s.hard_minutes = True, f"hard queue {r.queue.id}", s.minutes
+            return
+        if r.batch is not None and r.batch.difficulty.is_hard and r.row.items > 0:
+            hard_ms += r.row.items * instance.item_ms(s.person, r.batch)
+            if not s.hard:
+                s.hard = True
+                s.hard_reason = (
+                    f"{r.row.items} items of {r.batch.difficulty.value} batch {r.batch.id}"
+                )
+    s.hard_minutes = -(-hard_ms // _MS_PER_MINUTE)
 
 
 # ---- row rules --------------------------------------------------------------
@@ -444,7 +475,7 @@ def _check_shifts(
             )
 
     # rest between shifts on different days, and after the last shift before the horizon
-    need = math.ceil(contract.min_rest_hours * 60 - _EPS)
+    need = contract.min_rest_minutes
     for a in worked:
         later = [b for b in worked if b.day > a.day]
         if not later:
@@ -458,7 +489,7 @@ def _check_shifts(
                 dates[nxt.day],
                 f"rests {_hours(rest)} between {a.template.id} (ends {_clock(a.end)}) and "
                 f"{nxt.template.id} (starts {_clock(nxt.start)}) "
-                f"(min {_hours(contract.min_rest_hours * 60)})",
+                f"(min {_hours(need)})",
             )
     last_end = person.history.last_shift_end
     if last_end is not None:
@@ -472,7 +503,7 @@ def _check_shifts(
                     dates[s.day],
                     f"rests {_hours(rest)} between the last shift before the horizon "
                     f"(ends {_clock(naive_end)}) and {s.template.id} "
-                    f"(starts {_clock(s.start)}) (min {_hours(contract.min_rest_hours * 60)})",
+                    f"(starts {_clock(s.start)}) (min {_hours(need)})",
                 )
 
     # per template over the horizon
@@ -613,10 +644,10 @@ def _check_person(
         minutes[s.day] += s.minutes
         if s.hard:
             hard_day[s.day] = True
-            hard_minutes[s.day] += s.minutes
+        hard_minutes[s.day] += s.hard_minutes
         items[s.day] += sum(r.row.items for r in s.rows if r.batch is not None)
 
-    max_hours_minutes = math.floor(contract.max_hours_per_week * 60 + _EPS)
+    max_minutes = contract.max_minutes_per_week
     share_bp = round(_BASIS_POINTS * rules.max_hard_share)
     short_total = 0
     for week in instance.weeks():
@@ -624,13 +655,12 @@ def _check_person(
         label = f"the week of {first}"
         worked_min = sum(minutes[d] for d in week)
         hard_min = sum(hard_minutes[d] for d in week)
-        if worked_min > max_hours_minutes:
+        if worked_min > max_minutes:
             report.add(
                 "max_hours_per_week",
                 pid,
                 first,
-                f"works {_hours(worked_min)} in {label} "
-                f"(max {_hours(contract.max_hours_per_week * 60)})",
+                f"works {_hours(worked_min)} in {label} (max {_hours(max_minutes)})",
             )
         days_worked = sum(works[d] for d in week)
         if days_worked > contract.max_days_per_week:
@@ -665,8 +695,7 @@ def _check_person(
                 f"{hard_min} of {worked_min} minutes in {label} are hard "
                 f"({100 * hard_min / worked_min:.2f} %, max {share_bp / 100:g} %)",
             )
-        target = round(60 * contract.min_hours_per_week) * len(week) // 7
-        short_total += max(0, target - worked_min)
+        short_total += max(0, contract.min_minutes(len(week)) - worked_min)
 
     _check_max_run(
         works,
@@ -829,17 +858,21 @@ def evaluate(instance: Instance, roster: list[Assignment]) -> Evaluation:
     spread_minutes = max(loads) - min(loads) if len(loads) >= 2 else 0
     pref_points = sum(f.pref_points for f in figures.values())
     short_minutes = sum(f.short_minutes for f in figures.values())
-    cost_hours = sum(figures[p.id].minutes / 60 * p.hourly_cost for p in instance.people)
+    # hourly_cost has at most two decimals: minutes × cents is exact, divided once at the end
+    cost_minute_cents = sum(
+        figures[p.id].minutes * round(100 * p.hourly_cost) for p in instance.people
+    )
+    cost_value = cost_minute_cents / 6_000
 
     values: dict[str, tuple[float, float]] = {
         "uncovered": (uncovered, uncovered_pen),
         "overstaffed": (over, over_pen),
         "late_items": (late, late_pen),
         "unfinished_items": (unfinished, unfinished * weights.unfinished_item),
-        "hard_spread": (spread_minutes / 60, spread_minutes / 60 * weights.hard_spread),
+        "hard_spread": (spread_minutes / 60, spread_minutes * weights.hard_spread / 60),
         "preferences": (pref_points, pref_points * weights.preference),
-        "min_hours_short": (short_minutes / 60, short_minutes / 60 * weights.min_hours_short),
-        "cost": (cost_hours, cost_hours * weights.cost),
+        "min_hours_short": (short_minutes / 60, short_minutes * weights.min_hours_short / 60),
+        "cost": (cost_value, cost_minute_cents * weights.cost / 6_000),
     }
     goals = [
         GoalFigure(

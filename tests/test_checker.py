@@ -100,6 +100,7 @@ def build(
     rules: dict[str, Any] | None = None,
     weights: dict[str, Any] | None = None,
     horizon: dict[str, Any] | None = None,
+    rates: dict[str, Any] | None = None,
 ) -> Instance:
     """The base instance with changes: people by id, shifts merged by id, batches replaced."""
     data = copy.deepcopy(BASE)
@@ -114,6 +115,8 @@ def build(
     data["rules"] = _merge(data["rules"], rules or {})
     data["weights"] = weights or {}
     data["horizon"] = _merge(data["horizon"], horizon or {})
+    if rates is not None:
+        data["rates"] = rates
     return Instance.model_validate(data)
 
 
@@ -165,7 +168,8 @@ def work(
             )
         )
     left = template.minutes * 60_000 - used
-    if left > 0 or not rows:
+    # the row for the time left over, only when at least a minute is left
+    if left >= 60_000 or not rows:
         rows.append(
             Assignment(
                 **common, role=Role.rater, activity=RATING, hours=left / 3_600_000, hard=flag
@@ -685,27 +689,48 @@ CASES = [
         lambda i: days(i, "ana", [1], activity="esc"),
         changes={
             "rules": {"max_consecutive_hard_days": 2},
-            "people": {"ana": {"history": {"consecutive_hard_days": 2}}},
+            # a hard day is a worked day: the 2 hard days are among 2 worked days
+            "people": {
+                "ana": {"history": {"consecutive_hard_days": 2, "consecutive_days_worked": 2}}
+            },
         },
         message="(max 2, 2 before the horizon)",
     ),
-    # max_hard_share: 2 of 3 shifts hard = 66.67 % > 50 %; 1 of 2 = 50 % is allowed
+    # max_hard_share. Hard minutes of a rating shift are its hard grading time: an expert
+    # item takes ana (speed 1) ceil(3 600 000 / 60) = 60 000 ms, one minute.
     Case(
-        "hard_share_too_high",
+        # 61 expert items = 61 hard minutes of the 480 worked: 61/480 = 12.71 % > 12.5 %.
+        # 60 items = 60/480 = 12.5 % exactly is allowed (counting the whole 8 h shift as
+        # hard, 480/480, it would not be).
+        "hard_share_of_grading_time",
         "max_hard_share",
-        lambda i: days(i, "ana", [0, 1], activity="esc") + days(i, "ana", [2]),
-        lambda i: days(i, "ana", [0], activity="esc") + days(i, "ana", [1]),
-        changes={"rules": {"max_hard_share": 0.5}},
-        message="960 of 1440 minutes in the week of 2026-11-30 are hard (66.67 %, max 50 %)",
+        lambda i: work(i, "ana", 0, "early", RATING, [("exp1", 61), ("easy1", 100)]),
+        lambda i: work(i, "ana", 0, "early", RATING, [("exp1", 60), ("easy1", 100)]),
+        changes={"rules": {"max_hard_share": 0.125}},
+        message="61 of 480 minutes in the week of 2026-11-30 are hard (12.71 %, max 12.5 %)",
     ),
     Case(
-        # 1 of 3 shifts hard. Share 0.33334 is 3333 basis points once rounded:
-        # 10 000 × 480 = 4 800 000 > 3 333 × 1 440 = 4 799 520, a violation although
-        # 1/3 < 0.33334. At 0.3334 (3 334 bp): 3 334 × 1 440 = 4 800 960 ≥ 4 800 000.
+        # a shift on the hard queue esc counts all its 480 minutes, a rating shift only its
+        # expert grading: 480 + 61 = 541 of 960 > 56.25 % × 960 = 540; 480 + 60 = 540 holds
+        "hard_share_queue_and_grading",
+        "max_hard_share",
+        lambda i: (
+            days(i, "ana", [0], activity="esc") + work(i, "ana", 1, "early", RATING, [("exp1", 61)])
+        ),
+        lambda i: (
+            days(i, "ana", [0], activity="esc") + work(i, "ana", 1, "early", RATING, [("exp1", 60)])
+        ),
+        changes={"rules": {"max_hard_share": 0.5625}},
+        message="541 of 960 minutes",
+    ),
+    Case(
+        # 160 expert items = 160 hard minutes of 480 = 1/3. Share 0.33334 is 3 333 basis
+        # points once rounded: 10 000 × 160 = 1 600 000 > 3 333 × 480 = 1 599 840, a
+        # violation although 1/3 < 0.33334. At 0.3334 (3 334 bp): 3 334 × 480 = 1 600 320.
         "hard_share_basis_points",
         "max_hard_share",
-        lambda i: days(i, "ana", [0], activity="esc") + days(i, "ana", [1, 2]),
-        lambda i: days(i, "ana", [0], activity="esc") + days(i, "ana", [1, 2]),
+        lambda i: work(i, "ana", 0, "early", RATING, [("exp1", 160)]),
+        lambda i: work(i, "ana", 0, "early", RATING, [("exp1", 160)]),
         changes={"rules": {"max_hard_share": 0.33334}},
         fixed_changes={"rules": {"max_hard_share": 0.3334}},
     ),
@@ -803,8 +828,119 @@ def test_several_rows_of_one_shift_are_one_shift() -> None:
     assert ev.violations == []
     ana = ev.people[0]
     assert (ana.hours, ana.shifts, ana.days, ana.items) == (8.0, 1, 1, 160)
-    assert (ana.hard_hours, ana.hard_share, ana.hard_days) == (8.0, 1.0, 1)
+    # only the expert grading is hard: 60 of the shift's 480 minutes, yet a hard day
+    assert (ana.hard_hours, ana.hard_share, ana.hard_days) == (1.0, 60 / 480, 1)
     assert [b.per_day[0] for b in ev.batches] == [100, 60]
+
+
+def test_one_expert_item_is_one_hard_minute_and_a_hard_day() -> None:
+    inst = build(rules={"max_hard_days_per_week": 1, "max_hard_share": 0.002})
+    # 1 expert item at speed 1: ceil(3 600 000 / 60) = 60 000 ms = 1 hard minute of 480
+    rows = work(inst, "ana", 0, "early", RATING, [("exp1", 1)])
+    assert all(r.hard for r in rows)
+    ev = evaluate(inst, rows)
+    # share 0.002 = 20 bp: 10 000 × 1 ≤ 20 × 480 = 9 600 fails, a whole shift would too;
+    # only that rule breaks, max_hard_days_per_week (1 day ≤ 1) holds
+    assert rules_of(ev) == {"max_hard_share"}
+    assert "1 of 480 minutes" in ev.violations[0].message
+    ana = ev.people[0]
+    assert (ana.hard_days, ana.hard_hours, ana.hard_share) == (1, 1 / 60, 1 / 480)
+    assert ana.hard_load_with_history == 1 / 60
+    # it is a hard day like any other: a second one breaks max_hard_days_per_week
+    two = rows + work(inst, "ana", 1, "early", RATING, [("exp1", 1)])
+    ok = build(rules={"max_hard_days_per_week": 1, "max_hard_share": 0.0021})
+    assert rules_of(evaluate(ok, two)) == {"max_hard_days_per_week"}
+    assert rules_of(evaluate(ok, rows)) == set()
+
+
+def test_hard_minutes_round_up_once_per_shift() -> None:
+    # rates 120 an hour at hard and expert: 30 000 ms an item, half a minute
+    inst = build(
+        rates={"hard": 120, "expert": 120},
+        batches=[
+            {"id": "easy1", "items": 500, "difficulty": "easy", "skill": "safety"},
+            {"id": "exp1", "items": 100, "difficulty": "expert", "skill": "safety"},
+            {"id": "hard1", "items": 100, "difficulty": "hard", "skill": "safety"},
+        ],
+    )
+
+    def hard_minutes(grades: list[tuple[str, int]]) -> float:
+        ev = evaluate(inst, work(inst, "ana", 0, "early", RATING, grades))
+        assert ev.violations == []
+        return ev.people[0].hard_hours * 60
+
+    # 1 item: 30 000 ms → rounded up to 1 minute
+    assert hard_minutes([("exp1", 1)]) == 1
+    # 1 hard + 1 expert item: 60 000 ms in the shift → 1 minute (not 1 + 1 row by row)
+    assert hard_minutes([("hard1", 1), ("exp1", 1)]) == 1
+    # 3 items: 90 000 ms → 2 minutes; easy items add nothing
+    assert hard_minutes([("hard1", 2), ("exp1", 1), ("easy1", 100)]) == 2
+    # a faster grader takes less hard time: speed 1.5, 180 an hour, 20 000 ms, 3 items = 1 min
+    fast = build(rates={"expert": 120}, people={"ana": {"speed": 1.5}})
+    ev = evaluate(fast, work(fast, "ana", 0, "early", RATING, [("exp1", 3)]))
+    assert ev.people[0].hard_hours * 60 == 1
+
+
+def test_leftover_row_is_optional() -> None:
+    inst = build(people={"ana": {"contract": {"max_items_per_week": 10_000}}})
+    # 100 easy items × 24 000 ms = 40 min; 440 min left over, written as a row without batch
+    rows = work(inst, "ana", 0, "early", RATING, [("easy1", 100)])
+    assert [r.batch for r in rows] == ["easy1", ""]
+    with_left = evaluate(inst, rows)
+    without = evaluate(inst, rows[:1])
+    assert with_left.violations == without.violations == []
+    assert with_left.goals == without.goals
+    assert with_left.people == without.people
+    assert without.people[0].hours == 8.0  # shift minutes, whatever the rows' hours say
+    # 1 199 easy items = 28 776 000 ms: 24 s left, less than a minute, so no leftover row;
+    # one written anyway is accepted too
+    full = work(inst, "ana", 0, "early", RATING, [("easy1", 1199)])
+    assert [r.batch for r in full] == ["easy1"]
+    extra = full[0].model_copy(update={"batch": "", "items": 0, "hours": 0.01})
+    assert evaluate(inst, full).violations == evaluate(inst, [*full, extra]).violations == []
+
+
+def test_contract_limits_in_whole_minutes() -> None:
+    inst = build(
+        people={
+            "ana": {
+                "contract": {
+                    "max_hours_per_week": 15.75,
+                    "min_rest_hours": 8.25,
+                    "min_hours_per_week": 7.5,
+                }
+            }
+        },
+        horizon={"days": 10},
+    )
+    contract = inst.person_by_id["ana"].contract
+    assert (contract.max_minutes_per_week, contract.min_rest_minutes) == (945, 495)
+    # two 8 h shifts: 960 min > 945; late (ends 22:00) then early (06:00): 480 min < 495
+    ev = evaluate(inst, days(inst, "ana", [0], "late") + days(inst, "ana", [1], "early"))
+    assert rules_of(ev) == {"max_hours_per_week", "min_rest"}
+    messages = " | ".join(v.message for v in ev.violations)
+    assert "works 16 h in the week of 2026-11-30 (max 15.75 h)" in messages
+    assert "rests 8 h" in messages and "(min 8.25 h)" in messages
+    # one shift a week (480 ≤ 945) with days of rest between them: both rules hold
+    ev = evaluate(inst, days(inst, "ana", [0], "late") + days(inst, "ana", [7], "early"))
+    assert ev.violations == []
+    # min_hours_short: week 1 (7 days) round(60 × 7.5) × 7 // 7 = 450 − 480 → 0;
+    # week 2 (3 days) 450 × 3 // 7 = 192 − 480 → 0; with nothing worked 450 + 192 = 642 min
+    assert ev.people[0].min_hours_short == 0
+    assert evaluate(inst, []).people[0].min_hours_short == 642 / 60
+    assert contract.min_minutes(3) == 192
+
+
+def test_elapsed_agrees_with_instance_minutes_between() -> None:
+    from scheduler.checker import _elapsed
+
+    for start, timezone in (("2026-03-23", "Europe/Berlin"), ("2026-10-19", "Europe/Berlin")):
+        inst = build(horizon={"start": start, "timezone": timezone})
+        origin = dt.datetime.fromisoformat(start)
+        moments = [origin + dt.timedelta(minutes=m) for m in range(0, 7 * 24 * 60, 97)]
+        for earlier in moments[::7]:
+            for later in moments:
+                assert _elapsed(inst, earlier, later) == inst.minutes_between(earlier, later)
 
 
 def test_dst_spring_forward_counts_real_time() -> None:
@@ -981,13 +1117,23 @@ def test_hard_spread() -> None:
             }
         ]
     )
-    ev = evaluate(inst, work(inst, "ana", 0, "early", "esc"))
+    roster = work(inst, "ana", 0, "early", RATING, [("exp1", 60), ("easy1", 100)]) + work(
+        inst, "dan", 0, "early", "esc"
+    )
+    ev = evaluate(inst, roster)
     assert ev.violations == []
-    # hard-capable: ana (480 hard minutes) and dan (round(60 × 2.5) = 150 from history);
-    # bob cannot do hard work and does not count. 480 − 150 = 330 min = 5.5 h × 20 = 110.
+    # hard-capable: ana and dan; bob cannot do hard work and does not count (his 0 would
+    # be the minimum otherwise).
+    # ana: 60 expert items × 60 000 ms = 60 hard minutes of her 8 h rating shift (not 480).
+    # dan: round(60 × 2.5) = 150 from history + 480 on the hard queue esc = 630.
+    # 630 − 60 = 570 min = 9.5 h × 20 = 190.
     goal = ev.goal("hard_spread")
-    assert (goal.value, goal.penalty) == (5.5, 110)
-    assert [p.hard_load_with_history for p in ev.people] == [8.0, 0.0, 2.5]
+    assert (goal.value, goal.penalty) == (9.5, 190)
+    assert [p.hard_load_with_history for p in ev.people] == [1.0, 0.0, 10.5]
+    assert [p.hard_hours for p in ev.people] == [1.0, 0.0, 8.0]
+    # dan on the history alone (150) against ana's grading (60): 90 min = 1.5 h × 20 = 30
+    ev = evaluate(inst, work(inst, "ana", 0, "early", RATING, [("exp1", 60)]))
+    assert (ev.goal("hard_spread").value, ev.goal("hard_spread").penalty) == (1.5, 30)
     # with one hard-capable person the spread is 0
     alone = build()
     assert evaluate(alone, work(alone, "ana", 0, "early", "esc")).goal("hard_spread").value == 0
@@ -1041,6 +1187,14 @@ def test_cost() -> None:
     goal = ev.goal("cost")
     assert (goal.value, goal.penalty) == (36, 108)
     assert ev.objective == pytest.approx(penalty_sum(ev))
+    # costs to the cent are exact: ana 24 h × 0.10 = 2.40, bob 8 h × 0.35 = 2.80 → 5.20,
+    # × 3 = 15.60 (hour by hour in floats, 0.8 + 0.8 + 0.8 would be 2.4000000000000004)
+    cents = build(
+        people={"ana": {"hourly_cost": 0.1}, "bob": {"hourly_cost": 0.35}}, weights={"cost": 3}
+    )
+    ev = evaluate(cents, days(cents, "ana", [0, 1, 2]) + days(cents, "bob", [0]))
+    goal = ev.goal("cost")
+    assert (goal.value, goal.penalty) == (5.2, 15.6)
 
 
 def test_goal_list_shape_and_objective() -> None:

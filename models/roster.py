@@ -70,8 +70,9 @@ class Assignment(BaseModel):
         }
 
 
-def sort_key(row: Assignment) -> tuple[dt.date, dt.datetime, str, str, str]:
-    return (row.date, row.start, row.person, row.activity, row.batch)
+def sort_key(row: Assignment) -> tuple[dt.date, dt.datetime, str, str, bool, str]:
+    """Rows by day, start, person; within a rating shift the batches, then time left over."""
+    return (row.date, row.start, row.person, row.activity, row.batch == "", row.batch)
 
 
 def write_roster_csv(rows: list[Assignment], path: Path) -> None:

@@ -9,12 +9,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from models import InputError, Instance, load_instance, read_roster_csv
+from models import InputError, load_instance, read_roster_csv
+from models.loader import instance_json_schema
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_BAD_INPUT = 2
 EXIT_NO_ROSTER = 3
+EXIT_INTERRUPTED = 130
 
 
 def _fail(messages: Sequence[str]) -> int:
@@ -35,20 +37,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from scheduler.checker import evaluate
-    from scheduler.output import format_summary, write_outputs
-    from scheduler.solve import SolveOptions, solve
+    from scheduler.output import check_out_dir, format_summary, write_outputs
+    from scheduler.solve import ModelTooLargeError, SolveOptions, solve
 
     instance = load_instance(args.instance)
     out_dir: Path = args.out or Path("out") / args.instance.stem
+    check_out_dir(out_dir)
     options = SolveOptions(
         time_limit=args.time_limit,
         workers=args.workers,
         seed=args.seed,
         log=None if args.quiet else sys.stderr,
     )
-    result = solve(instance, options)
+    try:
+        result = solve(instance, options)
+    except ModelTooLargeError as exc:
+        return _fail(
+            [f"{args.instance}: the numbers are too large for the solver to add up ({exc})"]
+        )
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
-    write_outputs(out_dir, instance, result, evaluation)
+    try:
+        write_outputs(out_dir, instance, result, evaluation)
+    except OSError as exc:
+        return _fail([f"--out {out_dir}: cannot write the output folder: {exc}"])
     print(format_summary(instance, result, evaluation))
     print(f"Wrote {out_dir}/ (roster.csv: {len(result.roster)} rows)")
     if not result.has_roster:
@@ -67,7 +78,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(Instance.model_json_schema(), indent=2))
+    print(json.dumps(instance_json_schema(), indent=2))
     return EXIT_OK
 
 
@@ -141,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except InputError as exc:
         return _fail(exc.messages)
+    except KeyboardInterrupt:
+        print("\ninterrupted: nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

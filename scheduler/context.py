@@ -10,8 +10,15 @@ from models import Instance
 from models.result import GOAL_LABELS
 from scheduler.variables import Variables
 
-SCALE = 60
-"""Internal objective units per reported unit (minutes per hour)."""
+SCALE = 6000
+"""Internal objective units per reported unit.
+
+60 so that goals counted in hours are exact in minutes, times 100 so that costs
+in cents are exact too.
+"""
+
+PER_MINUTE = SCALE // 60
+"""Internal units of a goal weighted per hour, for each minute."""
 
 
 @dataclass

@@ -6,7 +6,9 @@ evaluation of them (`scheduler.checker.evaluate`), so the files always agree.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,6 +19,7 @@ import pandas as pd
 from models import (
     ROSTER_COLUMNS,
     Evaluation,
+    InputError,
     Instance,
     SolveResult,
     SolveStatus,
@@ -30,6 +33,7 @@ STATUS_TEXT = {
     SolveStatus.infeasible: "not staffable: the hard rules contradict each other",
     SolveStatus.unknown: "no roster found within the time limit",
 }
+STOPPED_EARLY_TEXT = "stopped by the user before any roster was found"
 
 
 def coverage_table(instance: Instance, evaluation: Evaluation) -> pd.DataFrame:
@@ -65,7 +69,7 @@ def batch_table(instance: Instance, evaluation: Evaluation) -> pd.DataFrame:
             "priority": row.priority,
             "required": row.required,
             "release": row.release.isoformat(),
-            "deadline": row.deadline.isoformat() if row.deadline else "",
+            "deadline": _deadline(instance, row.batch).isoformat(),
             "done": row.done,
             "done_by_deadline": row.done_by_deadline,
             "late": row.late,
@@ -92,6 +96,12 @@ def batch_table(instance: Instance, evaluation: Evaluation) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def _deadline(instance: Instance, batch_id: str) -> dt.date:
+    """The batch's deadline date, also when it lies after the horizon."""
+    batch = instance.batch_by_id[batch_id]
+    return instance.horizon.start + dt.timedelta(days=instance.deadline_day(batch))
+
+
 def people_table(evaluation: Evaluation) -> pd.DataFrame:
     columns = [
         "person",
@@ -109,7 +119,16 @@ def people_table(evaluation: Evaluation) -> pd.DataFrame:
         "preferences_total",
         "min_hours_short",
     ]
-    return pd.DataFrame([row.model_dump() for row in evaluation.people], columns=columns)
+    table = pd.DataFrame([row.model_dump() for row in evaluation.people], columns=columns)
+    return table.round(
+        {
+            "hours": 2,
+            "hard_hours": 2,
+            "hard_share": 3,
+            "hard_load_with_history": 2,
+            "min_hours_short": 2,
+        }
+    )
 
 
 def shortfalls(instance: Instance, evaluation: Evaluation) -> list[str]:
@@ -166,14 +185,43 @@ def summary_document(
     return doc
 
 
+MARKER = ".roster-output"
+"""A file in every output folder: only such folders (or empty ones) are ever replaced."""
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse, before any work, an output path that is not ours to replace."""
+    target = out_dir.resolve()
+    if target.exists() and not target.is_dir():
+        raise InputError([f"--out {out_dir}: is a file, not a folder"])
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
+        raise InputError(
+            [
+                f"--out {out_dir}: the folder exists and is not an output folder of roster "
+                f"(no {MARKER} file in it); it would be replaced whole, so name a new or "
+                "empty folder"
+            ]
+        )
+    parent = target.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError([f"--out {out_dir}: {parent} is a file, not a folder"])
+
+
 def write_outputs(
     out_dir: Path, instance: Instance, result: SolveResult, evaluation: Evaluation | None
 ) -> None:
     """Write the folder atomically: a complete new folder replaces the old one, or nothing."""
+    check_out_dir(out_dir)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are for sharing
     try:
+        (staging / MARKER).write_text("written by `roster`; this folder is replaced whole\n")
         write_roster_csv(result.roster, staging / "roster.csv")
         if evaluation is not None:
             coverage_table(instance, evaluation).to_csv(staging / "coverage.csv", index=False)
@@ -200,11 +248,14 @@ def _replace_dir(new: Path, target: Path) -> None:
 
 def format_summary(instance: Instance, result: SolveResult, evaluation: Evaluation | None) -> str:
     """The short readable summary `roster solve` prints."""
-    head = f"{instance.name}: {STATUS_TEXT[result.status]}"
+    text = STATUS_TEXT[result.status]
+    if result.status is SolveStatus.unknown and result.stopped_early:
+        text = STOPPED_EARLY_TEXT
+    head = f"{instance.name}: {text}"
     if result.status is SolveStatus.feasible and result.gap is not None:
         head += f" (gap {result.gap:.2%} to the bound)"
     head += f" in {result.solve_seconds:.1f} s"
-    if result.stopped_early:
+    if result.stopped_early and result.has_roster:
         head += ", stopped by the user"
     lines = [head]
     if result.objective is not None and result.bound is not None:

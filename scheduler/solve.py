@@ -17,6 +17,10 @@ from scheduler.context import SCALE, RosterModel
 from scheduler.model import build_model
 
 
+class ModelTooLargeError(Exception):
+    """CP-SAT refused the model: its numbers overflow (huge demand or weights)."""
+
+
 @dataclass(frozen=True)
 class SolveOptions:
     """How long and how to search. Tests pin `workers` and `seed`."""
@@ -25,6 +29,8 @@ class SolveOptions:
     workers: int = 0
     """Search workers; 0 picks by the machine (`auto_workers`)."""
     seed: int = 0
+    deterministic_time: float | None = None
+    """A limit in CP-SAT's deterministic time units: the same result on every run."""
     log: TextIO | None = None
     """Where progress lines go (objective and bound as they improve); None for quiet."""
 
@@ -92,6 +98,8 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResul
     params = solver.parameters
     if options.time_limit is not None:
         params.max_time_in_seconds = options.time_limit
+    if options.deterministic_time is not None:
+        params.max_deterministic_time = options.deterministic_time
     workers = options.workers or auto_workers()
     params.num_workers = workers
     params.random_seed = options.seed
@@ -118,8 +126,8 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResul
         cp_model.FEASIBLE: SolveStatus.feasible,
         cp_model.INFEASIBLE: SolveStatus.infeasible,
     }.get(status_code, SolveStatus.unknown)
-    if status_code == cp_model.MODEL_INVALID:  # a bug of ours, never the user's input
-        raise RuntimeError(f"CP-SAT rejected the model: {rm.model.validate()}")
+    if status_code == cp_model.MODEL_INVALID:
+        raise ModelTooLargeError(rm.model.validate())
     result = SolveResult(
         instance=instance.name,
         status=status,
@@ -235,6 +243,6 @@ def extract_roster(rm: RosterModel, solver: cp_model.CpSolver) -> list[Assignmen
                 base.model_copy(update={"batch": b, "items": n, "hours": round(ms / 3_600_000, 2)})
             )
         left_ms = shift.minutes * 60_000 - used_ms
-        if left_ms > 0:
+        if left_ms >= 60_000:  # time left over, when at least a minute
             rows.append(base.model_copy(update={"hours": round(left_ms / 3_600_000, 2)}))
     return rows

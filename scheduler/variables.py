@@ -12,6 +12,9 @@ Rule modules read these and add only their own auxiliaries.
   released batches p is qualified for, on shifts where p may rate.
 - `hard[p, d, s]`: the shift is hard (a hard queue, or any item of a hard batch),
   exactly; `hard_day[p, d]`: some shift of that day is hard.
+- `hard_minutes[p, d, s]`: its hard minutes: all of it on a hard queue; on a
+  rating shift the hard grading time rounded up to whole minutes, exactly:
+      60 000 r >= sum_hard ms x items  and  60 000 r <= sum_hard ms x items + 59 999
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class Variables:
     items: dict[tuple[str, int, str, str], cp_model.IntVar] = field(default_factory=dict)
     grades_hard: dict[tuple[str, int, str, str], cp_model.IntVar] = field(default_factory=dict)
     hard: dict[Slot, cp_model.IntVar] = field(default_factory=dict)
+    hard_minutes: dict[Slot, cp_model.LinearExprT] = field(default_factory=dict)
     hard_day: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     slots_of: dict[str, list[Slot]] = field(default_factory=lambda: defaultdict(list))
     activities_of: dict[Slot, list[str]] = field(default_factory=dict)
@@ -50,11 +54,16 @@ def possible_activities(inst: Instance, person: Person, day: int, shift_id: str)
         for f in person.fixed
         if f.shift == shift_id and f.activity is not None and day in inst.days_of(f.day)
     }
+    # a fixed shift without an activity may be worked on any queue the person can do
+    fixed_any = any(
+        f.shift == shift_id and f.activity is None and day in inst.days_of(f.day)
+        for f in person.fixed
+    )
     out = []
     for queue in inst.queues:
         if not inst.can_work_queue(person, queue) or not inst.allows(shift, queue.id):
             continue
-        if (queue.id, day, shift_id) in demand or queue.id in fixed_here:
+        if (queue.id, day, shift_id) in demand or queue.id in fixed_here or fixed_any:
             out.append(queue.id)
     if "rater" in person.roles and inst.allows(shift, RATING):
         out.append(RATING)
@@ -139,7 +148,27 @@ def _make_hard(inst: Instance, model: cp_model.CpModel, v: Variables, slot: Slot
         for b in v.batches_of.get(slot, [])
         if (person_id, d, shift_id, b) in v.grades_hard
     ]
-    if reasons:
-        hard = model.new_bool_var(f"hard[{person_id},{d},{shift_id}]")
-        v.hard[slot] = hard
-        model.add_max_equality(hard, reasons)
+    if not reasons:
+        return
+    hard = model.new_bool_var(f"hard[{person_id},{d},{shift_id}]")
+    v.hard[slot] = hard
+    model.add_max_equality(hard, reasons)
+    minutes = inst.shift_by_id[shift_id].minutes
+    queue_minutes = [
+        minutes * v.work[(person_id, d, shift_id, q)]
+        for q in v.activities_of[slot]
+        if q != RATING and inst.queue_by_id[q].hard
+    ]
+    person = inst.person_by_id[person_id]
+    hard_ms = [
+        inst.item_ms(person, inst.batch_by_id[b]) * v.items[(person_id, d, shift_id, b)]
+        for b in v.batches_of.get(slot, [])
+        if (person_id, d, shift_id, b) in v.grades_hard
+    ]
+    parts: list[cp_model.LinearExprT] = list(queue_minutes)
+    if hard_ms:
+        rounded = model.new_int_var(0, minutes, f"hard_grading_minutes[{person_id},{d},{shift_id}]")
+        model.add(60_000 * rounded >= sum(hard_ms))
+        model.add(60_000 * rounded <= sum(hard_ms) + 59_999)
+        parts.append(rounded)
+    v.hard_minutes[slot] = sum(parts)

@@ -30,7 +30,17 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_solve_writes_every_output(solved: Path) -> None:
     names = {p.name for p in solved.iterdir()}
-    assert names == {"roster.csv", "coverage.csv", "batches.csv", "people.csv", "summary.json"}
+    assert names == {
+        ".roster-output",
+        "roster.csv",
+        "coverage.csv",
+        "batches.csv",
+        "people.csv",
+        "summary.json",
+    }
+    umask = os.umask(0)
+    os.umask(umask)
+    assert solved.stat().st_mode & 0o777 == 0o777 & ~umask  # shared like any new folder
     with (solved / "roster.csv").open() as handle:
         reader = csv.DictReader(handle)
         assert reader.fieldnames == ROSTER_COLUMNS
@@ -106,12 +116,30 @@ def test_verify_names_a_broken_rule(
 
 def test_solve_replaces_an_old_output_folder_whole(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
+    assert main(["solve", str(SMALL), "--out", str(out), *SOLVE]) == 0
     (out / "stale.txt").write_text("from an earlier run")
     assert main(["solve", str(SMALL), "--out", str(out), *SOLVE]) == 0
     assert not (out / "stale.txt").exists()
     assert (out / "roster.csv").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folders left
+
+
+def test_solve_never_replaces_a_folder_it_did_not_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "precious.txt").write_text("keep me")
+    assert main(["solve", str(SMALL), "--out", str(tmp_path), *SOLVE]) == 2
+    assert (tmp_path / "precious.txt").read_text() == "keep me"
+    assert "is not an output folder of roster" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["precious.txt"]
+
+
+def test_solve_refuses_an_output_path_under_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "afile").write_text("")
+    assert main(["solve", str(SMALL), "--out", str(tmp_path / "afile" / "x"), *SOLVE]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
 
 
 def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,29 +2,25 @@
 
     cost = sum_{p, d, s} hourly_cost(p) x minutes(s) / 60 x on[p, d, s]
 
-Penalty: weights.cost per unit. (In internal units the coefficient of on[p, d, s]
-is weights.cost x hourly_cost(p) x minutes(s), rounded to an integer.)
+Penalty: weights.cost per unit. Hourly costs have at most two decimals, so in
+cents x minutes the figure is an exact integer: 100 x 60 = 6 000 per unit.
 """
 
 from __future__ import annotations
 
-from scheduler.context import GoalTerm, RosterModel
+from scheduler.context import SCALE, GoalTerm, RosterModel
+
+CENT_MINUTES = 6000
+"""Cents x minutes in one unit of cost (an hour at a cost of 1)."""
 
 
 def goals(m: RosterModel) -> list[GoalTerm]:
     inst, v = m.instance, m.vars
-    figure = []
-    penalty = []
+    terms = []
     for (p, _, s), on in v.on.items():
-        person = inst.person_by_id[p]
-        minutes = inst.shift_by_id[s].minutes
-        figure.append(round(person.hourly_cost * minutes * 1000) * on)
-        penalty.append(round(inst.weights.cost * person.hourly_cost * minutes) * on)
-    return [
-        GoalTerm(
-            "cost",
-            sum(figure) if figure else 0,
-            sum(penalty) if penalty else 0,
-            60_000,
-        )
-    ]
+        cents = round(inst.person_by_id[p].hourly_cost * 100)
+        terms.append(cents * inst.shift_by_id[s].minutes * on)
+    figure = sum(terms) if terms else 0
+    # penalty = weights.cost x figure / CENT_MINUTES, in internal units (x SCALE)
+    per_cent_minute = SCALE // CENT_MINUTES * inst.weights.cost
+    return [GoalTerm("cost", figure, per_cent_minute * figure, CENT_MINUTES)]

@@ -3,11 +3,12 @@
     sum_{d in week} hard_day[p, d] <= max_hard_days_per_week
     at most max_consecutive_hard_days hard days in a row, counting
         history.consecutive_hard_days (as for working days)
-    10 000 x sum_{week} minutes(s) x hard[p, d, s]
+    10 000 x sum_{week} hard_minutes[p, d, s]
         <= round(10 000 x max_hard_share) x sum_{week} minutes(s) x on[p, d, s]
 
 A shift is hard when it is on a hard queue or grades any item of a hard or
-expert batch (`hard` is made exactly so in `scheduler.variables`).
+expert batch; its hard minutes are all of it on a hard queue, and the hard
+grading time rounded up to minutes on a rating shift (`scheduler.variables`).
 """
 
 from __future__ import annotations
@@ -36,11 +37,7 @@ def add(m: RosterModel) -> None:
             if len(in_week) > rules.max_hard_days_per_week:
                 m.model.add(sum(in_week) <= rules.max_hard_days_per_week)
             days = set(week)
-            hard = [
-                inst.shift_by_id[s].minutes * v.hard[(p, d, s)]
-                for p, d, s in slots
-                if d in days and (p, d, s) in v.hard
-            ]
+            hard = [v.hard_minutes[s] for s in slots if s[1] in days and s in v.hard_minutes]
             if not hard:
                 continue
             worked = [

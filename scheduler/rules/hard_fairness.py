@@ -2,7 +2,7 @@
 
 Over the people who could do hard work at all (`Instance.is_hard_capable`):
 
-    load(p) = round(60 x history.hard_hours_last_week) + sum minutes(s) x hard[p, d, s]
+    load(p) = round(60 x history.hard_hours_last_week) + sum hard_minutes[p, d, s]
     spread  = max_p load(p) - min_p load(p)            in minutes; reported in hours
 
 Penalty: weights.hard_spread per hour of spread.
@@ -10,7 +10,7 @@ Penalty: weights.hard_spread per hour of spread.
 
 from __future__ import annotations
 
-from scheduler.context import GoalTerm, RosterModel
+from scheduler.context import PER_MINUTE, GoalTerm, RosterModel
 
 
 def goals(m: RosterModel) -> list[GoalTerm]:
@@ -22,13 +22,12 @@ def goals(m: RosterModel) -> list[GoalTerm]:
     top = 0
     for person in capable:
         history = round(60 * person.history.hard_hours_last_week)
-        terms = [
-            inst.shift_by_id[s].minutes * h for (p, _, s), h in v.hard.items() if p == person.id
-        ]
-        most = history + sum(inst.shift_by_id[s].minutes for (p, _, s) in v.hard if p == person.id)
+        slots = [s for s in v.slots_of[person.id] if s in v.hard_minutes]
+        terms = [v.hard_minutes[s] for s in slots]
+        most = history + sum(inst.shift_by_id[s[2]].minutes for s in slots)
         top = max(top, most)
         load = model.new_int_var(history, most, f"hard_load[{person.id}]")
-        model.add(load == history + sum(terms))
+        model.add(load == history + (sum(terms) if terms else 0))
         loads.append(load)
     highest = model.new_int_var(0, top, "hard_load_max")
     lowest = model.new_int_var(0, top, "hard_load_min")
@@ -39,7 +38,7 @@ def goals(m: RosterModel) -> list[GoalTerm]:
         GoalTerm(
             "hard_spread",
             spread,
-            inst.weights.hard_spread * spread,
+            PER_MINUTE * inst.weights.hard_spread * spread,
             60,
         )
     ]

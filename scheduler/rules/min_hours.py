@@ -3,7 +3,7 @@
 Per person and calendar week, with the target prorated to the days of the week
 inside the horizon:
 
-    target = floor(60 x min_hours_per_week x days_in_horizon / 7)      minutes
+    target = round(60 x min_hours_per_week) x days_in_horizon // 7      minutes
     short  = max(0, target - sum_{week} minutes(s) x on[p, d, s])
 
 Penalty: weights.min_hours_short per hour short.
@@ -11,9 +11,7 @@ Penalty: weights.min_hours_short per hour short.
 
 from __future__ import annotations
 
-import math
-
-from scheduler.context import GoalTerm, RosterModel
+from scheduler.context import PER_MINUTE, GoalTerm, RosterModel
 
 
 def goals(m: RosterModel) -> list[GoalTerm]:
@@ -23,7 +21,7 @@ def goals(m: RosterModel) -> list[GoalTerm]:
         if person.contract.min_hours_per_week <= 0:
             continue
         for w, week in enumerate(inst.weeks()):
-            target = math.floor(60 * person.contract.min_hours_per_week * len(week) / 7)
+            target = person.contract.min_minutes(len(week))
             days = set(week)
             worked = [
                 inst.shift_by_id[s].minutes * v.on[(p, d, s)]
@@ -38,7 +36,7 @@ def goals(m: RosterModel) -> list[GoalTerm]:
         GoalTerm(
             "min_hours_short",
             total,
-            inst.weights.min_hours_short * total,
+            PER_MINUTE * inst.weights.min_hours_short * total,
             60,
         )
     ]

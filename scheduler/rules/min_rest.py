@@ -19,7 +19,7 @@ from scheduler.context import RosterModel
 def add(m: RosterModel) -> None:
     inst, v = m.instance, m.vars
     for person in inst.people:
-        rest = round(person.contract.min_rest_hours * 60)
+        rest = person.contract.min_rest_minutes
         slots = sorted(
             v.slots_of[person.id], key=lambda s: inst.shift_times(s[1], inst.shift_by_id[s[2]])
         )

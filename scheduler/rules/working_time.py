@@ -21,7 +21,7 @@ def add(m: RosterModel) -> None:
             today = [v.on[s] for s in slots if s[1] == d]
             if len(today) > contract.max_shifts_per_day:
                 m.model.add(sum(today) <= contract.max_shifts_per_day)
-        max_minutes = round(contract.max_hours_per_week * 60)
+        max_minutes = contract.max_minutes_per_week
         for week in inst.weeks():
             days = set(week)
             minutes = [

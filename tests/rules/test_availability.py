@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
 from tests.helpers import agent, demand, figure, micro, solve_checked, worked
 
 
@@ -53,9 +56,15 @@ def test_fixed_assignment_is_worked_even_when_not_needed() -> None:
     assert figure(result, "overstaffed") == 1
 
 
-def test_fixed_assignment_on_unavailable_day_is_infeasible() -> None:
-    from models import SolveStatus
-    from scheduler.solve import SolveOptions, solve
+def test_fixed_assignment_on_unavailable_day_is_an_input_error() -> None:
+    with pytest.raises(ValidationError, match=r"people\[0\]\.fixed\[0\]: ana is fixed on tue day"):
+        micro(people=[agent("ana", unavailable=["tue"], fixed=[{"day": "tue", "shift": "day"}])])
 
-    inst = micro(people=[agent("ana", unavailable=["tue"], fixed=[{"day": "tue", "shift": "day"}])])
-    assert solve(inst, SolveOptions(workers=1, time_limit=10)).status is SolveStatus.infeasible
+
+def test_fixed_shift_without_demand_is_worked_on_a_queue() -> None:
+    # No demand anywhere; Ana is fixed on Monday's shift without an activity: she works
+    # it on a queue she can do, one agent-shift over demand.
+    inst = micro(days=1, people=[agent("ana", fixed=[{"day": "mon", "shift": "day"}])])
+    result, _ = solve_checked(inst)
+    assert worked(result, "ana") == ["2026-11-30"]
+    assert figure(result, "overstaffed") == 1

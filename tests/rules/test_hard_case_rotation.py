@@ -24,7 +24,7 @@ def test_max_consecutive_hard_days_with_history() -> None:
     inst = micro(
         days=2,
         demand=[demand("esc", None)],
-        people=[agent("ana", history={"consecutive_hard_days": 2})],
+        people=[agent("ana", history={"consecutive_days_worked": 2, "consecutive_hard_days": 2})],
         rules=ALL_SHARE,
     )
     result, _ = solve_checked(inst)
@@ -59,3 +59,17 @@ def test_expert_batch_makes_a_rating_shift_hard() -> None:
     )
     result, _ = solve_checked(inst)
     assert figure(result, "unfinished_items") == 10
+
+
+def test_hard_minutes_of_a_rating_shift_are_its_hard_grading_time() -> None:
+    # One 8-hour rating shift, hard share at most half: expert items take 1 minute each
+    # at speed 1, so 240 of them are 240 hard minutes of 480 (exactly 50 %) and fit,
+    # while a 241st would make 241 of 480. Of 300 items, 240 are graded.
+    inst = micro(
+        days=1,
+        people=[{"id": "ria", "roles": ["rater"], "skills": {"safety": 3}}],
+        batches=[{"id": "b", "items": 300, "difficulty": "expert", "skill": "safety"}],
+    )
+    result, _ = solve_checked(inst)
+    assert figure(result, "unfinished_items") == 60
+    assert all(a.hard for a in result.roster)

@@ -22,7 +22,7 @@ def test_the_lighter_wish_gives_way() -> None:
 
 
 def test_wanted_shift_is_given() -> None:
-    # One agent wanted Mon-Wed on the day shift; Ana wants Wednesday: she gets it.
+    # One agent wanted on Wednesday; Bo could work it, but Ana wants it: she gets it.
     inst = micro(
         demand=[demand("general", "wed")],
         people=[

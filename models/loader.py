@@ -21,6 +21,9 @@ field path and the value; nothing here ever lets a traceback reach a user.
 After the model's own checks, numbers must be finite and at most
 `MAX_NUMBER`, clock times carry no UTC offset (they are local to
 `horizon.timezone`), and the horizon must end within the calendar.
+
+`instance_json_schema` gives the same format as a JSON Schema (`roster schema`),
+with the CSV and short forms above and the loader's own bounds.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from models.instance import (
+    MAX_LEVEL,
     Batch,
     Demand,
     Horizon,
@@ -372,6 +376,94 @@ def _set_path(target: dict[str, Any], keys: list[str], value: Any) -> None:
     target[keys[-1]] = value
 
 
+# ---- the format as a JSON Schema -------------------------------------------
+
+_CLOCK = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?"
+_CLOCK_TIME = (
+    f"^{_CLOCK}$",
+    "Local clock time in horizon.timezone: HH:MM or HH:MM:SS, no UTC offset.",
+)
+_LOCAL_DATETIME = (
+    f"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}([Tt _]{_CLOCK})?$",
+    "Local date and time in horizon.timezone: YYYY-MM-DDTHH:MM (or a space for the T), "
+    "no UTC offset.",
+)
+
+
+def instance_json_schema() -> dict[str, Any]:
+    """The JSON Schema of an instance file as `load_instance` reads it (`roster schema`).
+
+    It is pydantic's schema of `Instance`, changed where the loader accepts more or less:
+    the lists in `CSV_LISTS` may name a CSV file instead; an `unavailable` entry may be
+    a plain day; clock times are local (`HH:MM`, no offset) rather than RFC 3339; every
+    number is within `MAX_NUMBER`; skill levels and shift lengths have their bounds.
+    Cross-references (unknown ids, days outside the horizon) are beyond a schema.
+    """
+    schema = Instance.model_json_schema()
+    properties, defs = schema["properties"], schema["$defs"]
+    for key, model in CSV_LISTS.items():
+        listed = properties[key]
+        title = listed.pop("title", key.title())
+        properties[key] = {
+            "title": title,
+            "description": (
+                f"A list of {model.__name__} entries, or the name of a CSV file beside "
+                "the instance holding them (one row each; a column names a field, dotted "
+                "names reach nested fields)."
+            ),
+            "anyOf": [
+                listed,
+                {
+                    "type": "string",
+                    "pattern": r"\.[Cc][Ss][Vv]$",
+                    "description": f"A CSV file of {key}, relative to the instance file.",
+                },
+            ],
+        }
+    unavailable = defs["Person"]["properties"]["unavailable"]
+    unavailable["items"] = {
+        "anyOf": [
+            unavailable["items"],
+            {
+                "type": "string",
+                "minLength": 1,
+                "description": "A whole day: an ISO date or a weekday; short for {day: ...}.",
+            },
+        ]
+    }
+    defs["Person"]["properties"]["skills"]["additionalProperties"].update(
+        {"minimum": 1, "maximum": MAX_LEVEL}
+    )
+    defs["Contract"]["properties"]["max_shifts"]["additionalProperties"]["minimum"] = 0
+    defs["ShiftTemplate"]["properties"]["hours"]["maximum"] = 24
+    _loader_forms(schema)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def _loader_forms(node: Any) -> None:
+    """Local clock times for `format: time/date-time`; numbers bounded by `MAX_NUMBER`."""
+    if isinstance(node, list):
+        for item in node:
+            _loader_forms(item)
+        return
+    if not isinstance(node, dict):
+        return
+    form = node.get("format")
+    if form in ("time", "date-time"):
+        del node["format"]
+        pattern, description = _CLOCK_TIME if form == "time" else _LOCAL_DATETIME
+        node["pattern"] = pattern
+        node.setdefault("description", description)
+    if node.get("type") in ("integer", "number"):
+        if "maximum" not in node and "exclusiveMaximum" not in node:
+            node["maximum"] = MAX_NUMBER
+        if "minimum" not in node and "exclusiveMinimum" not in node:
+            node["minimum"] = -MAX_NUMBER
+    for key, value in node.items():
+        if key not in ("default", "const", "enum", "examples"):
+            _loader_forms(value)
+
+
 # ---- checks the model leaves to the edge ----------------------------------
 
 
@@ -402,7 +494,7 @@ def _value_problems(value: Any, at: str) -> Iterator[str]:
     elif isinstance(value, bool):
         return
     elif isinstance(value, float) and not math.isfinite(value):
-        yield f"{at}: {value} is not a finite number"
+        yield f"{at}: {_not_finite(value)}"
     elif isinstance(value, int | float) and abs(value) > MAX_NUMBER:
         yield f"{at}: {value:g} is too large (at most {MAX_NUMBER:,})"
     elif isinstance(value, dt.time | dt.datetime) and value.tzinfo is not None:
@@ -516,6 +608,11 @@ def _describe(error: ErrorDetails, loc: tuple[int | str, ...]) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         return f"unknown field {loc[-1]!r}{_suggest(str(loc[-1]), _fields_at(loc[:-1]))}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return _not_finite(value)
+    if kind == "int_parsing" and isinstance(value, str) and _integral(value) is not None:
+        # YAML reads '2e6' as text (its floats need a dot and a signed exponent: 2.0e+6).
+        return f"{shown} is not a whole number as written: write {_integral(value)}"
     if kind in _NUMERIC_BOUNDS and _NUMERIC_BOUNDS[kind][0] in ctx:
         bound, template = _NUMERIC_BOUNDS[kind]
         number = value if isinstance(value, str) else shown
@@ -547,6 +644,21 @@ def _describe(error: ErrorDetails, loc: tuple[int | str, ...]) -> str:
     if kind == "recursion_loop":
         return "refers to itself (an alias loop)"
     return f"{_strip_prefix(str(error['msg']))} (got {shown})"
+
+
+def _not_finite(value: float) -> str:
+    if math.isnan(value):
+        return "NaN is not a number: give a finite number"
+    return f"{value} is not a finite number"
+
+
+def _integral(text: str) -> int | None:
+    """The whole number a text such as '2e6' spells, if it spells one."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if math.isfinite(number) and number.is_integer() else None
 
 
 def _number(value: Any) -> str:

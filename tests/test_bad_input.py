@@ -61,6 +61,7 @@ class Case:
     id: str
     write: Writer
     expect: tuple[str, ...]
+    never: tuple[str, ...] = ()  # pieces the message must not contain
 
 
 def _dump(data: Any, path: Path) -> Path:
@@ -154,6 +155,19 @@ def past_the_calendar_with_a_weekday(data: dict[str, Any]) -> None:
 
 def drop_horizon(data: dict[str, Any]) -> None:
     del data["horizon"]
+
+
+def fixing(person: int, **fixed: str) -> Callable[[dict[str, Any]], None]:
+    """A change that fixes person `person` to one shift (Thursday 3 December by default)."""
+    return setting("people", person, "fixed", value=[{"day": "2026-12-03", **fixed}])
+
+
+def both(*changes: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        for one in changes:
+            one(data)
+
+    return change
 
 
 CASES = [
@@ -405,6 +419,119 @@ CASES = [
         broken(updating("batches", 0, release="2026-12-20", deadline="2026-12-21")),
         ("batches[0].release", "2026-12-20 is after the horizon ends"),
     ),
+    # -- numbers the solver counts exactly, and bounds on them
+    Case(
+        "NaN speed in json",
+        broken(setting("people", 1, "speed", value=float("nan")), "instance.json"),
+        ("instance.json", "people[1].speed", "NaN is not a number: give a finite number"),
+        never=("maximum", "minimum"),
+    ),
+    Case(
+        "NaN rate in yaml",
+        broken(setting("rates", value={"hard": float("nan")})),
+        ("instance.yaml", "rates.hard", "NaN is not a number"),
+        never=("maximum", "minimum"),
+    ),
+    Case(
+        "rest not whole minutes",
+        broken(setting("people", 1, "contract", "min_rest_hours", value=10.99)),
+        ("people[1].contract.min_rest_hours", "10.99 h is not a whole number of minutes"),
+    ),
+    Case(
+        "max hours not whole minutes",
+        broken(setting("people", 1, "contract", "max_hours_per_week", value=37.123)),
+        ("people[1].contract.max_hours_per_week", "37.123 h is not a whole number of minutes"),
+    ),
+    Case(
+        "hourly cost below a cent",
+        broken(setting("people", 0, "hourly_cost", value=1.234)),
+        ("people[0].hourly_cost", "1.234 has more than two decimals"),
+    ),
+    Case(
+        "too many agents",
+        broken(setting("demand", 0, "agents", value=20_000)),
+        ("demand[0].agents", "20000 is above the maximum 10000"),
+    ),
+    Case(
+        "weight 2e6 in json",
+        raw(json.dumps(VALID)[:-1] + ', "weights": {"uncovered": 2e6}}', "instance.json"),
+        ("instance.json", "weights.uncovered", "2000000.0 is above the maximum 1000000"),
+    ),
+    Case(
+        "weight 2e6 in yaml",
+        raw(yaml.safe_dump(VALID, sort_keys=False) + "weights:\n  preference: 2e6\n"),
+        ("weights.preference", "'2e6' is not a whole number as written: write 2000000"),
+    ),
+    Case(
+        "under weight above a million",
+        broken(setting("demand", 0, "under_weight", value=2_000_000)),
+        ("demand[0].under_weight", "2000000 is above the maximum 1000000"),
+    ),
+    # -- history that contradicts itself or the horizon
+    Case(
+        "more hard days than days worked",
+        broken(
+            setting(
+                "people",
+                0,
+                "history",
+                value={"consecutive_days_worked": 1, "consecutive_hard_days": 3},
+            )
+        ),
+        ("people[0].history", "consecutive_hard_days 3 is above consecutive_days_worked 1"),
+    ),
+    Case(
+        "last shift ends inside the horizon",
+        broken(setting("people", 0, "history", value={"last_shift_end": "2026-12-03 06:00"})),
+        (
+            "people[0].history.last_shift_end",
+            "2026-12-03 06:00:00 is not before the horizon starts (2026-12-02)",
+        ),
+    ),
+    # -- fixed shifts that cannot be worked at all
+    Case(
+        "fixed on an unavailable day",
+        broken(
+            both(setting("people", 0, "unavailable", value=["2026-12-03"]), fixing(0, shift="day"))
+        ),
+        ("people[0].fixed[0]", "ann is fixed on 2026-12-03 day but is unavailable or off then"),
+    ),
+    Case(
+        "fixed on a fixed day off",
+        broken(both(setting("people", 0, "days_off", value=["thu"]), fixing(0, shift="day"))),
+        ("people[0].fixed[0]", "ann is fixed on 2026-12-03 day but is unavailable or off then"),
+    ),
+    Case(
+        "fixed to rating for a non-rater",
+        broken(fixing(0, shift="day", activity="rating")),
+        ("people[0].fixed[0].activity", "ann is fixed to rating but is not a rater"),
+    ),
+    Case(
+        "fixed to a queue the shift does not allow",
+        broken(
+            both(
+                setting("shifts", 1, "activities", value=["rating"]),
+                fixing(0, shift="night", activity="chat"),
+            )
+        ),
+        ("people[0].fixed[0].activity", "shift 'night' does not allow 'chat'"),
+    ),
+    Case(
+        "fixed to a queue without the qualification",
+        broken(fixing(1, shift="day", activity="chat")),
+        (
+            "people[1].fixed[0].activity",
+            "bob cannot work queue 'chat'",
+            "needs role agent and safety level 2, has 0",
+        ),
+    ),
+    Case(
+        "fixed on a shift with nothing the person can do",
+        broken(
+            both(setting("shifts", 1, "activities", value=["rating"]), fixing(0, shift="night"))
+        ),
+        ("people[0].fixed[0]", "ann is fixed on shift 'night' but can do none of its activities"),
+    ),
     # -- lists kept in CSV files
     Case(
         "csv missing required column",
@@ -497,3 +624,5 @@ def test_bad_input_is_refused_with_a_located_message(
         assert line.startswith(f"error: {tmp_path}"), line
     for piece in case.expect:
         assert piece in err, f"{piece!r} not in:\n{err}"
+    for piece in case.never:
+        assert piece not in err, f"{piece!r} in:\n{err}"

@@ -375,8 +375,10 @@ def instances(draw: st.DrawFn) -> Instance:
     ]
     people: list[dict[str, Any]] = []
     for pid in draw(st.lists(IDS, min_size=1, max_size=3, unique=True)):
-        max_hours = draw(st.floats(0, 80))
+        # Contract hours are whole minutes, costs whole cents (the format's rules).
+        max_minutes = draw(st.integers(0, 80 * 60))
         min_consecutive = draw(st.integers(1, 3))
+        worked = draw(st.integers(0, 6))
         first, last = sorted(draw(st.integers(0, days - 1)) for _ in range(2))
         people.append(
             {
@@ -385,15 +387,15 @@ def instances(draw: st.DrawFn) -> Instance:
                 "roles": draw(st.lists(st.sampled_from(list(Role)), min_size=1, unique=True)),
                 "skills": draw(st.dictionaries(st.sampled_from(skills), st.integers(1, 5))),
                 "speed": draw(st.floats(0.1, 5)),
-                "hourly_cost": draw(st.floats(0, 10)),
+                "hourly_cost": draw(st.integers(0, 1000)) / 100,
                 "contract": {
-                    "min_hours_per_week": draw(st.floats(0, max_hours)),
-                    "max_hours_per_week": max_hours,
+                    "min_hours_per_week": draw(st.integers(0, max_minutes)) / 60,
+                    "max_hours_per_week": max_minutes / 60,
                     "max_days_per_week": draw(st.integers(0, 7)),
                     "min_consecutive_days": min_consecutive,
                     "max_consecutive_days": draw(st.integers(min_consecutive, 7)),
                     "max_weekends": draw(st.none() | st.integers(0, 2)),
-                    "min_rest_hours": draw(st.floats(0, 48)),
+                    "min_rest_hours": draw(st.integers(0, 48 * 60)) / 60,
                     "max_items_per_week": draw(st.integers(0, 2000)),
                     "max_shifts": draw(
                         st.dictionaries(st.sampled_from(shift_ids), st.integers(0, 5))
@@ -418,12 +420,14 @@ def instances(draw: st.DrawFn) -> Instance:
                     for _ in range(draw(st.integers(0, 2)))
                 ],
                 "history": {
-                    "consecutive_days_worked": draw(st.integers(0, 6)),
+                    "consecutive_days_worked": worked,
+                    "consecutive_hard_days": draw(st.integers(0, worked)),
+                    # Before the horizon starts (midnight of its first day at the latest).
                     "last_shift_end": draw(
                         st.none()
-                        | st.datetimes(dt.datetime(1999, 12, 1), dt.datetime(2099, 12, 31)).map(
-                            lambda t: t.replace(microsecond=0)
-                        )
+                        | st.datetimes(
+                            dt.datetime(1999, 12, 1), dt.datetime.combine(start, dt.time())
+                        ).map(lambda t: t.replace(microsecond=0))
                     ),
                     "hard_hours_last_week": draw(st.floats(0, 60)),
                 },

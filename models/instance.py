@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +29,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from models.queueing import QueueFigures, Staffing, queue_figures, required_agents
 
 MAX_LEVEL = 5
 """Skill levels run from 1 (novice) to 5 (expert)."""
@@ -163,16 +166,79 @@ class Queue(Strict):
     hard: bool = Field(default=False, description="Escalations: the residue after deflection.")
 
 
-class Demand(Strict):
-    """Agents wanted on a queue in a shift: on one date, every such weekday, or every day.
+class Forecast(Strict):
+    """Contacts expected in a demand row's shift or interval, and the promise made on them.
 
-    Where rows overlap, a date beats a weekday and a weekday beats a row without a day.
+    Either `contacts` (what reaches people) or `contacts_before_ai` with a
+    `deflection` rate: the AI assistant closes that share, and the residue it could
+    not close takes `residue_aht_factor` times the average handling time and holds
+    `hard_share` hard cases, which go to the row's `hard_queue`. Agents follow by
+    Erlang C, or Erlang A when a `patience_seconds` is given (`models.queueing`).
+    """
+
+    contacts: float | None = Field(default=None, ge=0, le=1_000_000)
+    contacts_before_ai: float | None = Field(default=None, ge=0, le=10_000_000)
+    deflection: float = Field(default=0.0, ge=0, lt=1, description="Share the AI closes.")
+    aht_seconds: float = Field(gt=0, le=86_400, description="Average handling time.")
+    residue_aht_factor: float = Field(
+        default=1.0, gt=0, le=20, description="Residue AHT over the pre-deflection average."
+    )
+    hard_share: float = Field(default=0.0, ge=0, le=1, description="Of the residue.")
+    service_level: float = Field(default=0.8, gt=0, lt=1, description="Answered in time.")
+    answer_seconds: float = Field(default=20, ge=0, le=86_400)
+    shrinkage: float = Field(default=0.3, ge=0, lt=1, description="Breaks, training, absence.")
+    max_occupancy: float = Field(default=1.0, gt=0, le=1)
+    patience_seconds: float | None = Field(
+        default=None, gt=0, le=1_000_000, description="Mean patience: Erlang A when given."
+    )
+
+    @model_validator(mode="after")
+    def _one_volume(self) -> Forecast:
+        if (self.contacts is None) == (self.contacts_before_ai is None):
+            raise ValueError("give either contacts or contacts_before_ai (with a deflection)")
+        if self.contacts is not None and (self.deflection or self.residue_aht_factor != 1.0):
+            raise ValueError(
+                "deflection and residue_aht_factor go with contacts_before_ai, not contacts"
+            )
+        return self
+
+    @property
+    def human_contacts(self) -> float:
+        """Contacts that reach people: all of them, or the residue after deflection."""
+        if self.contacts is not None:
+            return self.contacts
+        assert self.contacts_before_ai is not None
+        return self.contacts_before_ai * (1 - self.deflection)
+
+    @property
+    def human_aht_seconds(self) -> float:
+        return self.aht_seconds * self.residue_aht_factor
+
+    def queue_contacts(self, hard: bool) -> float:
+        """Contacts for the row's queue (hard=False) or its hard queue (hard=True)."""
+        share = self.hard_share if hard else 1 - self.hard_share
+        return self.human_contacts * share
+
+
+class Demand(Strict):
+    """Agents wanted on a queue: per shift, or per interval of the day.
+
+    A row names either a `shift`, or an interval by `start` and `minutes`; it
+    applies on one date, every such weekday, or every day (a date beats a
+    weekday, a weekday beats a row without a day). The number is given as
+    `agents`, or as a `forecast` that the scheduler turns into agents.
     """
 
     queue: str
-    shift: str
+    hard_queue: str | None = Field(
+        default=None, description="Receives the forecast's hard share of the residue."
+    )
+    shift: str | None = None
+    start: dt.time | None = Field(default=None, description="Start of the interval.")
+    minutes: int | None = Field(default=None, description="Interval length: 15, 30 or 60.")
     day: DayRef | None = None
-    agents: int = Field(ge=0, le=10_000)
+    agents: int | None = Field(default=None, ge=0, le=10_000)
+    forecast: Forecast | None = None
     under_weight: int | None = Field(
         default=None, ge=0, le=1_000_000, description="Per agent short."
     )
@@ -181,6 +247,101 @@ class Demand(Strict):
     )
 
     check_day = field_validator("day")(_check_day_ref)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Demand:
+        if (self.agents is None) == (self.forecast is None):
+            raise ValueError("give either agents or a forecast")
+        if self.shift is not None and (self.start is not None or self.minutes is not None):
+            raise ValueError("give either a shift or an interval (start and minutes), not both")
+        if self.shift is None and (self.start is None or self.minutes is None):
+            raise ValueError("give a shift, or an interval by start and minutes")
+        if self.minutes is not None and self.minutes not in INTERVAL_MINUTES:
+            raise ValueError(f"minutes: {self.minutes} is not one of 15, 30 or 60")
+        if self.start is not None and (self.start.second or self.start.microsecond):
+            raise ValueError(f"start: {self.start} is not a whole minute")
+        hard_share = self.forecast.hard_share if self.forecast else 0.0
+        if hard_share > 0 and self.hard_queue is None:
+            raise ValueError("forecast.hard_share needs a hard_queue to send hard cases to")
+        if self.hard_queue is not None and not hard_share:
+            raise ValueError("hard_queue needs a forecast with a hard_share above 0")
+        if self.hard_queue is not None and self.hard_queue == self.queue:
+            raise ValueError("hard_queue must differ from queue")
+        return self
+
+    @property
+    def is_interval(self) -> bool:
+        return self.shift is None
+
+    def targets(self) -> list[tuple[str, bool]]:
+        """The queues this row asks agents for, each with whether it takes the hard share."""
+        out = [(self.queue, False)]
+        if self.hard_queue is not None:
+            out.append((self.hard_queue, True))
+        return out
+
+
+INTERVAL_MINUTES = (15, 30, 60)
+
+
+@lru_cache(maxsize=65_536)
+def _staffing(
+    contacts: float,
+    interval_seconds: float,
+    aht_seconds: float,
+    service_level: float,
+    answer_seconds: float,
+    shrinkage: float,
+    max_occupancy: float,
+    patience_seconds: float | None,
+) -> Staffing:
+    """`required_agents`, remembered: the same forecast recurs on many days."""
+    return required_agents(
+        contacts,
+        interval_seconds,
+        aht_seconds,
+        service_level,
+        answer_seconds,
+        shrinkage,
+        max_occupancy,
+        patience_seconds,
+    )
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Agents required on one queue in one shift or interval, as derived from a demand row."""
+
+    queue: str
+    day: int
+    shift: str | None
+    """The shift of a per-shift requirement; None for an interval."""
+    start: dt.datetime
+    end: dt.datetime
+    agents: int
+    """Required agents: the row's number, or the forecast's staffed figure."""
+    contacts: float | None
+    """Contacts forecast for this queue; None when agents were given."""
+    aht_seconds: float | None
+    row: int
+    """Index of the demand row in force."""
+    under_weight: int | None
+    over_weight: int | None
+    forecast: Forecast | None = field(default=None, compare=False)
+
+    def achieved(self, assigned: int) -> QueueFigures | None:
+        """How the assigned agents do on the forecast (after shrinkage); None without one."""
+        if self.forecast is None or self.contacts is None or self.aht_seconds is None:
+            return None
+        productive = math.floor(assigned * (1 - self.forecast.shrinkage) + 1e-9)
+        return queue_figures(
+            productive,
+            self.contacts,
+            (self.end - self.start).total_seconds(),
+            self.aht_seconds,
+            self.forecast.answer_seconds,
+            self.forecast.patience_seconds,
+        )
 
 
 class Contract(Strict):
@@ -431,6 +592,12 @@ class Weights(Strict):
     overstaffed: int = Field(
         default=50, ge=0, le=1_000_000, description="Per agent-shift over demand."
     )
+    uncovered_interval: int = Field(
+        default=10_000, ge=0, le=1_000_000, description="Per agent-interval short."
+    )
+    overstaffed_interval: int = Field(
+        default=5, ge=0, le=1_000_000, description="Per agent-interval over demand."
+    )
     late_item: int = Field(
         default=10, ge=0, le=1_000_000, description="Per grading late, times priority."
     )
@@ -564,23 +731,108 @@ class Instance(Strict):
         return math.ceil(3_600_000 / per_hour - 1e-9)
 
     @cached_property
-    def demand_in_force(self) -> dict[tuple[str, int, str], Demand]:
-        """The demand row in force for each (queue, day, shift), by precedence."""
-        table: dict[tuple[str, int, str], tuple[int, Demand]] = {}
-        for row in self.demand:
-            rank = 0 if row.day is None else (1 if isinstance(parse_day_ref(row.day), int) else 2)
-            shift = self.shift_by_id[row.shift]
-            for d in self.days_of(row.day):
-                if not self.runs_on(shift, d):
-                    continue
-                key = (row.queue, d, row.shift)
-                if key not in table or table[key][0] < rank:
-                    table[key] = (rank, row)
-        return {k: v[1] for k, v in table.items()}
+    def requirements(self) -> list[Requirement]:
+        """Agents required per queue and shift or interval, by the demand rows in force.
 
-    def demand_table(self) -> dict[tuple[str, int, str], Demand]:
+        For each queue, day and shift (or interval start and length) the most specific
+        row wins: a date beats a weekday, a weekday beats a row without a day. A row with
+        a forecast gives its hard share to its `hard_queue`.
+        """
+        chosen: dict[tuple[str, int, Any], tuple[int, int, bool]] = {}
+        for i, row in enumerate(self.demand):
+            rank = 0 if row.day is None else (1 if isinstance(parse_day_ref(row.day), int) else 2)
+            for d in self.days_of(row.day):
+                if row.shift is not None:
+                    if not self.runs_on(self.shift_by_id[row.shift], d):
+                        continue
+                    kind: Any = row.shift
+                else:
+                    assert row.start is not None and row.minutes is not None
+                    kind = (row.start, row.minutes)
+                for target, hard in row.targets():
+                    key = (target, d, kind)
+                    if key not in chosen or chosen[key][0] < rank:
+                        chosen[key] = (rank, i, hard)
+        out = [
+            self._requirement(target, d, i, hard) for (target, d, _), (_, i, hard) in chosen.items()
+        ]
+        return sorted(out, key=lambda r: (r.start, r.end, r.queue))
+
+    def _requirement(self, queue: str, d: int, index: int, hard: bool) -> Requirement:
+        row = self.demand[index]
+        if row.shift is not None:
+            start, end = self.shift_times(d, self.shift_by_id[row.shift])
+        else:
+            assert row.start is not None and row.minutes is not None
+            start = dt.datetime.combine(self.dates[d], row.start)
+            end = start + dt.timedelta(minutes=row.minutes)
+        contacts = aht = None
+        agents = row.agents
+        if row.forecast is not None:
+            contacts = row.forecast.queue_contacts(hard)
+            aht = row.forecast.human_aht_seconds
+            agents = _staffing(
+                contacts,
+                (end - start).total_seconds(),
+                aht,
+                row.forecast.service_level,
+                row.forecast.answer_seconds,
+                row.forecast.shrinkage,
+                row.forecast.max_occupancy,
+                row.forecast.patience_seconds,
+            ).staffed
+        assert agents is not None
+        return Requirement(
+            queue=queue,
+            day=d,
+            shift=row.shift,
+            start=start,
+            end=end,
+            agents=agents,
+            contacts=contacts,
+            aht_seconds=aht,
+            row=index,
+            under_weight=row.under_weight,
+            over_weight=row.over_weight,
+            forecast=row.forecast,
+        )
+
+    @cached_property
+    def demand_in_force(self) -> dict[tuple[str, int, str], Requirement]:
+        """Per-shift requirements by (queue, day, shift)."""
+        return {(r.queue, r.day, r.shift): r for r in self.requirements if r.shift is not None}
+
+    def demand_table(self) -> dict[tuple[str, int, str], Requirement]:
         """A copy of `demand_in_force`, safe to change."""
         return dict(self.demand_in_force)
+
+    @cached_property
+    def interval_requirements(self) -> list[Requirement]:
+        """Per-interval requirements, by start time."""
+        return [r for r in self.requirements if r.shift is None]
+
+    def covering_shifts(self, requirement: Requirement) -> list[tuple[int, str]]:
+        """(day, shift) pairs whose time span holds the whole interval."""
+        out = []
+        for d in (requirement.day - 1, requirement.day):
+            if d < 0:
+                continue
+            for shift in self.shifts:
+                if not self.runs_on(shift, d):
+                    continue
+                start, end = self.shift_times(d, shift)
+                if start <= requirement.start and end >= requirement.end:
+                    out.append((d, shift.id))
+        return out
+
+    @cached_property
+    def interval_queues(self) -> dict[tuple[int, str], set[str]]:
+        """Queues with interval demand that each (day, shift) could cover."""
+        out: dict[tuple[int, str], set[str]] = {}
+        for req in self.interval_requirements:
+            for slot in self.covering_shifts(req):
+                out.setdefault(slot, set()).add(req.queue)
+        return out
 
     # ---- who may do what --------------------------------------------------
 
@@ -677,23 +929,29 @@ def _reference_problems(inst: Instance) -> list[str]:
     for i, row in enumerate(inst.demand):
         if row.queue not in queues:
             out.append(f"demand[{i}].queue: unknown queue {row.queue!r}")
-        if row.shift not in shifts:
-            out.append(f"demand[{i}].shift: unknown shift {row.shift!r}")
-        elif row.day is not None and not inst.days_of(row.day):
+        if row.hard_queue is not None and row.hard_queue not in queues:
+            out.append(f"demand[{i}].hard_queue: unknown queue {row.hard_queue!r}")
+        if row.day is not None and not inst.days_of(row.day):
             out.append(f"demand[{i}].day: {row.day!r} is outside the horizon")
+        elif row.shift is None:
+            pass
+        elif row.shift not in shifts:
+            out.append(f"demand[{i}].shift: unknown shift {row.shift!r}")
         elif row.day is not None and not any(
             inst.runs_on(inst.shift_by_id[row.shift], d) for d in inst.days_of(row.day)
         ):
             out.append(f"demand[{i}].day: shift {row.shift!r} does not run on {row.day!r}")
-    seen_demand: dict[tuple[str, str, str | None], int] = {}
+    seen_demand: dict[tuple[str, Any, str | None], int] = {}
     for i, row in enumerate(inst.demand):
-        key = (row.queue, row.shift, row.day)
-        if key in seen_demand:
-            out.append(
-                f"demand[{i}]: duplicate row for queue {row.queue!r}, shift {row.shift!r}, "
-                f"day {row.day!r} (first at demand[{seen_demand[key]}])"
-            )
-        seen_demand.setdefault(key, i)
+        where = f"shift {row.shift!r}" if row.shift else f"interval {row.start} +{row.minutes} min"
+        for target, _ in row.targets():
+            key = (target, row.shift or (row.start, row.minutes), row.day)
+            if key in seen_demand:
+                out.append(
+                    f"demand[{i}]: duplicate row for queue {target!r}, {where}, "
+                    f"day {row.day!r} (first at demand[{seen_demand[key]}])"
+                )
+            seen_demand.setdefault(key, i)
     for i, p in enumerate(inst.people):
         at = f"people[{i}]"
         for skill in p.skills:

@@ -16,6 +16,8 @@ from models.roster import Assignment
 GOAL_LABELS: dict[str, tuple[str, str]] = {
     "uncovered": ("agent-shifts uncovered", "agent-shifts"),
     "overstaffed": ("agent-shifts over demand", "agent-shifts"),
+    "uncovered_intervals": ("agent-intervals uncovered", "agent-intervals"),
+    "overstaffed_intervals": ("agent-intervals over demand", "agent-intervals"),
     "late_items": ("gradings late", "items"),
     "unfinished_items": ("gradings not done in the horizon", "items"),
     "hard_spread": ("hard-load spread (max - min)", "hours"),

@@ -63,7 +63,12 @@ def possible_activities(inst: Instance, person: Person, day: int, shift_id: str)
     for queue in inst.queues:
         if not inst.can_work_queue(person, queue) or not inst.allows(shift, queue.id):
             continue
-        if (queue.id, day, shift_id) in demand or queue.id in fixed_here or fixed_any:
+        if (
+            (queue.id, day, shift_id) in demand
+            or queue.id in inst.interval_queues.get((day, shift_id), ())
+            or queue.id in fixed_here
+            or fixed_any
+        ):
             out.append(queue.id)
     if "rater" in person.roles and inst.allows(shift, RATING):
         out.append(RATING)

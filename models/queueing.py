@@ -248,9 +248,9 @@ def _queue_log_weights(lam: float, service_rate: float, theta: float) -> np.ndar
 def _reach_agent_in_time(x: float, theta: float, answer_seconds: float, count: int) -> np.ndarray:
     """S_m(T) = x/(x+m+1) · I_z(m+1, x+1) for m = 0 .. count-1 (z = 1 - e^(-θT))."""
     m = np.arange(count, dtype=float)
-    if answer_seconds <= 0 or x <= 0:
-        return np.zeros(count)
     z = -math.expm1(-theta * answer_seconds)
+    if z <= 0 or x <= 0:  # no time to answer in (or no agents)
+        return np.zeros(count)
     b = x + 1.0
     # I_z(a, b) for a = 1, 2, ...: I_z(1, b) = 1 - (1 - z)^b, and
     # I_z(a + 1, b) = I_z(a, b) - d(a) with d(a) = z^a (1-z)^b Γ(a+b) / (Γ(a+1) Γ(b)),

@@ -226,11 +226,13 @@ def erlang_a_figures(
 
 
 def _log_inverse_erlang_b(agents: int, traffic: float) -> float:
-    """log(1 / B(n)) by the recursion 1/B(k) = 1 + (k/A)/B(k-1), kept in logs."""
-    r = 0.0
-    for k in range(1, agents + 1):
-        r = math.log(k / traffic) + r + math.log1p(traffic / k * math.exp(-r))
-    return r
+    """log(1 / B(n)), with 1/B(n) = sum_{j=0..n} prod_{i<j} (n - i) / A, summed in logs."""
+    if agents == 0:
+        return 0.0
+    steps = np.log(np.arange(agents, 0, -1, dtype=float) / traffic)  # log((n - i) / A)
+    log_terms = np.concatenate(([0.0], np.cumsum(steps)))
+    top = float(log_terms.max())
+    return top + math.log(float(np.exp(log_terms - top).sum()))
 
 
 def _queue_log_weights(lam: float, service_rate: float, theta: float) -> np.ndarray:

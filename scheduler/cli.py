@@ -77,6 +77,57 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if evaluation.feasible else EXIT_VIOLATIONS
 
 
+def cmd_staffing(args: argparse.Namespace) -> int:
+    from models.queueing import check_inputs, required_agents
+    from scheduler.demand import staffing_lines
+
+    inputs = {
+        "contacts": args.contacts,
+        "interval_seconds": args.interval_minutes * 60,
+        "aht_seconds": args.aht_seconds,
+        "service_level": args.service_level,
+        "answer_seconds": args.answer_seconds,
+        "shrinkage": args.shrinkage,
+        "max_occupancy": args.max_occupancy,
+        "patience_seconds": args.patience_seconds,
+    }
+    problems = check_inputs(**inputs)
+    if problems:
+        flags = {"interval_seconds": "interval-minutes"}
+        return _fail(
+            [
+                "--"
+                + flags.get(p.split(":")[0], p.split(":")[0]).replace("_", "-")
+                + ":"
+                + p.split(":", 1)[1]
+                for p in problems
+            ]
+        )
+    result = required_agents(**inputs)
+    if args.json:
+        print(json.dumps(result.as_dict()))
+    else:
+        lines = staffing_lines(result, args.contacts, args.interval_minutes, args.answer_seconds)
+        print("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_demand(args: argparse.Namespace) -> int:
+    from scheduler.demand import parse_sweeps, requirement_table, sweep_table
+
+    instance = load_instance(args.instance)
+    if args.sweep:
+        grid = parse_sweeps(args.sweep)
+        table = sweep_table(instance, grid, args.instance)
+    else:
+        table = requirement_table(instance)
+    if args.csv:
+        print(table.to_csv(index=False), end="")
+    else:
+        print(table.to_string(index=False, na_rep="-") if len(table) else "no demand rows")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(instance_json_schema(), indent=2))
     return EXIT_OK
@@ -135,6 +186,41 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("instance", type=Path)
     verify.add_argument("roster", type=Path, help="an output folder or a roster.csv")
     verify.set_defaults(run=cmd_verify)
+
+    staffing = sub.add_parser(
+        "staffing", help="agents needed for one interval of contacts (Erlang C, or A)"
+    )
+    staffing.add_argument("--contacts", type=float, required=True, help="contacts expected")
+    staffing.add_argument("--interval-minutes", type=float, default=30.0, help="default 30")
+    staffing.add_argument("--aht-seconds", type=float, required=True, help="handling time")
+    staffing.add_argument(
+        "--service-level", type=float, default=0.8, help="share answered in time (0.8)"
+    )
+    staffing.add_argument(
+        "--answer-seconds", type=float, default=20.0, help="answer time of the target (20)"
+    )
+    staffing.add_argument("--shrinkage", type=float, default=0.3, help="default 0.3")
+    staffing.add_argument("--max-occupancy", type=float, default=1.0, help="default 1 (none)")
+    staffing.add_argument(
+        "--patience-seconds", type=float, default=None, help="mean patience: Erlang A"
+    )
+    staffing.add_argument("--json", action="store_true", help="one JSON object")
+    staffing.set_defaults(run=cmd_staffing)
+
+    demand = sub.add_parser(
+        "demand", help="the agents an instance's demand rows and forecasts require"
+    )
+    demand.add_argument("instance", type=Path)
+    demand.add_argument(
+        "--sweep",
+        action="append",
+        metavar="NAME=V1,V2,...",
+        help="re-derive with a forecast parameter at each value (repeat for a grid); "
+        "NAME: service_level, answer_seconds, deflection, residue_aht_factor, hard_share, "
+        "aht_seconds, shrinkage, max_occupancy, patience_seconds, contacts_scale",
+    )
+    demand.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    demand.set_defaults(run=cmd_demand)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of the instance format")
     schema.set_defaults(run=cmd_schema)

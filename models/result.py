@@ -64,13 +64,21 @@ class GoalFigure(BaseModel):
 
 
 class CoverageRow(BaseModel):
+    """Agents required and assigned on a queue in one shift or one interval of the day."""
+
     queue: str
-    date: dt.date
-    shift: str
+    date: dt.date = Field(description="The day of the requirement (a shift's start day).")
+    shift: str | None = Field(description="The shift; None for an interval row.")
+    start: dt.datetime
+    end: dt.datetime
     required: int
     assigned: int
     short: int
     over: int
+    forecast: float | None = Field(description="Contacts forecast for this queue, if any.")
+    service_level: float | None = Field(
+        description="Achieved by the assigned agents on the forecast; None without one."
+    )
 
 
 class BatchRow(BaseModel):

@@ -39,22 +39,36 @@ STOPPED_EARLY_TEXT = "stopped by the user before any roster was found"
 def coverage_table(instance: Instance, evaluation: Evaluation) -> pd.DataFrame:
     rows = []
     for row in evaluation.coverage:
-        shift = instance.shift_by_id[row.shift]
-        start, end = instance.shift_times(instance.dates.index(row.date), shift)
         rows.append(
             {
                 "queue": row.queue,
                 "date": row.date.isoformat(),
-                "shift": row.shift,
-                "start": start.strftime("%Y-%m-%d %H:%M"),
-                "end": end.strftime("%Y-%m-%d %H:%M"),
+                "shift": row.shift or "",
+                "start": row.start.strftime("%Y-%m-%d %H:%M"),
+                "end": row.end.strftime("%Y-%m-%d %H:%M"),
                 "required": row.required,
                 "assigned": row.assigned,
                 "short": row.short,
                 "over": row.over,
+                "forecast": None if row.forecast is None else round(row.forecast, 4),
+                "service_level": (
+                    None if row.service_level is None else round(row.service_level, 4)
+                ),
             }
         )
-    columns = ["queue", "date", "shift", "start", "end", "required", "assigned", "short", "over"]
+    columns = [
+        "queue",
+        "date",
+        "shift",
+        "start",
+        "end",
+        "required",
+        "assigned",
+        "short",
+        "over",
+        "forecast",
+        "service_level",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

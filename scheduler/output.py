@@ -25,6 +25,7 @@ from models import (
     SolveStatus,
     write_roster_csv,
 )
+from models.result import CoverageRow
 from models.roster import sort_key
 
 STATUS_TEXT = {
@@ -62,11 +63,11 @@ def coverage_table(instance: Instance, evaluation: Evaluation) -> pd.DataFrame:
         "shift",
         "start",
         "end",
+        "forecast",
         "required",
         "assigned",
         "short",
         "over",
-        "forecast",
         "service_level",
     ]
     return pd.DataFrame(rows, columns=columns)
@@ -146,14 +147,33 @@ def people_table(evaluation: Evaluation) -> pd.DataFrame:
 
 
 def shortfalls(instance: Instance, evaluation: Evaluation) -> list[str]:
-    """What is missing, in the users' words."""
+    """What is missing, in the users' words; short intervals in a row make one line."""
     lines = []
     for row in evaluation.coverage:
-        if row.short:
+        if row.short and row.shift is not None:
             lines.append(
                 f"queue {row.queue}: {row.short} agent{'s' if row.short > 1 else ''} short "
                 f"on {row.date:%a %Y-%m-%d} {row.shift} ({row.assigned} of {row.required})"
             )
+    runs: list[list[CoverageRow]] = []
+    for row in sorted(
+        (r for r in evaluation.coverage if r.short and r.shift is None),
+        key=lambda r: (r.queue, r.start),
+    ):
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.queue == row.queue and last.end == row.start:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    for run in runs:
+        first, final = run[0], run[-1]
+        total = sum(r.short for r in run)
+        most = max(r.short for r in run)
+        lines.append(
+            f"queue {first.queue}: short {first.start:%a %Y-%m-%d %H:%M}-{final.end:%H:%M} "
+            f"({total} agent-interval{'s' if total > 1 else ''}, at most {most} "
+            f"agent{'s' if most > 1 else ''} at once)"
+        )
     for batch in evaluation.batches:
         if batch.late:
             lines.append(

@@ -53,6 +53,8 @@ def test_solve_writes_every_output(solved: Path) -> None:
     assert set(summary["goals"]) == {
         "uncovered",
         "overstaffed",
+        "uncovered_intervals",
+        "overstaffed_intervals",
         "late_items",
         "unfinished_items",
         "hard_spread",
@@ -183,3 +185,23 @@ def test_ctrl_c_stops_with_the_best_roster_so_far(tmp_path: Path) -> None:
     assert summary["stopped_early"] is True
     assert summary["check"]["hard_rules_hold"] is True
     assert main(["verify", str(INSTANCES / "demo-week.yaml"), str(out)]) == 0
+
+
+def test_forecast_week_solves_and_its_coverage_is_checked(tmp_path: Path) -> None:
+    """Forecasts, deflection and overlapping shifts: the checker recomputes the coverage."""
+    instance = INSTANCES / "forecast-week.yaml"
+    out = tmp_path / "forecast"
+    assert main(["solve", str(instance), "--out", str(out), *SOLVE]) == 0
+    assert main(["verify", str(instance), str(out)]) == 0
+    with (out / "coverage.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    intervals = [r for r in rows if r["shift"] == ""]
+    assert len(intervals) == 28 * 7 * 2  # half hours 08:00-22:00, two queues
+    for row in intervals:
+        required, assigned = int(row["required"]), int(row["assigned"])
+        assert int(row["short"]) == max(0, required - assigned)
+        assert float(row["forecast"]) > 0 and 0 <= float(row["service_level"]) <= 1
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["goals"]["uncovered_intervals"]["value"] == sum(
+        int(r["short"]) for r in intervals
+    )

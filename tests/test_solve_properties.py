@@ -101,9 +101,26 @@ def instances(draw: st.DrawFn) -> Instance:
             st.lists(st.sampled_from(["early", "late", "night", "short"]), max_size=3, unique=True)
         )
     ]
+    for _ in range(draw(st.integers(0, 3))):  # interval demand, as agents or a forecast
+        interval: dict[str, Any] = {
+            "queue": draw(st.sampled_from(["general", "esc"])),
+            "start": draw(st.sampled_from(["05:00", "08:00", "13:30", "21:30"])),
+            "minutes": draw(st.sampled_from([30, 60])),
+            "day": draw(st.sampled_from([None, "tue"])),
+        }
+        if draw(st.booleans()):
+            interval["agents"] = draw(st.integers(0, 3))
+        else:
+            interval["forecast"] = {
+                "contacts": draw(st.sampled_from([2, 10, 30])),
+                "aht_seconds": 300,
+                "shrinkage": draw(st.sampled_from([0, 0.3])),
+            }
+        demand.append(interval)
     override: bool = draw(st.booleans())
-    if demand and override:  # a weekday row that overrides the every-day row
-        demand.append({**demand[0], "day": "wed", "agents": draw(st.integers(0, 3))})
+    shift_rows = [row for row in demand if "shift" in row]
+    if shift_rows and override:  # a weekday row that overrides the every-day row
+        demand.append({**shift_rows[0], "day": "wed", "agents": draw(st.integers(0, 3))})
     batches = [
         {
             "id": f"b{j}",

@@ -263,8 +263,8 @@ class Demand(Strict):
         hard_share = self.forecast.hard_share if self.forecast else 0.0
         if hard_share > 0 and self.hard_queue is None:
             raise ValueError("forecast.hard_share needs a hard_queue to send hard cases to")
-        if self.hard_queue is not None and not hard_share:
-            raise ValueError("hard_queue needs a forecast with a hard_share above 0")
+        if self.hard_queue is not None and self.forecast is None:
+            raise ValueError("hard_queue needs a forecast to take the hard share of")
         if self.hard_queue is not None and self.hard_queue == self.queue:
             raise ValueError("hard_queue must differ from queue")
         return self
@@ -934,18 +934,23 @@ def _reference_problems(inst: Instance) -> list[str]:
         if row.day is not None and not inst.days_of(row.day):
             out.append(f"demand[{i}].day: {row.day!r} is outside the horizon")
         elif row.shift is None:
-            pass
+            if not _interval_coverable(inst, row):
+                out.append(
+                    f"demand[{i}]: no shift holds the interval {row.start:%H:%M} "
+                    f"+{row.minutes} min on any day it applies to"
+                )
         elif row.shift not in shifts:
             out.append(f"demand[{i}].shift: unknown shift {row.shift!r}")
         elif row.day is not None and not any(
             inst.runs_on(inst.shift_by_id[row.shift], d) for d in inst.days_of(row.day)
         ):
             out.append(f"demand[{i}].day: shift {row.shift!r} does not run on {row.day!r}")
-    seen_demand: dict[tuple[str, Any, str | None], int] = {}
+    seen_demand: dict[tuple[str, Any, Any], int] = {}
     for i, row in enumerate(inst.demand):
         where = f"shift {row.shift!r}" if row.shift else f"interval {row.start} +{row.minutes} min"
+        day_key = None if row.day is None else parse_day_ref(row.day)
         for target, _ in row.targets():
-            key = (target, row.shift or (row.start, row.minutes), row.day)
+            key = (target, row.shift or (row.start, row.minutes), day_key)
             if key in seen_demand:
                 out.append(
                     f"demand[{i}]: duplicate row for queue {target!r}, {where}, "
@@ -1026,6 +1031,24 @@ def _reference_problems(inst: Instance) -> list[str]:
             except ValueError:
                 pass
     return out
+
+
+def _interval_coverable(inst: Instance, row: Demand) -> bool:
+    """Whether some shift, on some day the row applies to, holds its whole interval."""
+    assert row.start is not None and row.minutes is not None
+    for d in inst.days_of(row.day):
+        start = dt.datetime.combine(inst.dates[d], row.start)
+        end = start + dt.timedelta(minutes=row.minutes)
+        for shift in inst.shifts:
+            for shift_day in (d - 1, d):
+                first = dt.datetime.combine(
+                    inst.horizon.start + dt.timedelta(days=shift_day), shift.start
+                )
+                last = first + dt.timedelta(minutes=shift.minutes)
+                weekday = WEEKDAYS[(inst.horizon.start.weekday() + shift_day) % 7]
+                if weekday in shift.weekdays and first <= start and last >= end:
+                    return True
+    return False
 
 
 def _fixed_conflicts(inst: Instance, p: Person, f: FixedAssignment, d: int, at: str) -> list[str]:

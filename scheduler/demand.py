@@ -138,6 +138,11 @@ def with_forecast_values(instance: Instance, values: dict[str, float], where: Pa
                 forecast[name] = value
     if not touched:
         raise InputError([f"{where}: demand: no row has a forecast to sweep"])
+    for name in values:
+        if not any(_applies(name, row) for row in data["demand"]):
+            raise InputError(
+                [f"--sweep {name}: no forecast row of {where} uses it, so it would change nothing"]
+            )
     try:
         return Instance.model_validate(data)
     except ValidationError as exc:
@@ -145,6 +150,17 @@ def with_forecast_values(instance: Instance, values: dict[str, float], where: Pa
         raise InputError(
             [f"--sweep {label}: {line}" for line in format_errors(exc, where, {})]
         ) from None
+
+
+def _applies(name: str, row: dict[str, Any]) -> bool:
+    forecast = row.get("forecast")
+    if forecast is None:
+        return False
+    if name in ("deflection", "residue_aht_factor"):
+        return "contacts_before_ai" in forecast
+    if name == "hard_share":
+        return "hard_queue" in row
+    return True
 
 
 def sweep_table(instance: Instance, grid: dict[str, list[float]], where: Path) -> pd.DataFrame:

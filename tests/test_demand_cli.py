@@ -151,3 +151,39 @@ def test_bad_interval_rows_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err
     assert "demand[0]" in err and "45 is not one of 15, 30 or 60" in err
     assert "demand[1]" in err and "either a shift or an interval" in err
+
+
+def test_duplicate_rows_are_found_whatever_the_weekday_spelling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "week.yaml"
+    demand = [
+        {"queue": "chat", "start": "09:00", "minutes": 30, "day": "mon", "agents": 2},
+        {"queue": "chat", "start": "09:00", "minutes": 30, "day": "Monday", "agents": 5},
+    ]
+    path.write_text(yaml.safe_dump({**BASE, "demand": demand}))
+    assert main(["validate", str(path)]) == 2
+    assert "demand[1]: duplicate row for queue 'chat'" in capsys.readouterr().err
+
+
+def test_an_interval_no_shift_can_hold_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The only shift runs 09:00-17:00: 16:30-17:30 sticks out of it on every day.
+    path = tmp_path / "week.yaml"
+    demand = [{"queue": "chat", "start": "16:30", "minutes": 60, "agents": 1}]
+    path.write_text(yaml.safe_dump({**BASE, "demand": demand}))
+    assert main(["validate", str(path)]) == 2
+    assert "no shift holds the interval 16:30 +60 min" in capsys.readouterr().err
+
+
+def test_a_sweep_that_changes_nothing_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Deflection only applies to forecasts of contacts before the AI assistant.
+    path = tmp_path / "week.yaml"
+    forecast = {"contacts": 30, "aht_seconds": 300}
+    demand = [{"queue": "chat", "start": "09:00", "minutes": 30, "forecast": forecast}]
+    path.write_text(yaml.safe_dump({**BASE, "demand": demand}))
+    assert main(["demand", str(path), "--sweep", "deflection=0.5,0.6"]) == 2
+    assert "--sweep deflection: no forecast row" in capsys.readouterr().err

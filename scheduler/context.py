@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -42,12 +43,48 @@ class GoalTerm:
         return GOAL_LABELS[self.name][1]
 
 
+Group = tuple[str, str, int | None, str | None]
+"""A group of hard constraints a user would name as one rule: (rule, person, day or
+week, detail). `scheduler.explain` switches groups off to find which contradict."""
+
+
 @dataclass
 class RosterModel:
     instance: Instance
     model: cp_model.CpModel
     vars: Variables
     goals: list[GoalTerm] = field(default_factory=list)
+    explain: bool = False
+    """Build every hard rule behind a switch (a guard literal per group)."""
+    guards: dict[Group, cp_model.IntVar] = field(default_factory=dict)
+
+    def hard(
+        self,
+        constraint: cp_model.Constraint,
+        rule: str,
+        person: str,
+        at: int | None = None,
+        detail: str | None = None,
+    ) -> cp_model.Constraint:
+        """A hard rule's constraint; when explaining, it holds only while its group is on."""
+        if self.explain:
+            group = (rule, person, at, detail)
+            guard = self.guards.get(group)
+            if guard is None:
+                guard = self.model.new_bool_var(f"guard[{rule},{person},{at},{detail}]")
+                self.guards[group] = guard
+            constraint.only_enforce_if(guard)
+        return constraint
+
+    def rule(
+        self, rule: str, person: str, at: int | None = None, detail: str | None = None
+    ) -> Callable[[cp_model.Constraint], cp_model.Constraint]:
+        """`hard` with the group fixed, for helpers shared by several rules."""
+
+        def mark(constraint: cp_model.Constraint) -> cp_model.Constraint:
+            return self.hard(constraint, rule, person, at, detail)
+
+        return mark
 
     def objective(self) -> cp_model.LinearExprT:
         return sum((g.penalty for g in self.goals), start=cp_model.LinearExpr.constant(0))

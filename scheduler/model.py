@@ -55,11 +55,15 @@ GOALS: list[Callable[[RosterModel], list[GoalTerm]]] = [
 """Goal families, in the priority order of SPEC.md."""
 
 
-def build_model(instance: Instance) -> RosterModel:
+def build_model(instance: Instance, explain: bool = False) -> RosterModel:
+    """The full model; with `explain`, only the hard rules, each group behind a guard."""
     model = cp_model.CpModel()
-    roster_model = RosterModel(instance, model, make_variables(instance, model))
+    variables = make_variables(instance, model, explain=explain)
+    roster_model = RosterModel(instance, model, variables, explain=explain)
     for add_rule in HARD_RULES:
         add_rule(roster_model)
+    if explain:
+        return roster_model
     for add_goals in GOALS:
         roster_model.goals.extend(add_goals(roster_model))
     model.minimize(roster_model.objective())

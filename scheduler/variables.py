@@ -41,6 +41,8 @@ class Variables:
     hard_minutes: dict[Slot, cp_model.LinearExprT] = field(default_factory=dict)
     hard_day: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     slots_of: dict[str, list[Slot]] = field(default_factory=lambda: defaultdict(list))
+    unavailable: list[Slot] = field(default_factory=list)
+    """Slots made only to be switched off by availability (when explaining)."""
     activities_of: dict[Slot, list[str]] = field(default_factory=dict)
     batches_of: dict[Slot, list[str]] = field(default_factory=dict)
 
@@ -79,21 +81,28 @@ def rating_batches(inst: Instance, person: Person, day: int) -> list[str]:
     return [b.id for b in inst.batches if inst.can_grade(person, b) and inst.release_day(b) <= day]
 
 
-def make_variables(inst: Instance, model: cp_model.CpModel) -> Variables:
+def make_variables(inst: Instance, model: cp_model.CpModel, explain: bool = False) -> Variables:
+    """Variables for every shift a person could work; with `explain`, also for those they
+    are unavailable for, so that availability becomes a rule that can be named."""
     v = Variables()
     for person in inst.people:
         off_days, off_slots = inst.unavailable_slots(person)
         for d in inst.day_range:
-            if d in off_days:
+            if d in off_days and not explain:
                 continue
             day_slots = []
             for shift in inst.shifts:
-                if not inst.runs_on(shift, d) or (d, shift.id) in off_slots:
+                if not inst.runs_on(shift, d):
+                    continue
+                away = d in off_days or (d, shift.id) in off_slots
+                if away and not explain:
                     continue
                 activities = possible_activities(inst, person, d, shift.id)
                 if not activities:
                     continue
                 slot = (person.id, d, shift.id)
+                if away:
+                    v.unavailable.append(slot)
                 v.slots_of[person.id].append(slot)
                 v.activities_of[slot] = activities
                 on = model.new_bool_var(f"on[{person.id},{d},{shift.id}]")

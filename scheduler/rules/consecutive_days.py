@@ -18,6 +18,8 @@ where a-1 may be the last day of history and a+l must lie in the horizon
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ortools.sat.python import cp_model
 
 from scheduler.context import RosterModel
@@ -26,8 +28,9 @@ from scheduler.context import RosterModel
 def add(m: RosterModel) -> None:
     for person in m.instance.people:
         days = [m.vars.day_on.get((person.id, d)) for d in m.instance.day_range]
-        _max_consecutive(
-            m.model,
+        max_run(
+            m,
+            m.rule("max_consecutive_days", person.id),
             days,
             person.contract.max_consecutive_days,
             person.history.consecutive_days_worked,
@@ -35,6 +38,7 @@ def add(m: RosterModel) -> None:
         history = person.history
         _min_runs(
             m.model,
+            m.rule("min_consecutive_days", person.id),
             days,
             person.contract.min_consecutive_days,
             worked=True,
@@ -43,6 +47,7 @@ def add(m: RosterModel) -> None:
         )
         _min_runs(
             m.model,
+            m.rule("min_consecutive_days_off", person.id),
             days,
             person.contract.min_consecutive_days_off,
             worked=False,
@@ -51,8 +56,12 @@ def add(m: RosterModel) -> None:
         )
 
 
+Rule = Callable[[cp_model.Constraint], cp_model.Constraint]
+"""Marks a constraint as part of a named rule (`RosterModel.hard`)."""
+
+
 def max_run(
-    model: cp_model.CpModel, days: list[cp_model.IntVar | None], limit: int, before: int
+    m: RosterModel, rule: Rule, days: list[cp_model.IntVar | None], limit: int, before: int
 ) -> None:
     """No more than `limit` true days in a row, `before` of them already before day 0.
 
@@ -62,18 +71,16 @@ def max_run(
     for a in range(horizon - limit):
         window = [x for x in days[a : a + limit + 1] if x is not None]
         if len(window) > limit:
-            model.add(sum(window) <= limit)
+            rule(m.model.add(sum(window) <= limit))
     for j in range(1, min(before, limit) + 1):
         window = [x for x in days[: limit - j + 1] if x is not None]
         if len(window) > limit - j:
-            model.add(sum(window) <= limit - j)
-
-
-_max_consecutive = max_run
+            rule(m.model.add(sum(window) <= limit - j))
 
 
 def _min_runs(
     model: cp_model.CpModel,
+    rule: Rule,
     days: list[cp_model.IntVar | None],
     minimum: int,
     worked: bool,
@@ -119,4 +126,4 @@ def _min_runs(
                 if lit is not None:
                     clause.append(lit)
             if possible:
-                model.add_bool_or(clause)
+                rule(model.add_bool_or(clause))

@@ -26,7 +26,8 @@ def add(m: RosterModel) -> None:
         if not any(x is not None for x in hard_days):
             continue
         max_run(
-            m.model,
+            m,
+            m.rule("max_consecutive_hard_days", person.id),
             hard_days,
             rules.max_consecutive_hard_days,
             person.history.consecutive_hard_days,
@@ -35,7 +36,12 @@ def add(m: RosterModel) -> None:
         for week in inst.weeks():
             in_week = [x for d, x in enumerate(hard_days) if d in week and x is not None]
             if len(in_week) > rules.max_hard_days_per_week:
-                m.model.add(sum(in_week) <= rules.max_hard_days_per_week)
+                m.hard(
+                    m.model.add(sum(in_week) <= rules.max_hard_days_per_week),
+                    "max_hard_days_per_week",
+                    person.id,
+                    week[0],
+                )
             days = set(week)
             hard = [v.hard_minutes[s] for s in slots if s[1] in days and s in v.hard_minutes]
             if not hard:
@@ -43,4 +49,9 @@ def add(m: RosterModel) -> None:
             worked = [
                 inst.shift_by_id[s].minutes * v.on[(p, d, s)] for p, d, s in slots if d in days
             ]
-            m.model.add(10_000 * sum(hard) <= share_bp * sum(worked))
+            m.hard(
+                m.model.add(10_000 * sum(hard) <= share_bp * sum(worked)),
+                "max_hard_share",
+                person.id,
+                week[0],
+            )

@@ -28,7 +28,7 @@ def add(m: RosterModel) -> None:
         for i, slot in enumerate(slots):
             start_i, end_i = times[i]
             if last_end is not None and inst.minutes_between(last_end, start_i) < rest:
-                m.model.add(v.on[slot] == 0)
+                m.hard(m.model.add(v.on[slot] == 0), "min_rest_history", person.id)
             for j in range(i + 1, len(slots)):
                 start_j, _ = times[j]
                 gap = inst.minutes_between(end_i, start_j)
@@ -39,4 +39,5 @@ def add(m: RosterModel) -> None:
                 overlap = gap < 0
                 later_day = slots[j][1] > slot[1]
                 if overlap or later_day:
-                    m.model.add(v.on[slot] + v.on[slots[j]] <= 1)
+                    rule = "one_shift_at_a_time" if overlap else "min_rest"
+                    m.hard(m.model.add(v.on[slot] + v.on[slots[j]] <= 1), rule, person.id)

@@ -20,7 +20,12 @@ def add(m: RosterModel) -> None:
         for d in inst.day_range:
             today = [v.on[s] for s in slots if s[1] == d]
             if len(today) > contract.max_shifts_per_day:
-                m.model.add(sum(today) <= contract.max_shifts_per_day)
+                m.hard(
+                    m.model.add(sum(today) <= contract.max_shifts_per_day),
+                    "max_shifts_per_day",
+                    person.id,
+                    d,
+                )
         max_minutes = contract.max_minutes_per_week
         for week in inst.weeks():
             days = set(week)
@@ -28,7 +33,17 @@ def add(m: RosterModel) -> None:
                 inst.shift_by_id[s].minutes * v.on[(p, d, s)] for p, d, s in slots if d in days
             ]
             if minutes:
-                m.model.add(sum(minutes) <= max_minutes)
+                m.hard(
+                    m.model.add(sum(minutes) <= max_minutes),
+                    "max_hours_per_week",
+                    person.id,
+                    week[0],
+                )
             worked = [v.day_on[(person.id, d)] for d in week if (person.id, d) in v.day_on]
             if len(worked) > contract.max_days_per_week:
-                m.model.add(sum(worked) <= contract.max_days_per_week)
+                m.hard(
+                    m.model.add(sum(worked) <= contract.max_days_per_week),
+                    "max_days_per_week",
+                    person.id,
+                    week[0],
+                )

@@ -1,0 +1,797 @@
+"""What if: named variants of one instance, each solved and compared in one table.
+
+`roster whatif INSTANCE SCENARIOS.yaml` reads a list of scenarios, each a name
+and a few patch operations on the instance (hire people, lose people, move a
+deadline, scale demand, change a rule or any field), solves every variant with
+one search worker in its own process (or as a Ray task) and prints one row per
+scenario: verdict, shortfalls, hard-load spread, hours, objective, gap. The
+format and the command are documented in docs/whatif.md.
+
+A scenario that cannot be applied (an unknown person or batch id, an instance
+that the patch makes invalid, a model too large to solve) becomes an error row;
+the sweep goes on. Only a malformed scenarios file stops it (`InputError`).
+
+The per-scenario work is `run_scenario`, a top-level function of plain data
+(`ScenarioTask` in, `ScenarioRow` out), so that it pickles to a process pool
+and to Ray alike; rows come back in scenario order whatever the backend.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import copy
+import csv
+import difflib
+import importlib
+import json
+import logging
+import math
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models import InputError, Instance
+from models.loader import read_document, validate_instance
+from scheduler.output import MARKER, check_out_dir
+
+BACKENDS = ("process", "ray")
+
+OPERATIONS: dict[str, str] = {
+    "remove_people": "person ids to remove",
+    "add_people": "people to add, each a mapping as in the instance's people list",
+    "remove_batches": "batch ids to remove",
+    "deadlines": "a mapping of batch id to its new deadline (a day, or null for none)",
+    "scale_demand": "a factor for every demand row's agents (rounded up) and contacts",
+    "deflection": "the share the AI closes, for every forecast with contacts_before_ai",
+    "rules": "rule fields to change (merged into rules)",
+    "weights": "goal weights to change (merged into weights)",
+    "set": "a mapping of dotted field path to value",
+}
+"""Every patch operation, in the order they are applied, with the value it takes."""
+
+SCENARIO_KEYS = ("name", "description", *OPERATIONS)
+
+CSV_COLUMNS = [
+    "scenario",
+    "verdict",
+    "agent_shifts_uncovered",
+    "agent_intervals_uncovered",
+    "gradings_late",
+    "hard_spread_hours",
+    "hours_worked",
+    "objective",
+    "gap",
+    "status",
+    "solve_seconds",
+    "error",
+]
+"""The columns of whatif.csv, one row per scenario in scenario order."""
+
+ERROR_VERDICT = "error"
+_SHOWN_CHARS = 80
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be applied to this instance: an error row, not a stop."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named list of patch operations, as read from the scenarios file."""
+
+    name: str
+    operations: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ScenarioTask:
+    """Everything one scenario needs, as plain data that pickles to a process or Ray."""
+
+    name: str
+    operations: dict[str, Any]
+    base: dict[str, Any]
+    """The instance as `Instance.model_dump(mode="json", by_alias=True, exclude_none=True)`."""
+    instance_path: str
+    time_limit: float
+    seed: int
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    """The outcome of one scenario; an error row has `verdict == "error"` and a message."""
+
+    scenario: str
+    verdict: str
+    agent_shifts_uncovered: float | None = None
+    agent_intervals_uncovered: float | None = None
+    gradings_late: float | None = None
+    hard_spread_hours: float | None = None
+    hours_worked: float | None = None
+    objective: float | None = None
+    gap: float | None = None
+    status: str | None = None
+    solve_seconds: float | None = None
+    error: str | None = None
+    shortfalls: tuple[str, ...] = ()
+    """What is missing, in words (as `roster solve` prints them); in whatif.json."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.verdict == ERROR_VERDICT
+
+    def csv_row(self) -> dict[str, Any]:
+        values = asdict(self)
+        return {column: _cell(values[column]) for column in CSV_COLUMNS}
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The rows of a sweep, in scenario order, and how they were computed."""
+
+    rows: list[ScenarioRow]
+    seconds: float
+    backend: str
+    jobs: int
+
+
+# ---- the scenarios file ------------------------------------------------------
+
+
+def read_scenarios(path: Path) -> list[Scenario]:
+    """Read and check a scenarios file; `InputError` names file, path and value."""
+    data = read_document(path)
+    if not isinstance(data, dict):
+        raise InputError([f"{path}: the top level must be a mapping with `scenarios:`"])
+    problems = [
+        f"{path}: {key}: unknown field{_suggest(str(key), ['scenarios'])}"
+        for key in data
+        if key != "scenarios"
+    ]
+    entries = data.get("scenarios")
+    if entries is None:
+        problems.append(f"{path}: scenarios: missing: give a list of scenarios, each with a name")
+    elif not isinstance(entries, list) or not entries:
+        problems.append(
+            f"{path}: scenarios: expected a list of scenarios, each with a name, "
+            f"got {_show(entries)}"
+        )
+    if problems:
+        raise InputError(problems)
+    assert isinstance(entries, list)
+    scenarios: list[Scenario] = []
+    first_index: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        where = f"{path}: scenarios[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(
+                f"{where}: expected a mapping with a name and operations, got {_show(entry)}"
+            )
+            continue
+        problems += _entry_problems(where, entry)
+        name = entry.get("name")
+        if isinstance(name, str) and name.strip():
+            name = name.strip()
+            if name in first_index:
+                problems.append(
+                    f"{where}.name: {name!r} is already the name of "
+                    f"scenarios[{first_index[name]}]; names must be unique"
+                )
+            else:
+                first_index[name] = index
+            operations = {op: entry[op] for op in OPERATIONS if op in entry}
+            description = entry.get("description")
+            scenarios.append(
+                Scenario(name, operations, description if isinstance(description, str) else "")
+            )
+    if problems:
+        raise InputError(problems)
+    return scenarios
+
+
+def _entry_problems(where: str, entry: dict[Any, Any]) -> list[str]:
+    problems = []
+    name = entry.get("name")
+    if "name" not in entry:
+        problems.append(f"{where}.name: missing: every scenario needs a name")
+    elif not isinstance(name, str) or not name.strip():
+        problems.append(f"{where}.name: expected a non-empty text, got {_show(name)}")
+    elif len(name.strip()) > 64:
+        problems.append(f"{where}.name: {_show(name)} is longer than 64 characters")
+    description = entry.get("description")
+    if description is not None and not isinstance(description, str):
+        problems.append(f"{where}.description: expected a text, got {_show(description)}")
+    for key, value in entry.items():
+        if key in ("name", "description"):
+            continue
+        if key not in OPERATIONS:
+            problems.append(
+                f"{where}.{key}: unknown operation{_suggest(str(key), list(SCENARIO_KEYS))}"
+            )
+            continue
+        expected = _SHAPES[key](value)
+        if expected:
+            problems.append(f"{where}.{key}: expected {expected}, got {_show(value)}")
+    return problems
+
+
+def _ids(value: Any) -> str | None:
+    ok = (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, str) and v.strip() for v in value)
+    )
+    return None if ok else "a non-empty list of ids"
+
+
+def _mappings(value: Any) -> str | None:
+    ok = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+    return None if ok else "a non-empty list of mappings (one per person)"
+
+
+def _deadlines(value: Any) -> str | None:
+    ok = (
+        isinstance(value, dict)
+        and value
+        and all(isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in value.items())
+    )
+    return None if ok else "a mapping of batch id to a day (an ISO date or weekday) or null"
+
+
+def _fields(value: Any) -> str | None:
+    ok = isinstance(value, dict) and value and all(isinstance(k, str) for k in value)
+    return None if ok else "a non-empty mapping of field names to values"
+
+
+def _paths(value: Any) -> str | None:
+    ok = (
+        isinstance(value, dict)
+        and value
+        and all(isinstance(k, str) and all(k.split(".")) for k in value)
+    )
+    return None if ok else "a non-empty mapping of dotted paths (people.ana.speed) to values"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _factor(value: Any) -> str | None:
+    ok = _is_number(value) and 0 < value <= 1000
+    return None if ok else "a number above 0 (at most 1000)"
+
+
+def _share(value: Any) -> str | None:
+    ok = _is_number(value) and 0 <= value < 1
+    return None if ok else "a share from 0 up to (not including) 1"
+
+
+_SHAPES: dict[str, Callable[[Any], str | None]] = {
+    "remove_people": _ids,
+    "add_people": _mappings,
+    "remove_batches": _ids,
+    "deadlines": _deadlines,
+    "scale_demand": _factor,
+    "deflection": _share,
+    "rules": _fields,
+    "weights": _fields,
+    "set": _paths,
+}
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f" (known: {', '.join(known)})"
+
+
+# ---- applying a scenario -------------------------------------------------------
+
+
+def instance_data(instance: Instance) -> dict[str, Any]:
+    """The instance as plain data that validates back to an equal instance."""
+    return instance.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def apply_operations(data: dict[str, Any], operations: dict[str, Any]) -> None:
+    """Patch instance data in place, operations in `OPERATIONS` order; `ScenarioError`."""
+    for op in OPERATIONS:
+        if op in operations:
+            _APPLY[op](data, operations[op])
+
+
+def build_instance(base: dict[str, Any], operations: dict[str, Any], path: Path) -> Instance:
+    """The patched and validated instance; `ScenarioError` says what is wrong with it."""
+    data = copy.deepcopy(base)
+    apply_operations(data, operations)
+    try:
+        return validate_instance(data, path)
+    except InputError as exc:
+        prefix = f"{path}: "
+        raise ScenarioError(
+            "; ".join(message.removeprefix(prefix) for message in exc.messages)
+        ) from None
+
+
+def _remove(kind: str, key: str) -> Callable[[dict[str, Any], Any], None]:
+    def apply(data: dict[str, Any], ids: list[str]) -> None:
+        items: list[dict[str, Any]] = data.get(key, [])
+        known = {item.get("id") for item in items}
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise ScenarioError(f"remove_{key}: {_no_such(kind, unknown, known)}")
+        data[key] = [item for item in items if item.get("id") not in set(ids)]
+
+    return apply
+
+
+def _no_such(kind: str, unknown: list[str], known: set[Any]) -> str:
+    names = ", ".join(repr(i) for i in unknown)
+    plural = "s" if len(unknown) > 1 else ""
+    hint = _suggest(unknown[0], sorted(str(k) for k in known)) if len(unknown) == 1 else ""
+    if hint.startswith(" (known"):
+        hint = ""
+    return f"no {kind}{plural} {names} in the instance{hint}"
+
+
+def _add_people(data: dict[str, Any], people: list[dict[str, Any]]) -> None:
+    data.setdefault("people", []).extend(copy.deepcopy(people))
+
+
+def _deadlines_op(data: dict[str, Any], deadlines: dict[str, str | None]) -> None:
+    batches = {b.get("id"): b for b in data.get("batches", [])}
+    unknown = [b for b in deadlines if b not in batches]
+    if unknown:
+        raise ScenarioError(f"deadlines: {_no_such('batch', unknown, set(batches))}")
+    for batch_id, day in deadlines.items():
+        if day is None:
+            batches[batch_id].pop("deadline", None)
+        else:
+            batches[batch_id]["deadline"] = day
+
+
+def _scale_demand(data: dict[str, Any], factor: float) -> None:
+    rows = data.get("demand", [])
+    if not rows:
+        raise ScenarioError("scale_demand: the instance has no demand rows to scale")
+    for row in rows:
+        if isinstance(row.get("agents"), int):
+            # round() first: 5 x 1.2 is 6.000000000000001 in floating point, not 7 agents.
+            row["agents"] = math.ceil(round(row["agents"] * factor, 9))
+        forecast = row.get("forecast")
+        if isinstance(forecast, dict):
+            for key in ("contacts", "contacts_before_ai"):
+                if isinstance(forecast.get(key), int | float):
+                    forecast[key] = forecast[key] * factor
+
+
+def _deflection(data: dict[str, Any], share: float) -> None:
+    forecasts = [
+        row["forecast"]
+        for row in data.get("demand", [])
+        if isinstance(row.get("forecast"), dict) and "contacts_before_ai" in row["forecast"]
+    ]
+    if not forecasts:
+        raise ScenarioError(
+            "deflection: no forecast in the instance gives contacts_before_ai, "
+            "so there is no deflection to set"
+        )
+    for forecast in forecasts:
+        forecast["deflection"] = share
+
+
+def _merge(key: str) -> Callable[[dict[str, Any], Any], None]:
+    def apply(data: dict[str, Any], values: dict[str, Any]) -> None:
+        target = data.setdefault(key, {})
+        if not isinstance(target, dict):
+            raise ScenarioError(f"{key}: the instance's {key} is not a mapping")
+        target.update(copy.deepcopy(values))
+
+    return apply
+
+
+def _set(data: dict[str, Any], assignments: dict[str, Any]) -> None:
+    for dotted, value in assignments.items():
+        parts = dotted.split(".")
+        target: Any = data
+        for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
+            walked = ".".join(parts[:depth]) or "the instance"
+            if isinstance(target, dict):
+                if last:
+                    target[part] = copy.deepcopy(value)
+                else:
+                    target = target.setdefault(part, {})
+            elif isinstance(target, list):
+                index = _list_index(target, part, f"set: {dotted}: {walked}")
+                if last:
+                    target[index] = copy.deepcopy(value)
+                else:
+                    target = target[index]
+            else:
+                raise ScenarioError(
+                    f"set: {dotted}: {walked} is {_show(target)}, not a mapping or a list"
+                )
+
+
+def _list_index(items: list[Any], part: str, where: str) -> int:
+    """A list item by position (0 is the first) or, in a list of mappings, by id."""
+    if part.lstrip("-").isdigit():
+        index = int(part)
+        if not 0 <= index < len(items):
+            raise ScenarioError(
+                f"{where} has {len(items)} items, so no item {index} (the first is 0)"
+            )
+        return index
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and item.get("id") == part:
+            return index
+    ids = sorted(str(item["id"]) for item in items if isinstance(item, dict) and "id" in item)
+    hint = _suggest(part, ids) if ids else ""
+    if hint.startswith(" (known"):
+        hint = ""
+    return _raise(f"{where} has no item with id {part!r}{hint}")
+
+
+def _raise(message: str) -> int:
+    raise ScenarioError(message)
+
+
+_APPLY: dict[str, Callable[[dict[str, Any], Any], None]] = {
+    "remove_people": _remove("person", "people"),
+    "add_people": _add_people,
+    "remove_batches": _remove("batch", "batches"),
+    "deadlines": _deadlines_op,
+    "scale_demand": _scale_demand,
+    "deflection": _deflection,
+    "rules": _merge("rules"),
+    "weights": _merge("weights"),
+    "set": _set,
+}
+
+
+# ---- one scenario --------------------------------------------------------------
+
+
+def run_scenario(task: ScenarioTask) -> ScenarioRow:
+    """Patch, validate, solve (one worker) and check one scenario; never raises."""
+    from scheduler.checker import evaluate
+    from scheduler.output import shortfalls
+    from scheduler.solve import ModelTooLargeError, SolveOptions, solve
+    from scheduler.verdict import verdict
+
+    try:
+        instance = build_instance(task.base, task.operations, Path(task.instance_path))
+        options = SolveOptions(time_limit=task.time_limit, workers=1, seed=task.seed)
+        try:
+            result = solve(instance, options)
+        except ModelTooLargeError as exc:
+            raise ScenarioError(f"the numbers are too large for the solver to add up ({exc})")
+        evaluation = evaluate(instance, result.roster) if result.has_roster else None
+    except ScenarioError as exc:
+        return ScenarioRow(task.name, ERROR_VERDICT, error=str(exc))
+    except Exception as exc:  # a bug must not lose the other scenarios' rows
+        return ScenarioRow(task.name, ERROR_VERDICT, error=f"{type(exc).__name__}: {exc}")
+    row = ScenarioRow(
+        scenario=task.name,
+        verdict=verdict(result, evaluation).value,
+        objective=_round(result.objective, 2),
+        gap=_round(result.gap, 4),
+        status=result.status.value,
+        solve_seconds=round(result.solve_seconds, 2),
+    )
+    if evaluation is None:
+        return row
+    problems = None
+    if not evaluation.feasible:  # never expected: the checker disagrees with the solver
+        problems = f"checker: {len(evaluation.violations)} hard-rule violations"
+    return ScenarioRow(
+        **{
+            **asdict(row),
+            "agent_shifts_uncovered": evaluation.goal("uncovered").value,
+            "agent_intervals_uncovered": evaluation.goal("uncovered_intervals").value,
+            "gradings_late": evaluation.goal("late_items").value,
+            "hard_spread_hours": round(evaluation.goal("hard_spread").value, 2),
+            "hours_worked": round(sum(p.hours for p in evaluation.people), 2),
+            "error": problems,
+            "shortfalls": tuple(shortfalls(instance, evaluation)),
+        }
+    )
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+# ---- the sweep -----------------------------------------------------------------
+
+
+def machine_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def make_tasks(
+    instance: Instance,
+    instance_path: Path,
+    scenarios: Sequence[Scenario],
+    time_limit: float,
+    seed: int,
+) -> list[ScenarioTask]:
+    base = instance_data(instance)
+    return [
+        ScenarioTask(s.name, s.operations, base, str(instance_path), time_limit, seed)
+        for s in scenarios
+    ]
+
+
+def run_sweep(
+    tasks: Sequence[ScenarioTask],
+    *,
+    jobs: int = 0,
+    backend: str = "process",
+    address: str | None = None,
+) -> Sweep:
+    """Every scenario's row, in scenario order. `jobs` 0: one per core; 1: in this process."""
+    if backend not in BACKENDS:
+        raise InputError([f"--backend {backend}: unknown backend (known: {', '.join(BACKENDS)})"])
+    if address is not None and backend != "ray":
+        raise InputError([f"--address {address}: a cluster address needs --backend ray"])
+    jobs = max(1, min(jobs or machine_cores(), len(tasks) or 1))
+    start = time.monotonic()
+    if backend == "ray":
+        rows = _run_ray(tasks, jobs, address)
+    elif jobs == 1:
+        rows = [run_scenario(task) for task in tasks]
+    else:
+        rows = _run_processes(tasks, jobs)
+    return Sweep(rows, time.monotonic() - start, backend, jobs)
+
+
+def _ignore_sigint() -> None:
+    """In pool workers: Ctrl-C is the parent's to handle (it ends the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_processes(tasks: Sequence[ScenarioTask], jobs: int) -> list[ScenarioRow]:
+    # spawn, not fork: a fresh interpreter per worker, safe wherever the parent has
+    # threads, and the same on Linux, macOS and Windows.
+    context = multiprocessing.get_context("spawn")
+    executor = concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_ignore_sigint
+    )
+    try:
+        futures = [executor.submit(run_scenario, task) for task in tasks]
+        rows = [_result(task, future) for task, future in zip(tasks, futures, strict=True)]
+    except BaseException:
+        for future in futures if "futures" in locals() else []:
+            future.cancel()
+        # The workers ignore Ctrl-C: end them, or they would finish their scenarios first.
+        processes = getattr(executor, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.terminate()
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown()
+    return rows
+
+
+def _result(task: ScenarioTask, future: concurrent.futures.Future[ScenarioRow]) -> ScenarioRow:
+    try:
+        return future.result()
+    except concurrent.futures.process.BrokenProcessPool as exc:
+        return ScenarioRow(task.name, ERROR_VERDICT, error=f"the worker process died ({exc})")
+
+
+def ray_module() -> Any:
+    """The `ray` package, or `InputError` saying how to install it."""
+    try:
+        return importlib.import_module("ray")
+    except ImportError:
+        raise InputError(
+            [
+                "--backend ray: Ray is not installed; install the optional extra with "
+                "pip install -e '.[ray]' (or pip install 'ray>=2.9')"
+            ]
+        ) from None
+
+
+def _run_ray(tasks: Sequence[ScenarioTask], jobs: int, address: str | None) -> list[ScenarioRow]:
+    ray = ray_module()
+    started = False
+    if not ray.is_initialized():
+        try:
+            if address is not None:
+                ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+            else:
+                ray.init(
+                    num_cpus=jobs,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    logging_level=logging.WARNING,
+                )
+        except Exception as exc:
+            where = f"--address {address}" if address else "--backend ray"
+            raise InputError([f"{where}: cannot start or reach Ray: {exc}"]) from None
+        started = True
+    remote = ray.remote(num_cpus=1, max_retries=0)(run_scenario)
+    refs = [remote.remote(task) for task in tasks]
+    try:
+        rows = []
+        for task, ref in zip(tasks, refs, strict=True):
+            try:
+                rows.append(ray.get(ref))
+            except ray.exceptions.RayError as exc:
+                rows.append(ScenarioRow(task.name, ERROR_VERDICT, error=f"Ray task failed: {exc}"))
+        return rows
+    except BaseException:
+        for ref in refs:
+            ray.cancel(ref, force=True)
+        raise
+    finally:
+        if started:
+            ray.shutdown()
+
+
+# ---- output ----------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_TABLE = [
+    # (attribute, header line 1, header line 2, format)
+    ("scenario", "", "scenario", "s"),
+    ("verdict", "", "verdict", "s"),
+    ("agent_shifts_uncovered", "agent-shifts", "uncovered", "n"),
+    ("agent_intervals_uncovered", "agent-intervals", "uncovered", "n"),
+    ("gradings_late", "gradings", "late", "n"),
+    ("hard_spread_hours", "hard-load", "spread h", "n"),
+    ("hours_worked", "hours", "worked", "n"),
+    ("objective", "", "objective", "n"),
+    ("gap", "", "gap", "%"),
+    ("status", "", "status", "s"),
+    ("solve_seconds", "solve", "s", "t"),
+]
+
+
+def _format_value(value: Any, kind: str) -> str:
+    if value is None:
+        return "-"
+    if kind == "%":
+        return f"{value:.2%}"
+    if kind == "t":
+        return f"{value:.1f}"
+    if kind == "n":
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
+def format_table(sweep: Sweep) -> str:
+    """The comparison table `roster whatif` prints; error messages follow it."""
+    cells = [[_format_value(getattr(r, a), k) for a, _, _, k in _TABLE] for r in sweep.rows]
+    widths = [
+        max(len(top), len(bottom), *(len(row[i]) for row in cells))
+        for i, (_, top, bottom, _) in enumerate(_TABLE)
+    ]
+
+    def line(values: list[str]) -> str:
+        parts = [
+            v.ljust(w) if kind == "s" else v.rjust(w)
+            for v, w, (_, _, _, kind) in zip(values, widths, _TABLE, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    lines = [line([t for _, t, _, _ in _TABLE]), line([b for _, _, b, _ in _TABLE])]
+    lines += [line(row) for row in cells]
+    notes = [r for r in sweep.rows if r.error]
+    if notes:
+        lines.append("")
+        lines += [f"{r.scenario}: {r.error}" for r in notes]
+    return "\n".join(lines)
+
+
+def write_sweep(out_dir: Path, sweep: Sweep, meta: dict[str, Any]) -> None:
+    """Write whatif.csv and whatif.json whole or not at all (like `roster solve`'s folder)."""
+    check_out_dir(out_dir)
+    target = out_dir.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are for sharing
+    try:
+        (staging / MARKER).write_text("written by `roster`; this folder is replaced whole\n")
+        with (staging / "whatif.csv").open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+            writer.writerows(row.csv_row() for row in sweep.rows)
+        document = {
+            **meta,
+            "backend": sweep.backend,
+            "jobs": sweep.jobs,
+            "sweep_seconds": round(sweep.seconds, 2),
+            "scenarios": [
+                {**row.csv_row(), "shortfalls": list(row.shortfalls)} for row in sweep.rows
+            ],
+        }
+        for scenario in document["scenarios"]:
+            for key, value in scenario.items():
+                scenario[key] = None if value == "" else value
+        (staging / "whatif.json").write_text(json.dumps(document, indent=2) + "\n")
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+            staging.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def whatif(
+    instance_path: Path,
+    scenarios_path: Path,
+    *,
+    jobs: int = 0,
+    backend: str = "process",
+    address: str | None = None,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    out_dir: Path | None = None,
+) -> int:
+    """`roster whatif`: 0 when every scenario was solved, 1 when some is an error row."""
+    from models import load_instance
+
+    instance = load_instance(instance_path)
+    scenarios = read_scenarios(scenarios_path)
+    out_dir = out_dir or Path("out") / f"{instance_path.stem}-whatif"
+    check_out_dir(out_dir)
+    if backend == "ray":
+        ray_module()  # before any work: say how to install it
+    tasks = make_tasks(instance, instance_path, scenarios, time_limit, seed)
+    sweep = run_sweep(tasks, jobs=jobs, backend=backend, address=address)
+    meta = {
+        "instance": str(instance_path),
+        "scenarios_file": str(scenarios_path),
+        "time_limit": time_limit,
+        "seed": seed,
+    }
+    try:
+        write_sweep(out_dir, sweep, meta)
+    except OSError as exc:
+        raise InputError([f"--out {out_dir}: cannot write the output folder: {exc}"]) from None
+    errors = sum(row.is_error for row in sweep.rows)
+    print(format_table(sweep))
+    print()
+    how = f"{sweep.jobs} Ray task{'s' if sweep.jobs > 1 else ''} at a time"
+    if backend == "process":
+        how = "in this process" if sweep.jobs == 1 else f"in {sweep.jobs} processes"
+    print(
+        f"{len(sweep.rows)} scenarios ({errors} error{'s' if errors != 1 else ''}) "
+        f"in {sweep.seconds:.1f} s {how}, {time_limit:g} s limit each"
+    )
+    print(f"Wrote {out_dir}/whatif.csv")
+    return 1 if errors else 0

@@ -67,6 +67,35 @@ def cmd_solve(args: argparse.Namespace) -> int:
     return EXIT_OK if evaluation is None or evaluation.feasible else EXIT_VIOLATIONS
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from scheduler.check import check, report_document, report_text
+    from scheduler.output import check_out_dir, write_outputs
+    from scheduler.solve import SolveOptions
+    from scheduler.verdict import EXIT_CODES
+
+    instance = load_instance(args.instance)
+    out_dir: Path = args.out or Path("out") / f"{args.instance.stem}-check"
+    check_out_dir(out_dir)
+    options = SolveOptions(
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        log=None if args.quiet else sys.stderr,
+    )
+    report = check(instance, options)
+    document = report_document(report)
+    write_outputs(
+        out_dir,
+        instance,
+        report.result,
+        report.evaluation,
+        extra={"check.json": json.dumps(document, indent=2, default=str) + "\n"},
+    )
+    print(report_text(instance, report))
+    print(f"Wrote {out_dir}/check.json")
+    return EXIT_CODES[report.verdict]
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from scheduler.checker import evaluate, format_report
 
@@ -128,6 +157,21 @@ def cmd_demand(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_whatif(args: argparse.Namespace) -> int:
+    from scheduler.whatif import whatif
+
+    return whatif(
+        args.instance,
+        args.scenarios,
+        jobs=args.jobs,
+        backend=args.backend,
+        address=args.address,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        out_dir=args.out,
+    )
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(instance_json_schema(), indent=2))
     return EXIT_OK
@@ -180,6 +224,19 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     solve.set_defaults(run=cmd_solve)
 
+    check = sub.add_parser(
+        "check", help="can this week be staffed? a verdict with reasons and fixes"
+    )
+    check.add_argument("instance", type=Path)
+    check.add_argument("--out", type=Path, help="output folder (default: out/<name>-check)")
+    check.add_argument(
+        "--time-limit", type=_positive_float, default=30.0, help="seconds per solve (30)"
+    )
+    check.add_argument("--workers", type=_non_negative_int, default=0, help="search workers")
+    check.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
+    check.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    check.set_defaults(run=cmd_check)
+
     verify = sub.add_parser(
         "verify", help="check a written roster against every rule, without the solver"
     )
@@ -221,6 +278,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demand.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     demand.set_defaults(run=cmd_demand)
+
+    whatif = sub.add_parser(
+        "whatif", help="solve named variants of an instance in parallel and compare them"
+    )
+    whatif.add_argument("instance", type=Path)
+    whatif.add_argument("scenarios", type=Path, help="scenarios file (docs/whatif.md)")
+    whatif.add_argument(
+        "--jobs", type=_non_negative_int, default=0, help="scenarios at a time (0: one per core)"
+    )
+    whatif.add_argument("--backend", choices=["process", "ray"], default="process")
+    whatif.add_argument("--address", help="a Ray cluster to run on (with --backend ray)")
+    whatif.add_argument(
+        "--time-limit", type=_positive_float, default=30.0, help="seconds a scenario (30)"
+    )
+    whatif.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
+    whatif.add_argument(
+        "--out", type=Path, help="output folder (default: out/<instance name>-whatif)"
+    )
+    whatif.set_defaults(run=cmd_whatif)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of the instance format")
     schema.set_defaults(run=cmd_schema)

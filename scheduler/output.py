@@ -244,7 +244,11 @@ def check_out_dir(out_dir: Path) -> None:
 
 
 def write_outputs(
-    out_dir: Path, instance: Instance, result: SolveResult, evaluation: Evaluation | None
+    out_dir: Path,
+    instance: Instance,
+    result: SolveResult,
+    evaluation: Evaluation | None,
+    extra: dict[str, str] | None = None,
 ) -> None:
     """Write the folder atomically: a complete new folder replaces the old one, or nothing."""
     check_out_dir(out_dir)
@@ -263,6 +267,8 @@ def write_outputs(
             people_table(evaluation).to_csv(staging / "people.csv", index=False)
         summary = summary_document(instance, result, evaluation)
         (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        for name, text in (extra or {}).items():
+            (staging / name).write_text(text)
         _replace_dir(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

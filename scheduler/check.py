@@ -218,7 +218,7 @@ def _extra_people_for_batch(
             "name": f"extra {batch.skill} rater {k + 1}",
             "roles": ["rater"],
             "skills": {batch.skill: batch.min_level},
-            "hourly_cost": 1000,
+            "hourly_cost": _extra_cost(instance),
         }
         for k in range(count)
     ]
@@ -237,11 +237,17 @@ def _extra_people_for_queue(
             "name": f"extra {queue_id} agent {k + 1}",
             "roles": ["agent"],
             "skills": {queue.skill: queue.min_level},
-            "hourly_cost": 1000,
+            "hourly_cost": _extra_cost(instance),
         }
         for k in range(count)
     ]
     return _extra_people(instance, extras, options, queue_id=queue_id)
+
+
+def _extra_cost(instance: Instance) -> float:
+    """Ten times the dearest person's hourly cost: extra people are used only where
+    a shortfall costs more than they do, and no more than needed."""
+    return round(10 * max(p.hourly_cost for p in instance.people), 2) or 10.0
 
 
 def _extra_people(
@@ -251,7 +257,7 @@ def _extra_people(
     batch_id: str | None = None,
     queue_id: str | None = None,
 ) -> Fix | None:
-    """Hypothetical extra people (very costly, so used no more than needed)."""
+    """Hypothetical extra people (dear, so used no more than needed)."""
     changes: list[Change] = [{"op": "add", "path": "people", "value": e} for e in extras]
     try:
         changed = apply_changes(instance, changes)

@@ -1,0 +1,211 @@
+"""`roster check`: verdicts known by construction, and every proposed fix re-solved."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from models import Instance, SolveStatus
+from scheduler.check import CheckReport, apply_changes, check
+from scheduler.checker import evaluate
+from scheduler.cli import main
+from scheduler.explain import find_conflict
+from scheduler.solve import SolveOptions, solve
+from scheduler.verdict import Verdict
+from tests.helpers import MONDAY, agent, demand, micro
+
+OPTIONS = SolveOptions(time_limit=20, workers=1, seed=0)
+
+
+def _expert_week(items: int) -> dict[str, Any]:
+    """One rater, two weeks, an expert batch due Friday of the first week.
+
+    At 60 expert items an hour, 8-hour rating shifts and at most 40 h (5 days) a
+    week, Mon-Fri gives exactly 40 h = 2,400 items by the deadline (the hard-case
+    rotation limits are lifted so that only time decides).
+    """
+    return {
+        "name": "expert",
+        "horizon": {"start": MONDAY, "days": 14},
+        "skills": ["safety"],
+        "shifts": [{"id": "rating", "start": "09:00", "hours": 8, "activities": ["rating"]}],
+        "people": [
+            {
+                "id": "ria",
+                "name": "Ria",
+                "roles": ["rater"],
+                "skills": {"safety": 4},
+                "contract": {"max_items_per_week": 10_000},
+            }
+        ],
+        "batches": [
+            {
+                "id": "redteam",
+                "items": items,
+                "difficulty": "expert",
+                "skill": "safety",
+                "min_level": 3,
+                "deadline": "2026-12-04",
+                "priority": 5,
+            }
+        ],
+        "rules": {
+            "max_hard_share": 1.0,
+            "max_hard_days_per_week": 7,
+            "max_consecutive_hard_days": 7,
+        },
+    }
+
+
+def _assert_fixes_hold(instance: Instance, report: CheckReport) -> None:
+    """Apply each proposed fix to the instance and solve again: its target must be met."""
+    assert report.fixes, "a fix was expected"
+    for fix in report.fixes:
+        changed = apply_changes(instance, fix.changes)
+        if fix.kind == "relax_rule":
+            assert find_conflict(changed) is None, fix.sentence
+            continue
+        result = solve(changed, OPTIONS)
+        assert result.has_roster, fix.sentence
+        after = evaluate(changed, result.roster)
+        if fix.target in changed.batch_by_id:
+            assert next(b.late for b in after.batches if b.batch == fix.target) == 0, fix.sentence
+        else:
+            assert sum(r.short for r in after.coverage if r.queue == fix.target) == 0, fix.sentence
+
+
+def test_a_week_that_fits_says_fits() -> None:
+    inst = micro(days=3, demand=[demand("general", None)], people=[agent("ana"), agent("bo")])
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.fits
+    assert report.shortfalls == [] and report.conflicts == [] and report.fixes == []
+
+
+def test_ten_expert_hours_short_and_the_earliest_deadline() -> None:
+    # 3,000 expert items need 50 h; Ria has 40 h by Friday: 600 gradings late = 10 h.
+    # The second week's hours start Monday 2026-12-07: 8 h Monday, 2 h Tuesday, so
+    # Tuesday 2026-12-08 is the earliest deadline that holds.
+    inst = Instance.model_validate(_expert_week(3000))
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.shortfalls
+    (reason,) = [s for s in report.shortfalls if s["kind"] == "batch"]
+    assert reason["figures"]["late"] == 600
+    assert reason["figures"]["hours_needed"] == pytest.approx(10.0)
+    assert "10.0 h" in reason["sentence"]
+    deadline = [f for f in report.fixes if f.kind == "later_deadline"]
+    assert [f.figures["deadline"] for f in deadline] == ["2026-12-08"]
+    extra = [f for f in report.fixes if f.kind == "extra_hours"]
+    assert extra and extra[0].figures["skill"] == "safety" and extra[0].figures["level"] == 3
+    _assert_fixes_hold(inst, report)
+
+
+def test_double_grading_late_can_drop_to_single() -> None:
+    # 1,500 items graded twice = 3,000 gradings by Friday, 2,400 possible; once each fits.
+    data = _expert_week(1500)
+    data["batches"][0]["graders"] = 2
+    data["people"].append({**data["people"][0], "id": "sam", "name": "Sam"})
+    data["people"][0]["unavailable"] = [{"from": "2026-11-30", "to": "2026-12-06"}]
+    inst = Instance.model_validate(data)
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.shortfalls
+    kinds = {f.kind for f in report.fixes}
+    assert "fewer_graders" in kinds
+    _assert_fixes_hold(inst, report)
+
+
+def test_history_and_fixed_shifts_breaking_max_consecutive_days() -> None:
+    # Four days worked before the horizon and fixed on Monday and Tuesday: six in a row
+    # against a maximum of five. Exactly these three rules contradict.
+    inst = micro(
+        days=3,
+        demand=[demand("general", None)],
+        people=[
+            agent(
+                "ana",
+                name="Ana",
+                history={"consecutive_days_worked": 4},
+                fixed=[{"day": "mon", "shift": "day"}, {"day": "tue", "shift": "day"}],
+            ),
+            agent("bo"),
+        ],
+    )
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.cannot_staff
+    assert report.result.status is SolveStatus.infeasible
+    assert sorted(c.rule for c in report.conflicts) == [
+        "fixed_assignment",
+        "fixed_assignment",
+        "max_consecutive_days",
+    ]
+    texts = [c.text for c in report.conflicts]
+    assert "Ana: at most 5 days in a row, 4 worked before the horizon" in texts
+    assert "Ana: fixed on Mon 2026-11-30 day" in texts
+    assert "Ana: fixed on Tue 2026-12-01 day" in texts
+    assert len(report.fixes) == 3  # drop either fixed shift, or allow 6 days in a row
+    _assert_fixes_hold(inst, report)
+
+
+def test_short_queue_gets_extra_agents_and_a_lower_target(tmp_path: Path) -> None:
+    # One agent for a forecast that needs more: extra agents or a lower promise fix it.
+    inst = micro(
+        days=1,
+        demand=[
+            {
+                "queue": "general",
+                "shift": "day",
+                "forecast": {"contacts": 60, "aht_seconds": 600, "shrinkage": 0},
+            }
+        ],
+        people=[agent("ana")],
+    )
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.shortfalls
+    assert any(s["kind"] == "queue" for s in report.shortfalls)
+    assert {f.kind for f in report.fixes} >= {"extra_hours"}
+    _assert_fixes_hold(inst, report)
+
+
+def _write(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "week.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("items", "code", "verdict"),
+    [(2000, 0, "fits"), (3000, 1, "fits with shortfalls")],
+)
+def test_cli_exit_codes_and_check_json(
+    tmp_path: Path, items: int, code: int, verdict: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, _expert_week(items))
+    out = tmp_path / "out"
+    argv = ["check", str(path), "--out", str(out), "--workers", "1", "--quiet"]
+    assert main([*argv, "--time-limit", "20"]) == code
+    document = json.loads((out / "check.json").read_text())
+    assert document["verdict"] == verdict
+    assert verdict in capsys.readouterr().out
+    if code:
+        assert document["fixes"] and all(f["verified"] for f in document["fixes"])
+
+
+def test_cli_cannot_be_staffed_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _expert_week(100)
+    data["people"][0]["history"] = {"consecutive_days_worked": 5}
+    data["people"][0]["fixed"] = [{"day": "2026-11-30", "shift": "rating"}]
+    path = _write(tmp_path, data)
+    argv = ["check", str(path), "--out", str(tmp_path / "o"), "--workers", "1", "--quiet"]
+    assert main(argv) == 3
+    out = capsys.readouterr().out
+    assert "cannot be staffed" in out and "Ria: at most 5 days in a row" in out
+
+
+def test_cli_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _expert_week(100)
+    data["batches"][0]["items"] = -1
+    assert main(["check", str(_write(tmp_path, data))]) == 2
+    assert "batches[0].items" in capsys.readouterr().err

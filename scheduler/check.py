@@ -52,6 +52,7 @@ class CheckReport:
     shortfalls: list[dict[str, Any]]
     conflicts: list[Conflict]
     fixes: list[Fix]
+    notes: list[str] = field(default_factory=list)
 
 
 # ---- changes --------------------------------------------------------------------
@@ -100,13 +101,14 @@ def check(
     conflicts: list[Conflict] = []
     fixes: list[Fix] = []
     shortfalls: list[dict[str, Any]] = []
+    notes: list[str] = []
     if found is Verdict.cannot_staff:
         conflicts = find_conflict(instance, time_limit=fix_options.time_limit or 20.0) or []
         fixes = conflict_fixes(instance, conflicts, fix_options)
     elif found is Verdict.shortfalls and evaluation is not None:
         shortfalls = describe_shortfalls(instance, result, evaluation)
-        fixes = shortfall_fixes(instance, evaluation, fix_options)
-    return CheckReport(found, result, evaluation, shortfalls, conflicts, fixes)
+        fixes = shortfall_fixes(instance, evaluation, fix_options, notes)
+    return CheckReport(found, result, evaluation, shortfalls, conflicts, fixes, notes)
 
 
 def describe_shortfalls(
@@ -150,7 +152,10 @@ def _try(instance: Instance, changes: list[Change], options: SolveOptions) -> Ev
     return evaluate(changed, result.roster)
 
 
-def shortfall_fixes(instance: Instance, evaluation: Evaluation, options: SolveOptions) -> list[Fix]:
+def shortfall_fixes(
+    instance: Instance, evaluation: Evaluation, options: SolveOptions, notes: list[str]
+) -> list[Fix]:
+    """Fixes for each shortfall; `notes` gathers what was tried and found not to help."""
     fixes: list[Fix] = []
     index = {b.id: i for i, b in enumerate(instance.batches)}
     for row in evaluation.batches:
@@ -159,6 +164,7 @@ def shortfall_fixes(instance: Instance, evaluation: Evaluation, options: SolveOp
         batch = instance.batch_by_id[row.batch]
         i = index[row.batch]
         deadline = instance.deadline_day(batch)
+        found = False
         for day in range(deadline + 1, instance.horizon.days):
             date = instance.dates[day]
             changes: list[Change] = [
@@ -177,7 +183,10 @@ def shortfall_fixes(instance: Instance, evaluation: Evaluation, options: SolveOp
                         {"deadline": date.isoformat()},
                     )
                 )
+                found = True
                 break
+        if not found and deadline + 1 < instance.horizon.days:
+            notes.append(f"No later deadline within the horizon lets {row.batch} finish in time.")
         if batch.graders > 1:
             changes = [{"op": "set", "path": f"batches.{i}.graders", "value": batch.graders - 1}]
             after = _try(instance, changes, options)
@@ -231,12 +240,15 @@ def _extra_people_for_queue(
     queue = instance.queue_by_id[queue_id]
     most = max(r.short for r in evaluation.coverage if r.queue == queue_id)
     count = min(12, most + 2)
+    # qualified for every queue, so that hard-case work can be balanced by other work
+    skills = {q.skill: q.min_level for q in instance.queues}
+    skills[queue.skill] = max(skills[queue.skill], queue.min_level)
     extras = [
         {
             "id": f"extra-{queue_id}-{k + 1}",
             "name": f"extra {queue_id} agent {k + 1}",
             "roles": ["agent"],
-            "skills": {queue.skill: queue.min_level},
+            "skills": skills,
             "hourly_cost": _extra_cost(instance),
         }
         for k in range(count)
@@ -279,7 +291,12 @@ def _extra_people(
     kept = [c for c in changes if c["value"]["id"] in used]
     if not kept:
         return None
-    skill = next(iter(extras[0]["skills"].items()))
+    if batch_id:
+        batch = instance.batch_by_id[batch_id]
+        skill = (batch.skill, batch.min_level)
+    else:
+        queue = instance.queue_by_id[target]
+        skill = (queue.skill, queue.min_level)
     what = "grading" if batch_id else f"on {queue_id}"
     sentence = (
         f"Add {hours:g} h of {skill[0]} (level >= {skill[1]}) {what} on "
@@ -417,6 +434,7 @@ def report_document(report: CheckReport) -> dict[str, Any]:
             for c in report.conflicts
         ],
         "fixes": [f.as_dict() for f in report.fixes],
+        "notes": report.notes,
     }
 
 
@@ -439,4 +457,5 @@ def report_text(instance: Instance, report: CheckReport) -> str:
         lines += [f"  - {f.sentence}" for f in report.fixes]
     elif report.verdict in (Verdict.shortfalls, Verdict.cannot_staff):
         lines.append("  No single change of the kinds tried makes it fit.")
+    lines += [f"  ({note})" for note in report.notes]
     return "\n".join(lines)

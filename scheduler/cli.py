@@ -168,6 +168,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         address=args.address,
         time_limit=args.time_limit,
         seed=args.seed,
+        deterministic_time=args.deterministic_time,
         out_dir=args.out,
     )
 
@@ -291,6 +292,12 @@ def build_parser() -> argparse.ArgumentParser:
     whatif.add_argument("--address", help="a Ray cluster to run on (with --backend ray)")
     whatif.add_argument(
         "--time-limit", type=_positive_float, default=30.0, help="seconds a scenario (30)"
+    )
+    whatif.add_argument(
+        "--deterministic-time",
+        type=_positive_float,
+        help="also a work limit a scenario, in CP-SAT's deterministic units: "
+        "the same table whatever the machine's load",
     )
     whatif.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
     whatif.add_argument(

@@ -33,7 +33,7 @@ import signal
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,8 @@ CSV_COLUMNS = [
 """The columns of whatif.csv, one row per scenario in scenario order."""
 
 ERROR_VERDICT = "error"
+SHOWN_SHORTFALLS = 3
+"""Shortfall lines printed per scenario under the table; whatif.json has them all."""
 _SHOWN_CHARS = 80
 
 
@@ -102,6 +104,8 @@ class ScenarioTask:
     instance_path: str
     time_limit: float
     seed: int
+    deterministic_time: float | None = None
+    """A work limit in CP-SAT's deterministic units: the same row on any machine load."""
 
 
 @dataclass(frozen=True)
@@ -223,11 +227,7 @@ def _entry_problems(where: str, entry: dict[Any, Any]) -> list[str]:
 
 
 def _ids(value: Any) -> str | None:
-    ok = (
-        isinstance(value, list)
-        and value
-        and all(isinstance(v, str) and v.strip() for v in value)
-    )
+    ok = isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
     return None if ok else "a non-empty list of ids"
 
 
@@ -333,18 +333,22 @@ def _remove(kind: str, key: str) -> Callable[[dict[str, Any], Any], None]:
         unknown = [i for i in ids if i not in known]
         if unknown:
             raise ScenarioError(f"remove_{key}: {_no_such(kind, unknown, known)}")
-        data[key] = [item for item in items if item.get("id") not in set(ids)]
+        removed = set(ids)
+        data[key] = [item for item in items if item.get("id") not in removed]
 
     return apply
 
 
 def _no_such(kind: str, unknown: list[str], known: set[Any]) -> str:
     names = ", ".join(repr(i) for i in unknown)
-    plural = "s" if len(unknown) > 1 else ""
     hint = _suggest(unknown[0], sorted(str(k) for k in known)) if len(unknown) == 1 else ""
     if hint.startswith(" (known"):
         hint = ""
-    return f"no {kind}{plural} {names} in the instance{hint}"
+    kinds = _PLURALS.get(kind, kind) if len(unknown) > 1 else kind
+    return f"no {kinds} {names} in the instance{hint}"
+
+
+_PLURALS = {"person": "people", "batch": "batches"}
 
 
 def _add_people(data: dict[str, Any], people: list[dict[str, Any]]) -> None:
@@ -443,11 +447,7 @@ def _list_index(items: list[Any], part: str, where: str) -> int:
     hint = _suggest(part, ids) if ids else ""
     if hint.startswith(" (known"):
         hint = ""
-    return _raise(f"{where} has no item with id {part!r}{hint}")
-
-
-def _raise(message: str) -> int:
-    raise ScenarioError(message)
+    raise ScenarioError(f"{where} has no item with id {part!r}{hint}")
 
 
 _APPLY: dict[str, Callable[[dict[str, Any], Any], None]] = {
@@ -467,7 +467,11 @@ _APPLY: dict[str, Callable[[dict[str, Any], Any], None]] = {
 
 
 def run_scenario(task: ScenarioTask) -> ScenarioRow:
-    """Patch, validate, solve (one worker) and check one scenario; never raises."""
+    """Patch, validate, solve (one worker) and check one scenario.
+
+    Every failure becomes an error row; only Ctrl-C during a solve in this process
+    (a sequential sweep) raises, as KeyboardInterrupt, to stop the whole sweep.
+    """
     from scheduler.checker import evaluate
     from scheduler.output import shortfalls
     from scheduler.solve import ModelTooLargeError, SolveOptions, solve
@@ -475,11 +479,19 @@ def run_scenario(task: ScenarioTask) -> ScenarioRow:
 
     try:
         instance = build_instance(task.base, task.operations, Path(task.instance_path))
-        options = SolveOptions(time_limit=task.time_limit, workers=1, seed=task.seed)
+        options = SolveOptions(
+            time_limit=task.time_limit,
+            workers=1,
+            seed=task.seed,
+            deterministic_time=task.deterministic_time,
+        )
         try:
             result = solve(instance, options)
         except ModelTooLargeError as exc:
-            raise ScenarioError(f"the numbers are too large for the solver to add up ({exc})")
+            message = f"the numbers are too large for the solver to add up ({exc})"
+            raise ScenarioError(message) from None
+        if result.stopped_early:  # Ctrl-C in a sequential sweep stops the whole sweep
+            raise KeyboardInterrupt
         evaluation = evaluate(instance, result.roster) if result.has_roster else None
     except ScenarioError as exc:
         return ScenarioRow(task.name, ERROR_VERDICT, error=str(exc))
@@ -498,17 +510,15 @@ def run_scenario(task: ScenarioTask) -> ScenarioRow:
     problems = None
     if not evaluation.feasible:  # never expected: the checker disagrees with the solver
         problems = f"checker: {len(evaluation.violations)} hard-rule violations"
-    return ScenarioRow(
-        **{
-            **asdict(row),
-            "agent_shifts_uncovered": evaluation.goal("uncovered").value,
-            "agent_intervals_uncovered": evaluation.goal("uncovered_intervals").value,
-            "gradings_late": evaluation.goal("late_items").value,
-            "hard_spread_hours": round(evaluation.goal("hard_spread").value, 2),
-            "hours_worked": round(sum(p.hours for p in evaluation.people), 2),
-            "error": problems,
-            "shortfalls": tuple(shortfalls(instance, evaluation)),
-        }
+    return replace(
+        row,
+        agent_shifts_uncovered=evaluation.goal("uncovered").value,
+        agent_intervals_uncovered=evaluation.goal("uncovered_intervals").value,
+        gradings_late=evaluation.goal("late_items").value,
+        hard_spread_hours=round(evaluation.goal("hard_spread").value, 2),
+        hours_worked=round(sum(p.hours for p in evaluation.people), 2),
+        error=problems,
+        shortfalls=tuple(shortfalls(instance, evaluation)),
     )
 
 
@@ -531,10 +541,12 @@ def make_tasks(
     scenarios: Sequence[Scenario],
     time_limit: float,
     seed: int,
+    deterministic_time: float | None = None,
 ) -> list[ScenarioTask]:
     base = instance_data(instance)
+    path = str(instance_path)
     return [
-        ScenarioTask(s.name, s.operations, base, str(instance_path), time_limit, seed)
+        ScenarioTask(s.name, s.operations, base, path, time_limit, seed, deterministic_time)
         for s in scenarios
     ]
 
@@ -574,11 +586,12 @@ def _run_processes(tasks: Sequence[ScenarioTask], jobs: int) -> list[ScenarioRow
     executor = concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_ignore_sigint
     )
+    futures: list[concurrent.futures.Future[ScenarioRow]] = []
     try:
-        futures = [executor.submit(run_scenario, task) for task in tasks]
+        futures += [executor.submit(run_scenario, task) for task in tasks]
         rows = [_result(task, future) for task, future in zip(tasks, futures, strict=True)]
     except BaseException:
-        for future in futures if "futures" in locals() else []:
+        for future in futures:
             future.cancel()
         # The workers ignore Ctrl-C: end them, or they would finish their scenarios first.
         processes = getattr(executor, "_processes", None) or {}
@@ -703,10 +716,18 @@ def format_table(sweep: Sweep) -> str:
 
     lines = [line([t for _, t, _, _ in _TABLE]), line([b for _, _, b, _ in _TABLE])]
     lines += [line(row) for row in cells]
+    short = [r for r in sweep.rows if r.shortfalls]
+    if short:
+        lines += ["", "Shortfalls:"]
+        for r in short:
+            lines += [f"  {r.scenario}: {text}" for text in r.shortfalls[:SHOWN_SHORTFALLS]]
+            if len(r.shortfalls) > SHOWN_SHORTFALLS:
+                more = len(r.shortfalls) - SHOWN_SHORTFALLS
+                lines.append(f"  {r.scenario}: ... and {more} more (whatif.json)")
     notes = [r for r in sweep.rows if r.error]
     if notes:
-        lines.append("")
-        lines += [f"{r.scenario}: {r.error}" for r in notes]
+        lines += ["", "Errors:"]
+        lines += [f"  {r.scenario}: {r.error}" for r in notes]
     return "\n".join(lines)
 
 
@@ -760,6 +781,7 @@ def whatif(
     address: str | None = None,
     time_limit: float = 30.0,
     seed: int = 0,
+    deterministic_time: float | None = None,
     out_dir: Path | None = None,
 ) -> int:
     """`roster whatif`: 0 when every scenario was solved, 1 when some is an error row."""
@@ -771,27 +793,32 @@ def whatif(
     check_out_dir(out_dir)
     if backend == "ray":
         ray_module()  # before any work: say how to install it
-    tasks = make_tasks(instance, instance_path, scenarios, time_limit, seed)
+    tasks = make_tasks(instance, instance_path, scenarios, time_limit, seed, deterministic_time)
     sweep = run_sweep(tasks, jobs=jobs, backend=backend, address=address)
     meta = {
         "instance": str(instance_path),
         "scenarios_file": str(scenarios_path),
         "time_limit": time_limit,
+        "deterministic_time": deterministic_time,
         "seed": seed,
     }
     try:
         write_sweep(out_dir, sweep, meta)
     except OSError as exc:
         raise InputError([f"--out {out_dir}: cannot write the output folder: {exc}"]) from None
-    errors = sum(row.is_error for row in sweep.rows)
+    errors = sum(1 for row in sweep.rows if row.error)
     print(format_table(sweep))
     print()
-    how = f"{sweep.jobs} Ray task{'s' if sweep.jobs > 1 else ''} at a time"
-    if backend == "process":
+    limit = f"{time_limit:g} s limit"
+    if deterministic_time is not None:
+        limit += f" and {deterministic_time:g} deterministic units"
+    if backend == "ray":
+        how = "as Ray tasks" if address else f"as Ray tasks, {sweep.jobs} at a time"
+    else:
         how = "in this process" if sweep.jobs == 1 else f"in {sweep.jobs} processes"
     print(
         f"{len(sweep.rows)} scenarios ({errors} error{'s' if errors != 1 else ''}) "
-        f"in {sweep.seconds:.1f} s {how}, {time_limit:g} s limit each"
+        f"in {sweep.seconds:.1f} s {how}, {limit} each"
     )
     print(f"Wrote {out_dir}/whatif.csv")
     return 1 if errors else 0

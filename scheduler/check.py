@@ -140,7 +140,9 @@ def _short(evaluation: Evaluation, queue: str) -> int:
     return sum(r.short for r in evaluation.coverage if r.queue == queue)
 
 
-def _try(instance: Instance, changes: list[Change], options: SolveOptions) -> Evaluation | None:
+def _resolve(
+    instance: Instance, changes: list[Change], options: SolveOptions
+) -> tuple[SolveResult, Evaluation] | None:
     """Apply, solve again, and evaluate; None when invalid or no roster comes out."""
     try:
         changed = apply_changes(instance, changes)
@@ -149,7 +151,12 @@ def _try(instance: Instance, changes: list[Change], options: SolveOptions) -> Ev
     result = solve(changed, options)
     if not result.has_roster:
         return None
-    return evaluate(changed, result.roster)
+    return result, evaluate(changed, result.roster)
+
+
+def _try(instance: Instance, changes: list[Change], options: SolveOptions) -> Evaluation | None:
+    solved = _resolve(instance, changes, options)
+    return None if solved is None else solved[1]
 
 
 def shortfall_fixes(
@@ -271,14 +278,10 @@ def _extra_people(
 ) -> Fix | None:
     """Hypothetical extra people (dear, so used no more than needed)."""
     changes: list[Change] = [{"op": "add", "path": "people", "value": e} for e in extras]
-    try:
-        changed = apply_changes(instance, changes)
-    except ValueError:
+    solved = _resolve(instance, changes, options)
+    if solved is None:
         return None
-    result = solve(changed, options)
-    if not result.has_roster:
-        return None
-    after = evaluate(changed, result.roster)
+    result, after = solved
     target = batch_id or queue_id or ""
     if (batch_id and _late(after, batch_id)) or (queue_id and _short(after, queue_id)):
         return None

@@ -11,6 +11,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -251,15 +253,7 @@ def write_outputs(
     extra: dict[str, str] | None = None,
 ) -> None:
     """Write the folder atomically: a complete new folder replaces the old one, or nothing."""
-    check_out_dir(out_dir)
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are for sharing
-    try:
-        (staging / MARKER).write_text("written by `roster`; this folder is replaced whole\n")
+    with staged_folder(out_dir) as staging:
         write_roster_csv(result.roster, staging / "roster.csv")
         if evaluation is not None:
             coverage_table(instance, evaluation).to_csv(staging / "coverage.csv", index=False)
@@ -269,21 +263,35 @@ def write_outputs(
         (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         for name, text in (extra or {}).items():
             (staging / name).write_text(text)
-        _replace_dir(staging, out_dir)
+
+
+@contextmanager
+def staged_folder(out_dir: Path) -> Iterator[Path]:
+    """A new folder to fill; on success it replaces `out_dir` whole, on failure it vanishes.
+
+    Only an empty folder or one written by `roster` (with the marker file) is replaced.
+    """
+    check_out_dir(out_dir)
+    target = out_dir.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are for sharing
+    try:
+        (staging / MARKER).write_text("written by `roster`; this folder is replaced whole\n")
+        yield staging
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+            staging.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    if target.exists():
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-        new.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        new.rename(target)
 
 
 def format_summary(instance: Instance, result: SolveResult, evaluation: Evaluation | None) -> str:

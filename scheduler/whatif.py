@@ -28,9 +28,7 @@ import logging
 import math
 import multiprocessing
 import os
-import shutil
 import signal
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -39,7 +37,7 @@ from typing import Any
 
 from models import InputError, Instance
 from models.loader import read_document, validate_instance
-from scheduler.output import MARKER, check_out_dir
+from scheduler.output import check_out_dir, staged_folder
 
 BACKENDS = ("process", "ray")
 
@@ -733,15 +731,7 @@ def format_table(sweep: Sweep) -> str:
 
 def write_sweep(out_dir: Path, sweep: Sweep, meta: dict[str, Any]) -> None:
     """Write whatif.csv and whatif.json whole or not at all (like `roster solve`'s folder)."""
-    check_out_dir(out_dir)
-    target = out_dir.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are for sharing
-    try:
-        (staging / MARKER).write_text("written by `roster`; this folder is replaced whole\n")
+    with staged_folder(out_dir) as staging:
         with (staging / "whatif.csv").open("w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
             writer.writeheader()
@@ -759,17 +749,6 @@ def write_sweep(out_dir: Path, sweep: Sweep, meta: dict[str, Any]) -> None:
             for key, value in scenario.items():
                 scenario[key] = None if value == "" else value
         (staging / "whatif.json").write_text(json.dumps(document, indent=2) + "\n")
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-            staging.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def whatif(

@@ -254,6 +254,7 @@ def write_outputs(
 ) -> None:
     """Write the folder atomically: a complete new folder replaces the old one, or nothing."""
     with staged_folder(out_dir) as staging:
+        (staging / "instance.json").write_text(instance.model_dump_json(by_alias=True, indent=1))
         write_roster_csv(result.roster, staging / "roster.csv")
         if evaluation is not None:
             coverage_table(instance, evaluation).to_csv(staging / "coverage.csv", index=False)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from models import InputError, load_instance, read_roster_csv
+from models import InputError, Instance, SolveResult, SolveStatus, load_instance, read_roster_csv
 from models.loader import instance_json_schema
 
 EXIT_OK = 0
@@ -43,6 +46,23 @@ def cmd_solve(args: argparse.Namespace) -> int:
     instance = load_instance(args.instance)
     out_dir: Path = args.out or Path("out") / args.instance.stem
     check_out_dir(out_dir)
+    summary_extra: dict[str, Any] = {}
+    if args.history is not None:
+        from models.history import with_history
+
+        instance, sources = with_history(instance, read_roster_csv(args.history), str(args.history))
+        summary_extra["history"] = {"roster": sources.roster, "people": sources.people}
+        counts = Counter(sources.people.values())
+        print(
+            f"History: from {args.history} for {counts['roster']} people, "
+            f"as given in the instance for {counts['instance']}",
+            file=sys.stderr,
+        )
+    if args.pin is not None:
+        from scheduler.replan import pin_rows
+
+        until = _date_arg("--pin-until", args.pin_until) if args.pin_until else None
+        instance = pin_rows(instance, read_roster_csv(args.pin), until, args.pin)
     options = SolveOptions(
         time_limit=args.time_limit,
         workers=args.workers,
@@ -57,10 +77,18 @@ def cmd_solve(args: argparse.Namespace) -> int:
         )
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
     try:
-        write_outputs(out_dir, instance, result, evaluation)
+        write_outputs(
+            out_dir,
+            instance,
+            result,
+            evaluation,
+            exports=not args.no_exports,
+            summary_extra=summary_extra,
+        )
     except OSError as exc:
         return _fail([f"--out {out_dir}: cannot write the output folder: {exc}"])
     print(format_summary(instance, result, evaluation))
+    _print_conflicts(instance, result)
     print(f"Wrote {out_dir}/ (roster.csv: {len(result.roster)} rows)")
     if not result.has_roster:
         return EXIT_NO_ROSTER
@@ -90,10 +118,128 @@ def cmd_check(args: argparse.Namespace) -> int:
         report.result,
         report.evaluation,
         extra={"check.json": json.dumps(document, indent=2, default=str) + "\n"},
+        exports=not args.no_exports,
     )
     print(report_text(instance, report))
     print(f"Wrote {out_dir}/check.json")
     return EXIT_CODES[report.verdict]
+
+
+def _print_conflicts(instance: Instance, result: SolveResult) -> None:
+    """When the rules contradict, name a minimal set of them (as `roster check` does)."""
+    if result.status is not SolveStatus.infeasible:
+        return
+    from scheduler.explain import find_conflict
+
+    conflict = find_conflict(instance) or []
+    if conflict:
+        print("These rules contradict each other (relax any one of them):")
+        for item in conflict:
+            print(f"  - {item.text}")
+
+
+def _date_arg(flag: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError([f"{flag}: {text!r} is not a date (write YYYY-MM-DD)"]) from None
+
+
+def cmd_replan(args: argparse.Namespace) -> int:
+    from models.loader import read_document, validate_instance
+    from scheduler.checker import evaluate
+    from scheduler.output import check_out_dir, format_summary, write_outputs
+    from scheduler.replan import replan
+    from scheduler.solve import SolveOptions
+    from scheduler.whatif import ScenarioError, apply_operations, instance_data
+
+    instance = load_instance(args.instance)
+    since = _date_arg("--from", args.from_date)
+    if not instance.horizon.start <= since <= instance.dates[-1]:
+        return _fail([f"--from: {since} is not a day of the horizon of {args.instance}"])
+    previous = read_roster_csv(args.previous)
+    data = instance_data(instance)
+    for spec in args.unavailable or []:
+        person, _, rest = spec.partition(":")
+        first, _, last = rest.partition(":")
+        start = _date_arg("--unavailable", first) if first else since
+        end = _date_arg("--unavailable", last) if last else instance.dates[-1]
+        match = [p for p in data["people"] if p["id"] == person]
+        if not match:
+            return _fail([f"--unavailable {spec!r}: no person {person!r} in {args.instance}"])
+        match[0].setdefault("unavailable", []).append(
+            {"from": start.isoformat(), "to": end.isoformat()}
+        )
+    if args.changes is not None:
+        operations = read_document(args.changes)
+        if not isinstance(operations, dict):
+            return _fail([f"{args.changes}: expected a mapping of changes (docs/whatif.md)"])
+        try:
+            apply_operations(data, operations)
+        except ScenarioError as exc:
+            return _fail([f"{args.changes}: {exc}"])
+    instance = validate_instance(data, args.instance)
+    out_dir: Path = args.out or Path("out") / f"{args.instance.stem}-replan"
+    check_out_dir(out_dir)
+    options = SolveOptions(
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        log=None if args.quiet else sys.stderr,
+    )
+    result, changes = replan(instance, previous, since, options, args.previous)
+    evaluation = evaluate(instance, result.roster) if result.has_roster else None
+    lines = ["person,date,shift,before,after"]
+    lines += [",".join(c.as_row().values()) for c in changes]
+    write_outputs(
+        out_dir,
+        instance,
+        result,
+        evaluation,
+        extra={"changes.csv": "\n".join(lines) + "\n"},
+        exports=not args.no_exports,
+        summary_extra={"replan": {"from": since.isoformat(), "assignments_changed": len(changes)}},
+    )
+    print(format_summary(instance, result, evaluation))
+    _print_conflicts(instance, result)
+    print(f"Re-planned from {since:%a %Y-%m-%d}: assignments changed: {len(changes)}")
+    for change in changes[:20]:
+        print(
+            f"  {change.person} {change.date:%a %Y-%m-%d} {change.shift}: "
+            f"{change.before} -> {change.after}"
+        )
+    if len(changes) > 20:
+        print(f"  ... {len(changes) - 20} more in changes.csv")
+    print(f"Wrote {out_dir}/ (changes.csv: {len(changes)} rows)")
+    if not result.has_roster:
+        return EXIT_NO_ROSTER
+    return EXIT_OK if evaluation is None or evaluation.feasible else EXIT_VIOLATIONS
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
+    from scheduler.exports import write_exports
+
+    folder: Path = args.out_dir
+    if not folder.is_dir():
+        return _fail([f"{folder}: not a folder"])
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".export.") as tmp:
+        staging = Path(tmp)
+        for path in folder.iterdir():  # the folder's files, read back by the exports
+            if path.is_file() and not path.name.startswith("."):
+                shutil.copy2(path, staging / path.name)
+        written = write_exports(staging)
+        for name in written:
+            target = folder / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+            (staging / name).rename(target)
+    print(f"Wrote {', '.join(written)} in {folder}/")
+    return EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -223,7 +369,51 @@ def build_parser() -> argparse.ArgumentParser:
     )
     solve.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
     solve.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    solve.add_argument(
+        "--pin", type=Path, help="a roster (folder or roster.csv) whose shifts are kept as they are"
+    )
+    solve.add_argument("--pin-until", help="pin only the rows up to this date (YYYY-MM-DD)")
+    solve.add_argument(
+        "--history",
+        type=Path,
+        help="last week's output folder or roster.csv: each person's history is taken from it "
+        "(history given in the instance wins)",
+    )
+    solve.add_argument(
+        "--no-exports",
+        action="store_true",
+        help="write only the CSV and JSON files (no roster.xlsx, calendars/, report.html)",
+    )
     solve.set_defaults(run=cmd_solve)
+
+    replan = sub.add_parser(
+        "replan", help="re-plan a published roster from a date with the fewest changes"
+    )
+    replan.add_argument("instance", type=Path)
+    replan.add_argument("previous", type=Path, help="the published output folder or roster.csv")
+    replan.add_argument("--from", dest="from_date", required=True, help="first day to re-plan")
+    replan.add_argument(
+        "--unavailable",
+        action="append",
+        metavar="PERSON[:FROM[:TO]]",
+        help="a person away from FROM (default --from) to TO (default the last day)",
+    )
+    replan.add_argument(
+        "--changes", type=Path, help="a YAML mapping of what-if operations (docs/whatif.md)"
+    )
+    replan.add_argument("--out", type=Path, help="output folder (default out/<name>-replan)")
+    replan.add_argument("--time-limit", type=_positive_float, default=30.0, help="per solve")
+    replan.add_argument("--workers", type=_non_negative_int, default=0)
+    replan.add_argument("--seed", type=_non_negative_int, default=0)
+    replan.add_argument("--quiet", action="store_true")
+    replan.add_argument("--no-exports", action="store_true")
+    replan.set_defaults(run=cmd_replan)
+
+    export = sub.add_parser(
+        "export", help="rebuild roster.xlsx, calendars/ and report.html of an output folder"
+    )
+    export.add_argument("out_dir", type=Path, help="a folder written by roster solve or check")
+    export.set_defaults(run=cmd_export)
 
     check = sub.add_parser(
         "check", help="can this week be staffed? a verdict with reasons and fixes"
@@ -236,6 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--workers", type=_non_negative_int, default=0, help="search workers")
     check.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
     check.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    check.add_argument("--no-exports", action="store_true", help="only the CSV and JSON files")
     check.set_defaults(run=cmd_check)
 
     verify = sub.add_parser(

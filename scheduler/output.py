@@ -251,8 +251,14 @@ def write_outputs(
     result: SolveResult,
     evaluation: Evaluation | None,
     extra: dict[str, str] | None = None,
+    exports: bool = True,
+    summary_extra: dict[str, Any] | None = None,
 ) -> None:
-    """Write the folder atomically: a complete new folder replaces the old one, or nothing."""
+    """Write the folder atomically: a complete new folder replaces the old one, or nothing.
+
+    With `exports`, the spreadsheet, calendars and report are made from the folder's
+    own files once they are written (`scheduler.exports`).
+    """
     with staged_folder(out_dir) as staging:
         (staging / "instance.json").write_text(instance.model_dump_json(by_alias=True, indent=1))
         write_roster_csv(result.roster, staging / "roster.csv")
@@ -260,10 +266,14 @@ def write_outputs(
             coverage_table(instance, evaluation).to_csv(staging / "coverage.csv", index=False)
             batch_table(instance, evaluation).to_csv(staging / "batches.csv", index=False)
             people_table(evaluation).to_csv(staging / "people.csv", index=False)
-        summary = summary_document(instance, result, evaluation)
+        summary = {**summary_document(instance, result, evaluation), **(summary_extra or {})}
         (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         for name, text in (extra or {}).items():
             (staging / name).write_text(text)
+        if exports:
+            from scheduler.exports import write_exports
+
+            write_exports(staging)
 
 
 @contextmanager

@@ -92,8 +92,13 @@ def _gap(objective: float, bound: float) -> float:
 
 def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResult:
     """Build and solve the roster model; Ctrl-C stops early with the best roster so far."""
+    return solve_model(build_model(instance), options)
+
+
+def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveResult:
+    """Solve a built roster model (its objective may have been replaced or bounded)."""
     options = options or SolveOptions()
-    rm = build_model(instance)
+    instance = rm.instance
     solver = cp_model.CpSolver()
     params = solver.parameters
     if options.time_limit is not None:

@@ -52,7 +52,9 @@ class OutputData:
             path = folder / name
             if not path.exists():
                 return pd.DataFrame()
-            return pd.read_csv(path, keep_default_na=False, na_values=[""])
+            # ids stay text even when they look like numbers ("007")
+            ids = {c: str for c in ("person", "name", "queue", "batch", "shift", "skill")}
+            return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=ids)
 
         check_path = folder / "check.json"
         return cls(

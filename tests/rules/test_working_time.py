@@ -53,3 +53,49 @@ def test_weekly_limits_hold_per_calendar_week() -> None:
     )
     result, _ = solve_checked(inst)
     assert figure(result, "uncovered") == 10
+
+
+def test_four_weeks_apply_weekly_hours_per_calendar_week() -> None:
+    # 28 days; an agent wanted on each of the 7 days of the first week only. At most
+    # 40 h a week: 5 of those 8-hour shifts, 2 short. Read over the whole horizon
+    # (4 x 40 = 160 h) all 7 would fit; the weekly reading must leave 2 uncovered.
+    inst = micro(
+        days=28,
+        demand=[demand("general", f"2026-12-0{d}") for d in range(1, 7)]
+        + [demand("general", "2026-11-30")],
+        people=[agent("ana", **contract(max_days_per_week=7, max_consecutive_days=7))],
+    )
+    result, _ = solve_checked(inst)
+    assert figure(result, "uncovered") == 2
+
+
+def test_the_checker_reads_weekly_hours_per_week_too() -> None:
+    # Six 8-hour shifts in the first week (48 h > 40 h) and none after: a violation of
+    # the first week's limit, though 48 h is far below 4 x 40 h over the horizon.
+    import datetime as dt
+
+    from models import Assignment, Role
+    from scheduler.checker import evaluate
+
+    inst = micro(
+        days=28, people=[agent("ana", **contract(max_days_per_week=7, max_consecutive_days=7))]
+    )
+    rows = []
+    for d in range(6):
+        date = dt.date(2026, 11, 30) + dt.timedelta(days=d)
+        start = dt.datetime.combine(date, dt.time(9))
+        rows.append(
+            Assignment(
+                date=date,
+                shift="day",
+                start=start,
+                end=start + dt.timedelta(hours=8),
+                person="ana",
+                role=Role.agent,
+                activity="general",
+                hours=8,
+                hard=False,
+            )
+        )
+    rules = {v.rule for v in evaluate(inst, rows).violations}
+    assert "max_hours_per_week" in rules

@@ -1,0 +1,127 @@
+"""History from last week's roster: where each person stands when the horizon starts.
+
+From the rows of a written roster (its dates before the horizon), per person:
+
+- `consecutive_days_worked`: days with a shift, counted back from the day before
+  the horizon (0 when that day was free);
+- `consecutive_days_off`: free days counted back from the day before the horizon
+  while the roster covers them (0 when that day was worked);
+- `last_shift_end`: the latest end of a shift that started before the horizon;
+- `hard_hours_last_week`: hard minutes, as docs/rules.md counts them, of the shifts
+  in the seven days before the horizon, in hours: a hard queue shift counts whole,
+  a rating shift its hard grading time (the `hours` of its rows whose batch is hard
+  or expert; a batch no longer in the instance counts as its row's `hard` says);
+- `consecutive_hard_days`: days with a hard shift, counted back from the day before.
+
+History given in the instance for a person wins over the roster's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from models.instance import RATING, History, Instance
+from models.roster import Assignment
+
+
+@dataclass(frozen=True)
+class HistorySources:
+    """Which history each person's plan starts from: "instance", "roster" or "none"."""
+
+    roster: str
+    people: dict[str, str]
+
+
+def history_from_roster(instance: Instance, rows: list[Assignment]) -> dict[str, History]:
+    """Each person's history at the start of the horizon, from earlier roster rows."""
+    start = instance.horizon.start
+    before = [r for r in rows if r.date < start]
+    covered = {r.date for r in before}
+    first_day = min(covered) if covered else start
+    out: dict[str, History] = {}
+    by_person: dict[str, list[Assignment]] = defaultdict(list)
+    for row in before:
+        by_person[row.person].append(row)
+    for person in instance.people:
+        mine = by_person.get(person.id, [])
+        worked = {r.date for r in mine}
+        hard_days = {r.date for r in mine if r.hard}
+        days_worked = _run_back(start, worked)
+        days_off = 0 if days_worked else _run_back(start, worked, present=False, since=first_day)
+        hard_run = min(_run_back(start, hard_days), days_worked)
+        last_end = max((r.end for r in mine), default=None)
+        week_start = start - dt.timedelta(days=7)
+        hard_minutes = sum(
+            _hard_minutes(instance, shift_rows)
+            for (date, _), shift_rows in _shifts(mine).items()
+            if date >= week_start
+        )
+        out[person.id] = History(
+            consecutive_days_worked=days_worked,
+            consecutive_days_off=days_off if covered else 0,
+            last_shift_end=last_end,
+            hard_hours_last_week=hard_minutes / 60,
+            consecutive_hard_days=hard_run,
+        )
+    return out
+
+
+def with_history(
+    instance: Instance, rows: list[Assignment], source: str
+) -> tuple[Instance, HistorySources]:
+    """The instance with every person's history taken from the roster, unless it gives one."""
+    derived = history_from_roster(instance, rows)
+    people = []
+    used: dict[str, str] = {}
+    for person in instance.people:
+        if "history" in person.model_fields_set:
+            people.append(person)
+            used[person.id] = "instance"
+        else:
+            people.append(person.model_copy(update={"history": derived[person.id]}))
+            used[person.id] = "roster"
+    data = instance.model_dump(by_alias=True)
+    data["people"] = [p.model_dump(by_alias=True) for p in people]
+    changed = Instance.model_validate(data)
+    return changed, HistorySources(source, used)
+
+
+def _run_back(
+    start: dt.date, days: set[dt.date], present: bool = True, since: dt.date | None = None
+) -> int:
+    """Days d = start-1, start-2, ... while (d in days) == present (and d >= since)."""
+    n = 0
+    day = start - dt.timedelta(days=1)
+    while (day in days) == present and (since is None or day >= since) and n < 366:
+        n += 1
+        day -= dt.timedelta(days=1)
+    return n
+
+
+def _shifts(rows: list[Assignment]) -> dict[tuple[dt.date, str], list[Assignment]]:
+    out: dict[tuple[dt.date, str], list[Assignment]] = defaultdict(list)
+    for row in rows:
+        out[(row.date, row.shift)].append(row)
+    return out
+
+
+def _hard_minutes(instance: Instance, rows: list[Assignment]) -> int:
+    """Hard minutes of one shift from its rows (docs/rules.md, read off the roster)."""
+    first = rows[0]
+    if first.activity != RATING:
+        queue = instance.queue_by_id.get(first.activity)
+        hard = queue.hard if queue is not None else first.hard
+        minutes = round((first.end - first.start).total_seconds() / 60)
+        return minutes if hard else 0
+    hours = 0.0
+    for row in rows:
+        if not row.batch:
+            continue
+        batch = instance.batch_by_id.get(row.batch)
+        hard = batch.difficulty.is_hard if batch is not None else row.hard
+        if hard:
+            hours += row.hours
+    return math.ceil(hours * 60 - 1e-9)

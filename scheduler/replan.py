@@ -1,0 +1,196 @@
+"""Pinning shifts and re-planning a published roster with the fewest changes.
+
+Re-planning keeps every row before `--from` as it was (pinned as fixed shifts),
+solves the disturbed week for the rules and goals first, then, with the goals
+held at what that solve reached, changes as few of the published assignments
+from `--from` on as it can. An assignment is a (person, date, shift) with its
+activity; it counts as changed when it is dropped, moved to another activity,
+or added where the person was off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from models import RATING, Assignment, InputError, Instance, SolveResult
+from models.loader import validate_instance
+from scheduler.context import SCALE, RosterModel
+from scheduler.model import build_model
+from scheduler.solve import SolveOptions, solve, solve_model
+
+
+def pin_rows(
+    instance: Instance, rows: list[Assignment], until: dt.date | None, where: Path
+) -> Instance:
+    """The instance with every row dated in the horizon (up to `until`) as a fixed shift.
+
+    A pin that cannot be worked at all is an input error naming the pin; one that
+    breaks a rule together with others makes the week not staffable, and `roster
+    check` names the rules.
+    """
+    data = instance.model_dump(mode="json", by_alias=True, exclude_none=True)
+    people = {p["id"]: p for p in data["people"]}
+    problems = []
+    seen: set[tuple[str, dt.date, str]] = set()
+    for number, row in enumerate(rows, start=2):
+        if row.date < instance.horizon.start or row.date > instance.dates[-1]:
+            continue
+        if until is not None and row.date > until:
+            continue
+        key = (row.person, row.date, row.shift)
+        if key in seen:
+            continue  # several rows of one rating shift
+        seen.add(key)
+        person = people.get(row.person)
+        if person is None:
+            problems.append(f"{where}: row {number}: person {row.person!r} is not in the instance")
+            continue
+        if row.shift not in instance.shift_by_id:
+            problems.append(f"{where}: row {number}: shift {row.shift!r} is not in the instance")
+            continue
+        person.setdefault("fixed", []).append(
+            {"day": row.date.isoformat(), "shift": row.shift, "activity": row.activity}
+        )
+    if problems:
+        raise InputError(problems)
+    return validate_instance(data, where)
+
+
+def _nothing_else_before(instance: Instance, rows: list[Assignment], since: dt.date) -> Instance:
+    """Before `since`, nobody works a shift the published roster did not give them."""
+    worked = {(r.person, r.date, r.shift) for r in rows}
+    data = instance.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for person in data["people"]:
+        away = person.setdefault("unavailable", [])
+        for date in instance.dates:
+            if date >= since:
+                break
+            shifts = [s for s in instance.shifts if (person["id"], date, s.id) not in worked]
+            if len(shifts) == len(instance.shifts):
+                away.append({"day": date.isoformat(), "reason": "before the re-plan"})
+            else:
+                away += [{"day": date.isoformat(), "shift": s.id} for s in shifts]
+    return Instance.model_validate(data)
+
+
+@dataclass(frozen=True)
+class Change:
+    person: str
+    date: dt.date
+    shift: str
+    before: str
+    """The activity before, or "off"."""
+    after: str
+
+    def as_row(self) -> dict[str, str]:
+        return {
+            "person": self.person,
+            "date": self.date.isoformat(),
+            "shift": self.shift,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+def changes_between(
+    before: list[Assignment], after: list[Assignment], since: dt.date
+) -> list[Change]:
+    """Assignments from `since` on that differ between two rosters."""
+
+    def activities(rows: list[Assignment]) -> dict[tuple[str, dt.date, str], str]:
+        return {(r.person, r.date, r.shift): r.activity for r in rows if r.date >= since}
+
+    old, new = activities(before), activities(after)
+    out = [
+        Change(p, d, s, old.get((p, d, s), "off"), new.get((p, d, s), "off"))
+        for (p, d, s) in sorted(set(old) | set(new), key=lambda k: (k[1], k[0], k[2]))
+        if old.get((p, d, s)) != new.get((p, d, s))
+    ]
+    return out
+
+
+def replan(
+    instance: Instance,
+    previous: list[Assignment],
+    since: dt.date,
+    options: SolveOptions,
+    where: Path,
+) -> tuple[SolveResult, list[Change]]:
+    """Re-plan from `since` on: the rules and goals first, then the fewest changes."""
+    before = [r for r in previous if r.date < since]
+    pinned = pin_rows(instance, before, since - dt.timedelta(days=1), where)
+    pinned = _nothing_else_before(pinned, before, since)
+    first = solve(pinned, options)
+    if not first.has_roster or first.objective is None:
+        return first, []
+    second = _fewest_changes(pinned, previous, since, first, options)
+    result = second if second is not None else first
+    return result, changes_between(previous, result.roster, since)
+
+
+def _fewest_changes(
+    instance: Instance,
+    previous: list[Assignment],
+    since: dt.date,
+    first: SolveResult,
+    options: SolveOptions,
+) -> SolveResult | None:
+    """Solve again with the goals held at the first solve's objective, minimising changes."""
+    rm = build_model(instance)
+    assert first.objective is not None
+    changed = _change_count(rm, previous, since)
+    limit = round(first.objective * SCALE) + 1
+    rm.model.add(rm.objective() <= limit)
+    rm.model.minimize(changed)
+    _hint(rm, first.roster)
+    result = solve_model(rm, options)
+    if not result.has_roster:
+        return None
+    # The search minimised changes; what the roster achieves is the sum of the goals.
+    goals = sum(g.penalty for g in result.goals)
+    bound = first.bound if first.bound is not None else goals
+    gap = 0.0 if goals <= bound + 1e-9 else (goals - bound) / abs(goals)
+    return result.model_copy(
+        update={"objective": goals, "bound": bound, "gap": gap, "status": first.status}
+    )
+
+
+def _change_count(rm: RosterModel, previous: list[Assignment], since: dt.date) -> Any:
+    """Sum of: previous assignments not kept as they were, new ones where they were off."""
+    inst, v = rm.instance, rm.vars
+    index = {date: d for d, date in enumerate(inst.dates)}
+    old = {
+        (r.person, index[r.date], r.shift): r.activity
+        for r in previous
+        if r.date >= since and r.date in index
+    }
+    terms: list[Any] = []
+    for slot, on in v.on.items():
+        activity = old.get(slot)
+        if activity is None:
+            terms.append(on)
+        else:
+            kept = v.work.get((*slot, activity))
+            terms.append(1 - kept if kept is not None else 1)
+    terms += [1 for slot in old if slot not in v.on]  # can no longer be worked at all
+    return sum(terms) if terms else cp_model.LinearExpr.constant(0)
+
+
+def _hint(rm: RosterModel, roster: list[Assignment]) -> None:
+    """Start the second solve from the first one's roster."""
+    index = {date: d for d, date in enumerate(rm.instance.dates)}
+    worked = {(r.person, index[r.date], r.shift, r.activity) for r in roster}
+    for key, var in rm.vars.work.items():
+        rm.model.add_hint(var, key in worked)
+    items = {
+        (r.person, index[r.date], r.shift, r.batch): r.items
+        for r in roster
+        if r.activity == RATING and r.batch
+    }
+    for key, var in rm.vars.items.items():
+        rm.model.add_hint(var, items.get(key, 0))

@@ -1,0 +1,101 @@
+"""Re-planning a published week: nothing before --from moves, and few changes after it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from models import Instance, load_instance
+from scheduler.checker import evaluate
+from scheduler.cli import main
+from scheduler.replan import changes_between, pin_rows, replan
+from scheduler.solve import SolveOptions, solve
+
+INSTANCES = Path(__file__).resolve().parents[1] / "instances"
+WEDNESDAY = dt.date(2026, 12, 2)
+
+
+def _away_from(instance: Instance, person: str, since: dt.date) -> Instance:
+    data = instance.model_dump(mode="json", by_alias=True, exclude_none=True)
+    who = next(p for p in data["people"] if p["id"] == person)
+    who.setdefault("unavailable", []).append(
+        {"from": since.isoformat(), "to": instance.dates[-1].isoformat()}
+    )
+    return Instance.model_validate(data)
+
+
+@pytest.mark.parametrize("name", ["small-week", "demo-week"])
+def test_replan_keeps_the_past_and_changes_less_than_a_fresh_solve(name: str) -> None:
+    """A person removed from Wednesday on: the days before are untouched, the roster
+    passes the checker, and it differs from the published one in fewer assignments
+    than solving the disturbed week again from scratch does."""
+    options = SolveOptions(time_limit=None, deterministic_time=2, workers=1, seed=0)
+    week = load_instance(INSTANCES / f"{name}.yaml")
+    published = solve(week, options)
+    assert published.has_roster
+    # someone who works from Wednesday on and has done no hard work before it (the
+    # weekly hard-share rule would otherwise need them later in the week)
+    hard_before = {r.person for r in published.roster if r.date < WEDNESDAY and r.hard}
+    worked = sorted({r.person for r in published.roster if r.date >= WEDNESDAY} - hard_before)
+    disturbed = _away_from(week, worked[0], WEDNESDAY)
+    result, changes = replan(disturbed, published.roster, WEDNESDAY, options, Path("p.csv"))
+    assert result.has_roster
+
+    def before(rows: list) -> set:  # type: ignore[type-arg]
+        return {(r.person, r.date, r.shift, r.activity) for r in rows if r.date < WEDNESDAY}
+
+    assert before(result.roster) == before(published.roster)
+    assert evaluate(disturbed, result.roster).violations == []
+    assert all(c.date >= WEDNESDAY for c in changes)
+    assert any(c.person == worked[0] and c.after == "off" for c in changes)
+    scratch = solve(disturbed, options)
+    assert scratch.has_roster
+    fresh = changes_between(published.roster, scratch.roster, WEDNESDAY)
+    assert len(changes) < len(fresh)
+
+
+def test_pins_are_kept_and_a_pin_nobody_can_work_is_an_input_error(tmp_path: Path) -> None:
+    week = load_instance(INSTANCES / "small-week.yaml")
+    published = solve(week, SolveOptions(time_limit=20, workers=1, seed=0))
+    pinned = pin_rows(week, published.roster, dt.date(2026, 12, 1), Path("p.csv"))
+    again = solve(pinned, SolveOptions(time_limit=20, workers=1, seed=1))
+    keep = {
+        (r.person, r.date, r.shift, r.activity)
+        for r in published.roster
+        if r.date <= dt.date(2026, 12, 1)
+    }
+    assert keep <= {(r.person, r.date, r.shift, r.activity) for r in again.roster}
+    # Cleo is unavailable on Wednesday: a roster row putting her there cannot be pinned
+    from models import Assignment, Role
+
+    bad = Assignment(
+        date=dt.date(2026, 12, 2),
+        shift="early",
+        start=dt.datetime(2026, 12, 2, 6),
+        end=dt.datetime(2026, 12, 2, 14),
+        person="cleo",
+        role=Role.agent,
+        activity="general",
+        hours=8,
+        hard=False,
+    )
+    from models import InputError
+
+    with pytest.raises(InputError, match="cleo is fixed on 2026-12-02 early but is unavailable"):
+        pin_rows(week, [bad], None, Path("p.csv"))
+
+
+def test_replan_cli_writes_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = tmp_path / "first"
+    flags = ["--workers", "1", "--seed", "0", "--time-limit", "20", "--quiet", "--no-exports"]
+    assert main(["solve", str(INSTANCES / "small-week.yaml"), "--out", str(first), *flags]) == 0
+    second = tmp_path / "second"
+    argv = ["replan", str(INSTANCES / "small-week.yaml"), str(first), "--from", "2026-12-02"]
+    assert main([*argv, "--unavailable", "hal", "--out", str(second), *flags]) == 0
+    out = capsys.readouterr().out
+    assert "assignments changed:" in out
+    lines = (second / "changes.csv").read_text().strip().splitlines()
+    assert lines[0] == "person,date,shift,before,after"
+    assert all(line.split(",")[1] >= "2026-12-02" for line in lines[1:])

@@ -206,3 +206,32 @@ def test_forecast_week_solves_and_its_coverage_is_checked(tmp_path: Path) -> Non
     assert summary["goals"]["uncovered_intervals"]["value"] == sum(
         int(r["short"]) for r in intervals
     )
+
+
+def test_solve_writes_the_exports_and_export_rebuilds_them(solved: Path) -> None:
+    assert (solved / "roster.xlsx").is_file()
+    assert (solved / "calendars" / "team.ics").is_file()
+    assert (solved / "report.html").is_file()
+    report = (solved / "report.html").read_text()
+    for name in ("roster.xlsx", "report.html"):
+        (solved / name).unlink()
+    import shutil
+
+    shutil.rmtree(solved / "calendars")
+    assert main(["export", str(solved)]) == 0
+    assert (solved / "roster.xlsx").is_file() and (solved / "calendars" / "team.ics").is_file()
+    assert (solved / "report.html").read_text() == report  # made from the same files
+    assert main(["verify", str(SMALL), str(solved)]) == 0
+
+
+def test_export_refuses_a_folder_roster_did_not_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", str(tmp_path)]) == 2
+    assert "not an output folder of roster" in capsys.readouterr().err
+
+
+def test_no_exports_writes_only_the_tables(tmp_path: Path) -> None:
+    out = tmp_path / "plain"
+    assert main(["solve", str(SMALL), "--out", str(out), *SOLVE, "--no-exports"]) == 0
+    assert not (out / "roster.xlsx").exists() and not (out / "report.html").exists()

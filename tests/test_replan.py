@@ -99,3 +99,41 @@ def test_replan_cli_writes_changes(tmp_path: Path, capsys: pytest.CaptureFixture
     lines = (second / "changes.csv").read_text().strip().splitlines()
     assert lines[0] == "person,date,shift,before,after"
     assert all(line.split(",")[1] >= "2026-12-02" for line in lines[1:])
+
+
+def test_pins_breaking_a_rule_are_named_not_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ana worked the 4 days before (max 5 in a row); a roster pins her on Mon and Tue:
+    # the solve is not staffable and names exactly those rules.
+    import yaml
+
+    from models import Assignment, Role, write_roster_csv
+
+    instance = yaml.safe_load((INSTANCES / "contradiction.yaml").read_text())
+    instance["people"][0].pop("fixed")
+    path = tmp_path / "week.yaml"
+    path.write_text(yaml.safe_dump(instance))
+    rows = [
+        Assignment(
+            date=day,
+            shift="early",
+            start=dt.datetime.combine(day, dt.time(6)),
+            end=dt.datetime.combine(day, dt.time(14)),
+            person="ana",
+            name="Ana",
+            role=Role.agent,
+            activity="general",
+            hours=8,
+            hard=False,
+        )
+        for day in (dt.date(2026, 11, 30), dt.date(2026, 12, 1))
+    ]
+    pins = tmp_path / "pins.csv"
+    write_roster_csv(rows, pins)
+    argv = ["solve", str(path), "--pin", str(pins), "--out", str(tmp_path / "o")]
+    assert main([*argv, "--workers", "1", "--quiet", "--no-exports"]) == 3
+    out = capsys.readouterr().out
+    assert "Ana: at most 5 days in a row, 4 worked before the horizon" in out
+    assert "Ana: fixed on Mon 2026-11-30 early" in out
+    assert "Ana: fixed on Tue 2026-12-01 early" in out

@@ -129,6 +129,10 @@ class ShiftTemplate(Strict):
         default=None,
         description="Activities allowed on this shift (queue ids and/or 'rating'); all if absent.",
     )
+    forbidden_next: list[str] = Field(
+        default_factory=list,
+        description="Shifts that may not be worked on the day after this one.",
+    )
 
     @field_validator("hours")
     @classmethod
@@ -360,11 +364,23 @@ class Contract(Strict):
     max_shifts: dict[str, int] = Field(
         default_factory=dict, description="Per shift id: at most this many over the horizon."
     )
+    max_hours_total: float | None = Field(
+        default=None, ge=0, description="Over the whole horizon (hard)."
+    )
+    min_hours_total: float | None = Field(
+        default=None, ge=0, description="Over the whole horizon (hard, unlike the weekly minimum)."
+    )
 
-    @field_validator("min_hours_per_week", "max_hours_per_week", "min_rest_hours")
+    @field_validator(
+        "min_hours_per_week",
+        "max_hours_per_week",
+        "min_rest_hours",
+        "max_hours_total",
+        "min_hours_total",
+    )
     @classmethod
-    def _whole_minutes(cls, value: float) -> float:
-        if abs(value * 60 - round(value * 60)) > 1e-6:
+    def _whole_minutes(cls, value: float | None) -> float | None:
+        if value is not None and abs(value * 60 - round(value * 60)) > 1e-6:
             raise ValueError(f"{value:g} h is not a whole number of minutes")
         return value
 
@@ -923,6 +939,9 @@ def _reference_problems(inst: Instance) -> list[str]:
         for a in s.activities or []:
             if a not in activities:
                 out.append(f"shifts[{i}].activities: unknown activity {a!r}")
+        for nxt in s.forbidden_next:
+            if nxt not in shifts:
+                out.append(f"shifts[{i}].forbidden_next: unknown shift {nxt!r}")
     for i, q in enumerate(inst.queues):
         if q.skill not in skills:
             out.append(f"queues[{i}].skill: unknown skill {q.skill!r} ({known})")

@@ -79,6 +79,9 @@ RULE_IDS: tuple[str, ...] = (
     "min_consecutive_days_off",
     "max_weekends",
     "max_shifts_per_template",
+    "shift_sequence",
+    "max_hours_total",
+    "min_hours_total",
     "max_items_per_week",
     "rating_time",
     "batch_release",
@@ -513,6 +516,37 @@ def _check_shifts(
                     f"(ends {_clock(naive_end)}) and {s.template.id} "
                     f"(starts {_clock(s.start)}) (min {_hours(need)})",
                 )
+
+    # forbidden successions: a shift that may not follow another on the next day
+    on_day: dict[int, set[str]] = defaultdict(set)
+    for s in worked:
+        on_day[s.day].add(s.template.id)
+    for s in worked:
+        for following in s.template.forbidden_next:
+            if following in on_day.get(s.day + 1, set()):
+                report.add(
+                    "shift_sequence",
+                    pid,
+                    dates[s.day + 1],
+                    f"works {following} the day after {s.template.id}, which it may not follow",
+                )
+
+    # hours over the whole horizon
+    total = sum(s.minutes for s in worked)
+    if contract.max_hours_total is not None and total > round(60 * contract.max_hours_total):
+        report.add(
+            "max_hours_total",
+            pid,
+            None,
+            f"works {_hours(total)} over the horizon (max {contract.max_hours_total:g} h)",
+        )
+    if contract.min_hours_total is not None and total < round(60 * contract.min_hours_total):
+        report.add(
+            "min_hours_total",
+            pid,
+            None,
+            f"works {_hours(total)} over the horizon (min {contract.min_hours_total:g} h)",
+        )
 
     # per template over the horizon
     per_template: dict[str, int] = defaultdict(int)

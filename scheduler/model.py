@@ -27,6 +27,7 @@ from scheduler.rules import (
     min_rest,
     preferences,
     shift_limits,
+    shift_sequences,
     weekends,
     working_time,
 )
@@ -35,6 +36,7 @@ from scheduler.variables import make_variables
 HARD_RULES: list[Callable[[RosterModel], None]] = [
     availability.add,
     min_rest.add,
+    shift_sequences.add,
     working_time.add,
     consecutive_days.add,
     weekends.add,

@@ -591,6 +591,36 @@ CASES = [
         changes={"people": {"ana": {"contract": {"max_shifts": {"night": 1}}}}},
         message="works night 2 times (max 1)",
     ),
+    # shift_sequence: a late may not be followed by an early the next day
+    Case(
+        "early_after_late",
+        "shift_sequence",
+        lambda i: days(i, "ana", [0], "late") + days(i, "ana", [1], "early"),
+        lambda i: days(i, "ana", [0], "late") + days(i, "ana", [1], "late"),
+        changes={
+            "shifts": [{"id": "late", "forbidden_next": ["early"]}],
+            "people": {"ana": {"contract": {"min_rest_hours": 0}}},
+        },
+        message="works early the day after late, which it may not follow",
+    ),
+    # max_hours_total: 3 shifts of 8 h = 24 h over the horizon, at most 16
+    Case(
+        "too_many_hours_in_all",
+        "max_hours_total",
+        lambda i: days(i, "ana", [0, 1, 2]),
+        lambda i: days(i, "ana", [0, 1]),
+        changes={"people": {"ana": {"contract": {"max_hours_total": 16}}}},
+        message="works 24 h over the horizon (max 16 h)",
+    ),
+    # min_hours_total: one 8 h shift against a minimum of 16 h over the horizon
+    Case(
+        "too_few_hours_in_all",
+        "min_hours_total",
+        lambda i: days(i, "ana", [0]),
+        lambda i: days(i, "ana", [0, 2]),
+        changes={"people": {"ana": {"contract": {"min_hours_total": 16}}}},
+        message="works 8 h over the horizon (min 16 h)",
+    ),
     # max_items_per_week
     Case(
         "too_many_items",

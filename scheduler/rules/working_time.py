@@ -3,6 +3,7 @@
     sum_s on[p, d, s] <= max_shifts_per_day                      for each day d
     sum_{d in week, s} minutes(s) x on[p, d, s] <= 60 x max_hours_per_week
     sum_{d in week} day_on[p, d] <= max_days_per_week
+    60 x min_hours_total <= sum_{d, s} minutes(s) x on[p, d, s] <= 60 x max_hours_total
 
 Weeks are calendar weeks cut to the horizon; a shift counts in the week it starts.
 """
@@ -47,3 +48,10 @@ def add(m: RosterModel) -> None:
                     person.id,
                     week[0],
                 )
+        total = [inst.shift_by_id[s].minutes * v.on[(p, d, s)] for p, d, s in slots]
+        if contract.max_hours_total is not None:
+            limit = round(60 * contract.max_hours_total)
+            m.hard(m.model.add(sum(total) <= limit), "max_hours_total", person.id)
+        if contract.min_hours_total is not None:
+            least = round(60 * contract.min_hours_total)
+            m.hard(m.model.add(sum(total) >= least), "min_hours_total", person.id)

@@ -99,3 +99,20 @@ def test_the_checker_reads_weekly_hours_per_week_too() -> None:
         )
     rules = {v.rule for v in evaluate(inst, rows).violations}
     assert "max_hours_per_week" in rules
+
+
+def test_hours_over_the_whole_horizon() -> None:
+    # Three 8-hour shifts wanted; at most 16 h over the horizon: one short.
+    over = micro(
+        demand=[demand("general", None)], people=[agent("ana", **contract(max_hours_total=16))]
+    )
+    result, _ = solve_checked(over)
+    assert figure(result, "uncovered") == 1
+    # At least 24 h over the horizon is hard: she works all three days although only
+    # one agent-shift is wanted (two over demand).
+    under = micro(
+        demand=[demand("general", None, agents=0), demand("general", "mon")],
+        people=[agent("ana", **contract(min_hours_total=24))],
+    )
+    result, _ = solve_checked(under)
+    assert figure(result, "overstaffed") == 2

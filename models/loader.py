@@ -88,8 +88,20 @@ class InputError(Exception):
 
 
 def load_instance(path: str | Path) -> Instance:
-    """Read and validate an instance file; raise `InputError` on any problem."""
+    """Read and validate an instance file; raise `InputError` on any problem.
+
+    A `.txt` file in the Curtois-Qu benchmark format is read through
+    `models.curtois` into the same instance model.
+    """
     path = Path(path)
+    from models.curtois import curtois_data, is_curtois
+
+    if is_curtois(path):
+        try:
+            benchmark = curtois_data(path)
+        except (ValueError, KeyError, IndexError) as exc:
+            raise InputError([f"{path}: not a valid benchmark file: {exc}"]) from None
+        return validate_instance(benchmark, path)
     data = read_document(path)
     if not isinstance(data, dict):
         raise InputError([f"{path}: the top level must be a mapping of fields, not {_kind(data)}"])

@@ -142,6 +142,8 @@ class SolveResult(BaseModel):
     gap: float | None = Field(description="(objective - bound) / objective; 0 when optimal.")
     solve_seconds: float
     stopped_early: bool = Field(default=False, description="Interrupted by the user.")
+    first_roster_seconds: float | None = Field(default=None, description="Until the first roster.")
+    best_roster_seconds: float | None = Field(default=None, description="Until the best roster.")
     workers: int
     seed: int
     time_limit: float | None

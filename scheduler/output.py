@@ -190,6 +190,10 @@ def shortfalls(instance: Instance, evaluation: Evaluation) -> list[str]:
     return lines
 
 
+def _round(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 3)
+
+
 def summary_document(
     instance: Instance, result: SolveResult, evaluation: Evaluation | None
 ) -> dict[str, Any]:
@@ -202,6 +206,8 @@ def summary_document(
         "gap": result.gap,
         "solve_seconds": round(result.solve_seconds, 3),
         "stopped_early": result.stopped_early,
+        "first_roster_seconds": _round(result.first_roster_seconds),
+        "best_roster_seconds": _round(result.best_roster_seconds),
         "time_limit": result.time_limit,
         "workers": result.workers,
         "seed": result.seed,

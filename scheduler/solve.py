@@ -45,6 +45,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self._start = time.monotonic()
         self.values: dict[int, int] | None = None
         self.first_seconds: float | None = None
+        self.last_seconds: float | None = None
         self.count = 0
         self._last_bound_line = -1.0
 
@@ -58,8 +59,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self.count += 1
+        self.last_seconds = time.monotonic() - self._start
         if self.first_seconds is None:
-            self.first_seconds = time.monotonic() - self._start
+            self.first_seconds = self.last_seconds
         if self._log is not None:
             objective = self.objective_value / SCALE
             bound = self.best_objective_bound / SCALE
@@ -156,6 +158,8 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
                 "bound": bound,
                 "gap": 0.0 if status is SolveStatus.optimal else _gap(objective, bound),
                 "goals": goal_figures(rm, solver),
+                "first_roster_seconds": progress.first_seconds,
+                "best_roster_seconds": progress.last_seconds,
                 "roster": extract_roster(rm, solver),
             }
         )

@@ -1,0 +1,95 @@
+"""The Curtois-Qu benchmark: our objective and bound against the best known, per instance.
+
+    python benchmarks/curtois.py --time-limit 60 --workers 1 --seed 0 [--jobs 2] [1 2 3 ...]
+
+Each instance is solved in a process of its own (so its peak memory is its own),
+through the same `roster` pipeline: the benchmark file is read into our instance
+model (`models/curtois.py`) and solved with our rules. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import csv
+import resource
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois-qu"
+if not BENCH.exists():
+    BENCH = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "curtois-qu"
+
+
+def best_known() -> dict[int, int]:
+    with (BENCH / "bounds.csv").open() as handle:
+        return {int(r["instance"]): int(r["best_known_ub"]) for r in csv.DictReader(handle)}
+
+
+def run_one(number: int, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
+    from models import load_instance
+    from scheduler.checker import evaluate
+    from scheduler.solve import SolveOptions, solve
+
+    instance = load_instance(BENCH / f"Instance{number}.txt")
+    result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    violations = len(evaluate(instance, result.roster).violations) if result.has_roster else None
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "instance": number,
+        "status": result.status.value,
+        "objective": result.objective,
+        "bound": result.bound,
+        "first": result.first_roster_seconds,
+        "best": result.best_roster_seconds,
+        "seconds": result.solve_seconds,
+        "peak_mb": peak_mb,
+        "violations": violations,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("instances", nargs="*", type=int)
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=1, help="instances solved at once")
+    args = parser.parse_args()
+    numbers = args.instances or sorted(
+        int(p.stem.removeprefix("Instance")) for p in BENCH.glob("Instance*.txt")
+    )
+    known = best_known()
+    print(
+        f"time limit {args.time_limit:g} s, {args.workers} worker(s) each, seed {args.seed}, "
+        f"{args.jobs} instance(s) at a time"
+    )
+    print(
+        "| instance | objective | bound | best known | gap to best known | first roster (s) "
+        "| best roster (s) | peak memory (MB) | status |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [
+            pool.submit(run_one, n, args.time_limit, args.workers, args.seed) for n in numbers
+        ]
+        for future in futures:
+            r = future.result()
+            ub = known.get(r["instance"])
+            obj = r["objective"]
+            gap = f"{100 * (obj - ub) / ub:.2f} %" if obj is not None and ub else "-"
+
+            def num(value: float | None, fmt: str = ",.0f") -> str:
+                return "-" if value is None else format(value, fmt)
+
+            status = r["status"] + ("" if not r["violations"] else f" ({r['violations']} broken!)")
+            print(
+                f"| {r['instance']} | {num(obj)} | {num(r['bound'])} | {num(ub)} | {gap} "
+                f"| {num(r['first'], '.1f')} | {num(r['best'], '.1f')} "
+                f"| {r['peak_mb']:,.0f} | {status} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -722,6 +722,21 @@ class Instance(Strict):
         start = dt.datetime.combine(self.dates[day], shift.start)
         return start, start + dt.timedelta(minutes=shift.minutes)
 
+    @cached_property
+    def clock_minutes(self) -> dict[tuple[int, str], tuple[int, int]]:
+        """Start and end of every (day, shift) in real minutes since the horizon's first
+        midnight (daylight saving counted), for differences without datetimes."""
+        origin = dt.datetime.combine(self.horizon.start, dt.time())
+        out = {}
+        for d in self.day_range:
+            for shift in self.shifts:
+                start, end = self.shift_times(d, shift)
+                out[(d, shift.id)] = (
+                    self.minutes_between(origin, start),
+                    self.minutes_between(origin, end),
+                )
+        return out
+
     def minutes_between(self, earlier: dt.datetime, later: dt.datetime) -> int:
         """Real elapsed minutes between two local clock times (daylight saving counted)."""
         zone = ZoneInfo(self.horizon.timezone)

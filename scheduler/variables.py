@@ -50,7 +50,7 @@ class Variables:
 def possible_activities(inst: Instance, person: Person, day: int, shift_id: str) -> list[str]:
     """Activities a person could do in a shift, before any rule but qualification."""
     shift = inst.shift_by_id[shift_id]
-    demand = inst.demand_table()
+    demand = inst.demand_in_force
     fixed_here = {
         f.activity
         for f in person.fixed

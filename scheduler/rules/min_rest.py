@@ -13,6 +13,8 @@ midnight and across daylight-saving changes.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from scheduler.context import RosterModel
 
 
@@ -20,20 +22,21 @@ def add(m: RosterModel) -> None:
     inst, v = m.instance, m.vars
     for person in inst.people:
         rest = person.contract.min_rest_minutes
-        slots = sorted(
-            v.slots_of[person.id], key=lambda s: inst.shift_times(s[1], inst.shift_by_id[s[2]])
-        )
-        times = [inst.shift_times(d, inst.shift_by_id[s]) for _, d, s in slots]
+        clock = inst.clock_minutes  # real minutes, shared by everyone
+        slots = sorted(v.slots_of[person.id], key=lambda s: clock[(s[1], s[2])])
+        times = [clock[(d, s)] for _, d, s in slots]
         last_end = person.history.last_shift_end
+        origin = dt.datetime.combine(inst.horizon.start, dt.time())
+        since_last = None if last_end is None else inst.minutes_between(last_end, origin)
         for i, slot in enumerate(slots):
             start_i, end_i = times[i]
-            if last_end is not None and inst.minutes_between(last_end, start_i) < rest:
+            if since_last is not None and since_last + start_i < rest:
                 m.hard(m.model.add(v.on[slot] == 0), "min_rest_history", person.id)
             for j in range(i + 1, len(slots)):
                 start_j, _ = times[j]
-                gap = inst.minutes_between(end_i, start_j)
+                gap = start_j - end_i
                 if gap >= rest and gap >= 0:
-                    if inst.minutes_between(start_i, start_j) > 48 * 60 + rest:
+                    if start_j - start_i > 48 * 60 + rest:
                         break
                     continue
                 overlap = gap < 0

@@ -35,10 +35,8 @@ def add(m: RosterModel) -> None:
             for j in range(i + 1, len(slots)):
                 start_j, _ = times[j]
                 gap = start_j - end_i
-                if gap >= rest and gap >= 0:
-                    if start_j - start_i > 48 * 60 + rest:
-                        break
-                    continue
+                if gap >= max(rest, 0):
+                    break  # slots are sorted by start: every later one is far enough too
                 overlap = gap < 0
                 later_day = slots[j][1] > slot[1]
                 if overlap or later_day:

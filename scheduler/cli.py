@@ -319,6 +319,30 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    import yaml
+
+    from scheduler.generate import generate
+
+    problems = []
+    if args.people < 2:
+        problems.append(f"--people: {args.people} must be 2 or more")
+    if args.days < 1:
+        problems.append(f"--days: {args.days} must be 1 or more")
+    if args.batches is not None and args.batches < 0:
+        problems.append(f"--batches: {args.batches} must be 0 or more")
+    if problems:
+        return _fail(problems)
+    data = generate(args.people, days=args.days, batches=args.batches, seed=args.seed)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    if args.out is None:
+        print(text, end="")
+    else:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"Wrote {args.out}: {args.people} people, {args.days} days", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(instance_json_schema(), indent=2))
     return EXIT_OK
@@ -495,6 +519,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="output folder (default: out/<instance name>-whatif)"
     )
     whatif.set_defaults(run=cmd_whatif)
+
+    generate = sub.add_parser(
+        "generate", help="write a seeded instance of any size with the demo week's mix"
+    )
+    generate.add_argument("--people", type=int, required=True, help="people (2 or more)")
+    generate.add_argument("--days", type=int, default=7, help="days from 2026-11-30 (7)")
+    generate.add_argument("--batches", type=int, help="batches (default ~12 per 66 people)")
+    generate.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    generate.add_argument("--out", type=Path, help="YAML file to write (default: stdout)")
+    generate.set_defaults(run=cmd_generate)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of the instance format")
     schema.set_defaults(run=cmd_schema)

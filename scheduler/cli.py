@@ -368,6 +368,19 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _solver_flags(parser: argparse.ArgumentParser, time_help: str) -> None:
+    """The search flags every solving command takes."""
+    parser.add_argument("--time-limit", type=_positive_float, default=30.0, help=time_help)
+    parser.add_argument(
+        "--workers",
+        type=_non_negative_int,
+        default=0,
+        help="search workers (0: chosen by the machine)",
+    )
+    parser.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="roster",
@@ -382,17 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     solve = sub.add_parser("solve", help="plan a roster and write the output folder")
     solve.add_argument("instance", type=Path)
     solve.add_argument("--out", type=Path, help="output folder (default: out/<instance name>)")
-    solve.add_argument(
-        "--time-limit", type=_positive_float, default=30.0, help="seconds (default 30)"
-    )
-    solve.add_argument(
-        "--workers",
-        type=_non_negative_int,
-        default=0,
-        help="search workers (0: by the machine)",
-    )
-    solve.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
-    solve.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    _solver_flags(solve, "seconds (default 30)")
     solve.add_argument(
         "--pin", type=Path, help="a roster (folder or roster.csv) whose shifts are kept as they are"
     )
@@ -426,10 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--changes", type=Path, help="a YAML mapping of what-if operations (docs/whatif.md)"
     )
     replan.add_argument("--out", type=Path, help="output folder (default out/<name>-replan)")
-    replan.add_argument("--time-limit", type=_positive_float, default=30.0, help="per solve")
-    replan.add_argument("--workers", type=_non_negative_int, default=0)
-    replan.add_argument("--seed", type=_non_negative_int, default=0)
-    replan.add_argument("--quiet", action="store_true")
+    _solver_flags(replan, "seconds per solve (default 30)")
     replan.add_argument("--no-exports", action="store_true")
     replan.set_defaults(run=cmd_replan)
 
@@ -444,12 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("instance", type=Path)
     check.add_argument("--out", type=Path, help="output folder (default: out/<name>-check)")
-    check.add_argument(
-        "--time-limit", type=_positive_float, default=30.0, help="seconds per solve (30)"
-    )
-    check.add_argument("--workers", type=_non_negative_int, default=0, help="search workers")
-    check.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
-    check.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    _solver_flags(check, "seconds per solve (default 30)")
     check.add_argument("--no-exports", action="store_true", help="only the CSV and JSON files")
     check.set_defaults(run=cmd_check)
 

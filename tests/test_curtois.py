@@ -12,8 +12,9 @@ from models.curtois import curtois_data, read_reference_rosters
 from scheduler.checker import evaluate
 from scheduler.cli import main
 
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois-qu"
-REFERENCES = sorted((BENCH / "reference_solutions" / "monolith_colgen").glob("*.txt.out"))
+BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
+"""Copies of the benchmark files with reference rosters (see its README for the source)."""
+REFERENCES = sorted((BENCH / "reference_solutions").glob("*.txt.out"))
 
 
 def test_the_benchmark_files_are_here() -> None:

@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from models.queueing import QueueFigures, Staffing, queue_figures, required_agents
+from models.queueing import QueueFigures, queue_figures, required_agents
 
 MAX_LEVEL = 5
 """Skill levels run from 1 (novice) to 5 (expert)."""
@@ -288,28 +288,8 @@ class Demand(Strict):
 INTERVAL_MINUTES = (15, 30, 60)
 
 
-@lru_cache(maxsize=65_536)
-def _staffing(
-    contacts: float,
-    interval_seconds: float,
-    aht_seconds: float,
-    service_level: float,
-    answer_seconds: float,
-    shrinkage: float,
-    max_occupancy: float,
-    patience_seconds: float | None,
-) -> Staffing:
-    """`required_agents`, remembered: the same forecast recurs on many days."""
-    return required_agents(
-        contacts,
-        interval_seconds,
-        aht_seconds,
-        service_level,
-        answer_seconds,
-        shrinkage,
-        max_occupancy,
-        patience_seconds,
-    )
+_staffing = lru_cache(maxsize=65_536)(required_agents)
+"""`required_agents`, remembered: the same forecast recurs on many days."""
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,13 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models import InputError, Instance, SolveResult, SolveStatus, load_instance, read_roster_csv
 from models.loader import instance_json_schema
+
+if TYPE_CHECKING:
+    from scheduler.solve import SolveOptions
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -41,7 +44,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_solve(args: argparse.Namespace) -> int:
     from scheduler.checker import evaluate
     from scheduler.output import check_out_dir, format_summary, write_outputs
-    from scheduler.solve import ModelTooLargeError, SolveOptions, solve
+    from scheduler.solve import ModelTooLargeError, solve
 
     instance = load_instance(args.instance)
     out_dir: Path = args.out or Path("out") / args.instance.stem
@@ -63,12 +66,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
         until = _date_arg("--pin-until", args.pin_until) if args.pin_until else None
         instance = pin_rows(instance, read_roster_csv(args.pin), until, args.pin)
-    options = SolveOptions(
-        time_limit=args.time_limit,
-        workers=args.workers,
-        seed=args.seed,
-        log=None if args.quiet else sys.stderr,
-    )
+    options = _solve_options(args)
     try:
         result = solve(instance, options)
     except ModelTooLargeError as exc:
@@ -98,18 +96,12 @@ def cmd_solve(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from scheduler.check import check, report_document, report_text
     from scheduler.output import check_out_dir, write_outputs
-    from scheduler.solve import SolveOptions
     from scheduler.verdict import EXIT_CODES
 
     instance = load_instance(args.instance)
     out_dir: Path = args.out or Path("out") / f"{args.instance.stem}-check"
     check_out_dir(out_dir)
-    options = SolveOptions(
-        time_limit=args.time_limit,
-        workers=args.workers,
-        seed=args.seed,
-        log=None if args.quiet else sys.stderr,
-    )
+    options = _solve_options(args)
     report = check(instance, options)
     document = report_document(report)
     write_outputs(
@@ -150,7 +142,6 @@ def cmd_replan(args: argparse.Namespace) -> int:
     from scheduler.checker import evaluate
     from scheduler.output import check_out_dir, format_summary, write_outputs
     from scheduler.replan import replan
-    from scheduler.solve import SolveOptions
     from scheduler.whatif import ScenarioError, apply_operations, instance_data
 
     instance = load_instance(args.instance)
@@ -181,12 +172,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
     instance = validate_instance(data, args.instance)
     out_dir: Path = args.out or Path("out") / f"{args.instance.stem}-replan"
     check_out_dir(out_dir)
-    options = SolveOptions(
-        time_limit=args.time_limit,
-        workers=args.workers,
-        seed=args.seed,
-        log=None if args.quiet else sys.stderr,
-    )
+    options = _solve_options(args)
     result, changes = replan(instance, previous, since, options, args.previous)
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
     lines = ["person,date,shift,before,after"]
@@ -366,6 +352,18 @@ def _non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
     return value
+
+
+def _solve_options(args: argparse.Namespace) -> SolveOptions:
+    """The options `_solver_flags` collected."""
+    from scheduler.solve import SolveOptions
+
+    return SolveOptions(
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        log=None if args.quiet else sys.stderr,
+    )
 
 
 def _solver_flags(parser: argparse.ArgumentParser, time_help: str) -> None:

@@ -13,6 +13,7 @@ from typing import TextIO
 from ortools.sat.python import cp_model
 
 from models import RATING, Assignment, GoalFigure, Instance, Role, SolveResult, SolveStatus
+from scheduler import lns
 from scheduler.context import SCALE, RosterModel
 from scheduler.model import build_model
 
@@ -36,21 +37,25 @@ class SolveOptions:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """Keeps the best solution's values and reports each improvement."""
+    """The main search's callback: passes each roster on and reports improvements."""
 
-    def __init__(self, rm: RosterModel, log: TextIO | None) -> None:
+    def __init__(self, rm: RosterModel, log: TextIO | None, shared: lns.Shared | None) -> None:
         super().__init__()
         self._rm = rm
         self._log = log
+        self._shared = shared
         self._start = time.monotonic()
-        self.values: dict[int, int] | None = None
         self.first_seconds: float | None = None
         self.last_seconds: float | None = None
         self.count = 0
         self._last_bound_line = -1.0
+        self.bound = float("-inf")
 
     def on_bound(self, bound: float) -> None:
         """A better lower bound: reported at most once a second between rosters."""
+        self.bound = max(self.bound, bound)
+        if self._shared is not None:
+            self._shared.raise_bound(bound)
         now = time.monotonic() - self._start
         if self._log is None or now - self._last_bound_line < 1.0:
             return
@@ -58,17 +63,31 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         print(f"  {now:7.1f}s  bound {bound / SCALE:,.2f}", file=self._log, flush=True)
 
     def on_solution_callback(self) -> None:
+        self.bound = max(self.bound, self.best_objective_bound)
+        if self._shared is None:
+            self.report(self.objective_value, "")
+            return
+        self._shared.raise_bound(self.best_objective_bound)
+        values = list(self.response_proto.solution)
+        self._shared.offer(lns.Incumbent(round(self.objective_value), values, None, "main"))
+
+    def on_incumbent(self, incumbent: lns.Incumbent) -> None:
+        """A better roster from either search (called by `lns.Shared.offer`)."""
+        self.report(incumbent.objective, "" if incumbent.origin == "main" else incumbent.origin)
+
+    def report(self, objective_units: float, origin: str) -> None:
         self.count += 1
         self.last_seconds = time.monotonic() - self._start
         if self.first_seconds is None:
             self.first_seconds = self.last_seconds
         if self._log is not None:
-            objective = self.objective_value / SCALE
-            bound = self.best_objective_bound / SCALE
-            gap = _gap(objective, bound)
+            objective = objective_units / SCALE
+            bound = self.bound / SCALE
+            gap = _gap(objective, bound) if self.bound > float("-inf") else 1.0
+            by = f"  ({origin})" if origin else ""
             print(
-                f"  {time.monotonic() - self._start:7.1f}s  roster #{self.count}: "
-                f"objective {objective:,.2f}  bound {bound:,.2f}  gap {gap:.2%}",
+                f"  {self.last_seconds:7.1f}s  roster #{self.count}: "
+                f"objective {objective:,.2f}  bound {bound:,.2f}  gap {gap:.2%}{by}",
                 file=self._log,
                 flush=True,
             )
@@ -96,7 +115,11 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResul
 
 
 def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveResult:
-    """Solve a built roster model (its objective may have been replaced or bounded)."""
+    """Solve a built roster model (its objective may have been replaced or bounded).
+
+    With two or more workers and no deterministic limit, one worker's share goes to
+    the large-neighbourhood search of `scheduler.lns` beside the main search.
+    """
     options = options or SolveOptions()
     instance = rm.instance
     solver = cp_model.CpSolver()
@@ -106,21 +129,24 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
     if options.deterministic_time is not None:
         params.max_deterministic_time = options.deterministic_time
     workers = options.workers or auto_workers()
-    params.num_workers = workers
+    use_lns = workers >= 2 and options.deterministic_time is None and bool(rm.goals)
+    main_workers = workers - 1 if use_lns else workers
+    params.num_workers = main_workers
     params.random_seed = options.seed
     # Ctrl-C is caught in the main thread (see _run_interruptible), not by CP-SAT's own
     # handler, which crashed the process when the search ran in a worker thread.
     params.catch_sigint_signal = False
-    if workers == 1:
+    if main_workers == 1:
         # Measured on instances/small-week.yaml: the default single worker did not
         # prove optimality in 20 s; with the full LP relaxation it does in 0.1 s.
         params.linearization_level = 2
-    elif workers == 2:
+    elif main_workers == 2:
         # CP-SAT's own pair leaves out the full LP (it joins from 8 workers on). A full-LP
         # worker beside a default one: as good on the demo week, and on 300 people a
         # first roster in 2 s instead of 13 s, 69 % gap instead of ~100 %.
         params.subsolvers.extend(["max_lp", "default_lp"])
-    progress = _Progress(rm, options.log)
+    shared = lns.Shared() if use_lns else None
+    progress = _Progress(rm, options.log, shared)
     solver.best_bound_callback = progress.on_bound
     if options.log is not None:
         stats = rm.model.proto
@@ -130,21 +156,30 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
             file=options.log,
             flush=True,
         )
-    status_code, stopped = _run_interruptible(lambda: solver.solve(rm.model, progress), solver)
+    started = time.monotonic()
+    if shared is None:
+        status_code, stopped = _run_interruptible(
+            lambda: solver.solve(rm.model, progress), solver.stop_search
+        )
+        best_solver: cp_model.CpSolver | None = solver
+    else:
+        status_code, stopped, best_solver = _solve_beside_lns(
+            rm, solver, progress, shared, options, started
+        )
+    if status_code == cp_model.MODEL_INVALID:
+        raise ModelTooLargeError(rm.model.validate())
     status = {
         cp_model.OPTIMAL: SolveStatus.optimal,
         cp_model.FEASIBLE: SolveStatus.feasible,
         cp_model.INFEASIBLE: SolveStatus.infeasible,
     }.get(status_code, SolveStatus.unknown)
-    if status_code == cp_model.MODEL_INVALID:
-        raise ModelTooLargeError(rm.model.validate())
     result = SolveResult(
         instance=instance.name,
         status=status,
         objective=None,
         bound=None,
         gap=None,
-        solve_seconds=solver.wall_time,
+        solve_seconds=time.monotonic() - started,
         stopped_early=stopped,
         workers=workers,
         seed=options.seed,
@@ -152,25 +187,65 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
         goals=[],
         roster=[],
     )
-    if status in (SolveStatus.optimal, SolveStatus.feasible):
-        objective = solver.objective_value / SCALE
-        bound = solver.best_objective_bound / SCALE
+    if best_solver is not None and status in (SolveStatus.optimal, SolveStatus.feasible):
+        objective = best_solver.objective_value / SCALE
+        bound = max(solver.best_objective_bound, progress.bound) / SCALE
+        if status is SolveStatus.optimal:
+            bound = objective
         result = result.model_copy(
             update={
                 "objective": objective,
                 "bound": bound,
                 "gap": 0.0 if status is SolveStatus.optimal else _gap(objective, bound),
-                "goals": goal_figures(rm, solver),
+                "goals": goal_figures(rm, best_solver),
                 "first_roster_seconds": progress.first_seconds,
                 "best_roster_seconds": progress.last_seconds,
-                "roster": extract_roster(rm, solver),
+                "roster": extract_roster(rm, best_solver),
             }
         )
     return result
 
 
+def _solve_beside_lns(
+    rm: RosterModel,
+    solver: cp_model.CpSolver,
+    progress: _Progress,
+    shared: lns.Shared,
+    options: SolveOptions,
+    started: float,
+) -> tuple[cp_model.CpSolverStatus, bool, cp_model.CpSolver | None]:
+    """The main search in one thread, the neighbourhood search in another.
+
+    Returns the status, whether Ctrl-C stopped it, and the solver holding the best roster.
+    """
+    shared.on_improve = progress.on_incumbent
+    shared.running.append(solver)
+    deadline = started + options.time_limit if options.time_limit is not None else float("inf")
+    helper = threading.Thread(
+        target=lns.run, args=(rm, shared, deadline, options.seed), daemon=True
+    )
+
+    def main_search() -> cp_model.CpSolverStatus:
+        try:
+            return solver.solve(rm.model, progress)
+        finally:
+            shared.halt()  # the main search ended: proven, infeasible or out of time
+
+    helper.start()
+    code, stopped = _run_interruptible(main_search, shared.halt)
+    helper.join()
+    best = shared.best
+    if code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID) or best is None:
+        return code, stopped, (solver if best is not None else None)
+    holder = best.solver or solver
+    proven = code == cp_model.OPTIMAL and holder is solver
+    if proven or best.objective <= max(solver.best_objective_bound, shared.bound) + 1e-6:
+        return cp_model.OPTIMAL, stopped, holder
+    return cp_model.FEASIBLE, stopped, holder
+
+
 def _run_interruptible(
-    run: Callable[[], cp_model.CpSolverStatus], solver: cp_model.CpSolver
+    run: Callable[[], cp_model.CpSolverStatus], stop: Callable[[], None]
 ) -> tuple[cp_model.CpSolverStatus, bool]:
     """Solve in a worker thread so that Ctrl-C in the main thread can stop the search."""
     outcome: list[cp_model.CpSolverStatus] = []
@@ -196,7 +271,7 @@ def _run_interruptible(
             if not stopped:
                 print("\nstopping: keeping the best roster so far ...", file=sys.stderr)
             stopped = True
-            solver.stop_search()
+            stop()
     if failure:
         raise failure[0]
     return outcome[0], stopped

@@ -1,0 +1,302 @@
+"""Large-neighbourhood search: improve the best roster a few people or days at a time.
+
+When the search has two or more workers, `scheduler.solve` runs the whole model in
+one thread (it proves the bound and finds rosters of its own) and this search in
+another. From the best roster so far it frees a *neighbourhood* of decisions:
+
+- `people`: a few people over the whole horizon;
+- `days`: everybody over a window of consecutive days;
+- `block`: some people over a window of days;
+
+fixes every other decision (the `work` and `items` variables, see
+`scheduler.variables`) to the best roster's value, and solves what is left: a
+small model that CP-SAT solves fast, starting from the best roster as a hint. A
+better roster found there is the new best. The rules couple people only through
+demand, batches and fairness, so re-solving a few people whole, or a short window
+of days whole, is where rosters improve (cf. the neighbourhoods of CP-SAT's own LNS,
+which it runs only from about 8 workers on).
+
+Each kind of neighbourhood keeps its own size, a share of the decisions: it grows
+after a neighbourhood was solved to its optimum within the step's time and shrinks
+after one was not, so that steps stay solvable.
+
+The model is a clone of the main one whose variable domains are narrowed in place
+for one step and restored after it; variable indices are the main model's, so a
+solver that solved the clone can be read with the main model's variables.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler.context import RosterModel
+
+DEBUG = False
+POLICY_EXPLORE = 0.25
+
+
+@dataclass
+class Incumbent:
+    """The best roster so far: objective (internal units) and every variable's value."""
+
+    objective: int
+    values: list[int]
+    solver: cp_model.CpSolver | None
+    """A finished solver whose response holds these values (None: the main search's)."""
+    origin: str
+
+
+@dataclass
+class Shared:
+    """What the main search and the neighbourhood search share."""
+
+    stop: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    best: Incumbent | None = None
+    bound: float = float("-inf")
+    on_improve: Callable[[Incumbent], None] | None = None
+    running: list[cp_model.CpSolver] = field(default_factory=list)
+    """Solvers to stop when the search ends (Ctrl-C, time, optimality)."""
+    first_search: cp_model.CpSolver | None = None
+    """The neighbourhood search's own search for a first roster, stopped by any roster."""
+    steps: int = 0
+    improvements: int = 0
+
+    def offer(self, candidate: Incumbent) -> bool:
+        """Keep a roster if it is better than the best so far."""
+        with self.lock:
+            if self.best is not None and candidate.objective >= self.best.objective:
+                return False
+            self.best = candidate
+            first = self.first_search
+        if first is not None and candidate.solver is not first:
+            first.stop_search()
+        if self.on_improve is not None:
+            self.on_improve(candidate)
+        if candidate.objective <= self.bound + 1e-6:
+            self.halt()  # proven optimal by the main search's bound
+        return True
+
+    def raise_bound(self, bound: float) -> None:
+        with self.lock:
+            self.bound = max(self.bound, bound)
+            best = self.best
+        if best is not None and best.objective <= bound + 1e-6:
+            self.halt()
+
+    def halt(self) -> None:
+        self.stop.set()
+        with self.lock:
+            solvers = list(self.running)
+        for solver in solvers:
+            solver.stop_search()
+
+
+@dataclass
+class _Kind:
+    name: str
+    size: float
+    """Share of people (`people`) or of days (`days`) freed; `block` uses both."""
+    rate: float | None = None
+    """Recent objective gain per second of its steps (None: not tried yet)."""
+
+
+def _pick(kinds: list[_Kind], rng: random.Random) -> _Kind:
+    """Each kind once, then mostly the one gaining fastest lately, sometimes any."""
+    untried = [k for k in kinds if k.rate is None]
+    if untried:
+        return untried[0]
+    if rng.random() < POLICY_EXPLORE:
+        return rng.choice(kinds)
+    return max(kinds, key=lambda k: k.rate or 0.0)
+
+
+def decision_groups(rm: RosterModel) -> tuple[dict[str, list[int]], dict[int, list[int]]]:
+    """Proto indices of the decision variables by person and by day."""
+    by_person: dict[str, list[int]] = defaultdict(list)
+    by_day: dict[int, list[int]] = defaultdict(list)
+    for keys in (rm.vars.work, rm.vars.items):
+        for (p, d, _s, _a), var in keys.items():
+            by_person[p].append(var.index)
+            by_day[d].append(var.index)
+    return dict(by_person), dict(by_day)
+
+
+class Neighbourhoods:
+    """The neighbourhood model: a clone of the main model whose decisions can be fixed."""
+
+    def __init__(self, rm: RosterModel) -> None:
+        self.model = rm.model.clone()
+        self._proto = self.model.proto
+        by_person, by_day = decision_groups(rm)
+        self.people = sorted(by_person)
+        self.days = sorted(by_day)
+        self._person_of = {i: p for p, idx in by_person.items() for i in idx}
+        self._day_of = {i: d for d, idx in by_day.items() for i in idx}
+        self._decisions = sorted(self._person_of)
+        self._original = {i: list(self._proto.variables[i].domain) for i in self._decisions}
+        self._hinted: Incumbent | None = None
+
+    def step(
+        self,
+        best: Incumbent,
+        free_people: set[str],
+        free_days: set[int],
+        seconds: float,
+        seed: int,
+        shared: Shared | None = None,
+    ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, int]:
+        """Solve with every decision outside (free people x free days) fixed to `best`.
+
+        Returns the status, the solver (its values are indexed as the main model's)
+        and how many decisions were free.
+        """
+        proto = self._proto
+        if best is not self._hinted:
+            proto.solution_hint.vars.clear()
+            proto.solution_hint.values.clear()
+            proto.solution_hint.vars.extend(range(len(proto.variables)))
+            proto.solution_hint.values.extend(best.values)
+            self._hinted = best
+        fixed = [
+            i
+            for i in self._decisions
+            if self._person_of[i] not in free_people or self._day_of[i] not in free_days
+        ]
+        for i in fixed:
+            domain = proto.variables[i].domain
+            domain.clear()
+            domain.extend([best.values[i], best.values[i]])
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.num_workers = 1
+        params.random_seed = seed
+        # measured on Curtois-Qu Instance10: the full LP relaxation solves a step's
+        # small model to optimality several times faster than the default level
+        params.linearization_level = 2
+        params.max_time_in_seconds = seconds
+        params.catch_sigint_signal = False
+        if shared is not None:
+            with shared.lock:
+                if shared.stop.is_set():
+                    params.max_time_in_seconds = 0.0
+                shared.running.append(solver)
+        try:
+            status = solver.solve(self.model)
+        finally:
+            if shared is not None:
+                with shared.lock:
+                    shared.running.remove(solver)
+            for i in fixed:
+                domain = proto.variables[i].domain
+                domain.clear()
+                domain.extend(self._original[i])
+        return status, solver, len(self._decisions) - len(fixed)
+
+
+def run(
+    rm: RosterModel,
+    shared: Shared,
+    deadline: float,
+    seed: int,
+    step_seconds: float = 1.0,
+) -> None:
+    """Improve `shared.best` until `deadline` (time.monotonic) or `shared.stop`."""
+    hood = Neighbourhoods(rm)
+    if not hood.people:
+        return
+    if shared.best is None:
+        _first_roster(hood.model, shared, deadline, seed)
+    rng = random.Random(seed)
+    kinds = [_Kind("people", 0.1), _Kind("days", 0.25), _Kind("block", 0.25)]
+    while not shared.stop.is_set():
+        left = deadline - time.monotonic()
+        best = shared.best
+        if left < 0.2 or best is None:
+            return
+        kind = _pick(kinds, rng)
+        free_people, free_days = _neighbourhood(kind, hood.people, hood.days, rng)
+        status, solver, free = hood.step(
+            best, free_people, free_days, min(step_seconds, left), seed + shared.steps, shared
+        )
+        shared.steps += 1
+        if DEBUG:
+            print(
+                f"step {shared.steps} {kind.name} {kind.size:.3f} free {free} "
+                f"{solver.status_name(status)} {solver.wall_time:.2f}s "
+                f"obj {solver.objective_value / 6000:.0f} best {best.objective / 6000:.0f}",
+                flush=True,
+            )
+        gain = 0
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            objective = round(solver.objective_value)
+            gain = max(0, best.objective - objective)
+            if objective < best.objective:
+                values = list(solver.response_proto.solution)
+                if shared.offer(Incumbent(objective, values, solver, f"lns/{kind.name}")):
+                    shared.improvements += 1
+        rate = gain / max(solver.wall_time, 0.01)
+        kind.rate = rate if kind.rate is None else 0.7 * kind.rate + 0.3 * rate
+        if status == cp_model.OPTIMAL:
+            kind.size = min(1.0, kind.size * 1.15)
+        elif not shared.stop.is_set():
+            kind.size = max(0.01, kind.size / 1.3)
+
+
+def _first_roster(model: cp_model.CpModel, shared: Shared, deadline: float, seed: int) -> None:
+    """Look for a first roster, until any search has one.
+
+    Two workers: CP-SAT then adds its first-roster heuristics (feasibility jump, local
+    search), which the full-LP main worker lacks; it stops at the first roster.
+    """
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 2
+    params.random_seed = seed
+    params.stop_after_first_solution = True
+    params.catch_sigint_signal = False
+    if deadline != float("inf"):
+        params.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+    with shared.lock:
+        if shared.best is not None or shared.stop.is_set():
+            return
+        shared.first_search = solver
+        shared.running.append(solver)
+    try:
+        status = solver.solve(model)
+    finally:
+        with shared.lock:
+            shared.first_search = None
+            shared.running.remove(solver)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = list(solver.response_proto.solution)
+        shared.offer(Incumbent(round(solver.objective_value), values, solver, "first"))
+
+
+def _neighbourhood(
+    kind: _Kind, people: list[str], days: list[int], rng: random.Random
+) -> tuple[set[str], set[int]]:
+    """The people and days freed by one step."""
+    if kind.name == "people":
+        k = max(1, round(kind.size * len(people)))
+        return set(rng.sample(people, min(k, len(people)))), set(days)
+    if kind.name == "days":
+        return set(people), _window(kind.size, days, rng)
+    # a block: a share of the people over a window of days, each twice the size's share
+    share = min(1.0, 2 * kind.size)
+    k = max(1, round(share * len(people)))
+    return set(rng.sample(people, min(k, len(people)))), _window(share, days, rng)
+
+
+def _window(share: float, days: list[int], rng: random.Random) -> set[int]:
+    width = max(1, round(share * len(days)))
+    width = min(width, len(days))
+    start = rng.randrange(0, len(days) - width + 1)
+    return set(days[start : start + width])

@@ -1,0 +1,146 @@
+"""The large-neighbourhood search beside the main search (`scheduler.lns`)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ortools.sat.python import cp_model
+
+from models import SolveStatus, load_instance
+from scheduler import lns
+from scheduler.checker import evaluate
+from scheduler.context import SCALE
+from scheduler.model import build_model
+from scheduler.solve import SolveOptions, extract_roster, solve
+from tests.helpers import agent, check_agrees, demand, micro
+
+BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
+INSTANCES = Path(__file__).resolve().parents[1] / "instances"
+
+
+def _first_roster(rm_model: cp_model.CpModel) -> tuple[lns.Incumbent, cp_model.CpSolver]:
+    """Any roster: CP-SAT's first, with one worker and a fixed seed."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.max_time_in_seconds = 30  # safety net
+    status = solver.solve(rm_model)
+    assert status in (cp_model.FEASIBLE, cp_model.OPTIMAL)
+    values = list(solver.response_proto.solution)
+    return lns.Incumbent(round(solver.objective_value), values, solver, "first"), solver
+
+
+def _cells(rows: list) -> dict[tuple[str, str], str]:  # type: ignore[type-arg]
+    return {(str(r.person), r.date.isoformat()): f"{r.shift}/{r.activity}" for r in rows}
+
+
+def test_a_step_changes_only_the_people_it_frees() -> None:
+    """Freeing two people: everyone else's shifts stay exactly those of the incumbent,
+    the result passes the checker and is no worse (the incumbent is the hint)."""
+    inst = load_instance(BENCH / "Instance2.txt")
+    rm = build_model(inst)
+    best, first_solver = _first_roster(rm.model)
+    before = _cells(extract_roster(rm, first_solver))
+    hood = lns.Neighbourhoods(rm)
+    freed = set(hood.people[:2])
+    status, solver, free = hood.step(best, freed, set(hood.days), seconds=30, seed=0)
+    assert status == cp_model.OPTIMAL  # two people over 14 days: solved whole
+    assert free == sum(1 for (p, *_rest) in rm.vars.work if p in freed)
+    rows = extract_roster(rm, solver)
+    after = _cells(rows)
+    assert {k: v for k, v in after.items() if k[0] not in freed} == {
+        k: v for k, v in before.items() if k[0] not in freed
+    }
+    assert round(solver.objective_value) <= best.objective
+    evaluation = evaluate(inst, rows)
+    assert evaluation.violations == []
+    assert evaluation.objective == solver.objective_value / SCALE
+
+
+def test_a_step_over_a_window_of_days_keeps_the_other_days() -> None:
+    inst = load_instance(BENCH / "Instance2.txt")
+    rm = build_model(inst)
+    best, first_solver = _first_roster(rm.model)
+    before = _cells(extract_roster(rm, first_solver))
+    hood = lns.Neighbourhoods(rm)
+    window = {3, 4, 5}
+    status, solver, _ = hood.step(best, set(hood.people), window, seconds=30, seed=0)
+    assert status == cp_model.OPTIMAL
+    after = _cells(extract_roster(rm, solver))
+    freed_dates = {inst.dates[d].isoformat() for d in window}
+    assert {k: v for k, v in after.items() if k[1] not in freed_dates} == {
+        k: v for k, v in before.items() if k[1] not in freed_dates
+    }
+    # the domains are restored: the same clone solves whole again afterwards
+    status, solver, free = hood.step(best, set(hood.people), set(hood.days), seconds=30, seed=0)
+    assert free == len(rm.vars.work) + len(rm.vars.items)
+
+
+def test_the_neighbourhood_search_alone_reaches_the_optimum_of_instance1() -> None:
+    """From CP-SAT's first roster, neighbourhood steps alone reach 607, the proven
+    optimum of Curtois-Qu Instance1 (the search stops there: 607 is given as the bound)."""
+    inst = load_instance(BENCH / "Instance1.txt")
+    rm = build_model(inst)
+    first, _ = _first_roster(rm.model)
+    assert first.objective > 607 * SCALE  # there is something to improve
+    shared = lns.Shared(best=first)
+    shared.raise_bound(607 * SCALE)
+    lns.run(rm, shared, deadline=time.monotonic() + 60, seed=0)  # the limit is a safety net
+    assert shared.best is not None and shared.best.solver is not None
+    assert shared.best.objective == 607 * SCALE
+    assert shared.improvements >= 1
+    rows = extract_roster(rm, shared.best.solver)
+    evaluation = evaluate(inst, rows)
+    assert evaluation.violations == [] and evaluation.objective == 607
+
+
+def test_only_a_better_roster_is_kept_and_the_bound_stops_the_search() -> None:
+    shared = lns.Shared()
+    assert shared.offer(lns.Incumbent(100, [1], None, "a"))
+    assert not shared.offer(lns.Incumbent(100, [2], None, "b"))  # equal: kept the first
+    assert not shared.offer(lns.Incumbent(120, [3], None, "c"))
+    assert shared.best is not None and shared.best.origin == "a"
+    shared.raise_bound(90)
+    assert not shared.stop.is_set()
+    assert shared.offer(lns.Incumbent(90, [4], None, "d"))
+    assert shared.stop.is_set()  # 90 is the bound: proven optimal
+
+
+def test_two_workers_solve_to_the_proven_optimum_and_the_checker_agrees() -> None:
+    """With two workers the neighbourhood search runs beside the main search; the
+    roster it returns is whole: the checker finds the same goals and objective."""
+    inst = load_instance(BENCH / "Instance3.txt")
+    result = solve(inst, SolveOptions(time_limit=120, workers=2, seed=0))
+    assert result.status is SolveStatus.optimal
+    assert result.objective == 1001  # best known, proven optimal in the literature
+    check_agrees(inst, result)
+
+
+def test_two_workers_on_our_own_week_pass_the_checker() -> None:
+    inst = load_instance(INSTANCES / "small-week.yaml")
+    result = solve(inst, SolveOptions(time_limit=60, workers=2, seed=0))
+    assert result.status is SolveStatus.optimal
+    one = solve(inst, SolveOptions(time_limit=60, workers=1, seed=0))
+    assert result.objective == one.objective
+    check_agrees(inst, result)
+
+
+def test_two_workers_still_say_when_no_roster_exists() -> None:
+    # four days worked before and fixed on Monday and Tuesday, at most five in a row
+    inst = micro(
+        days=3,
+        demand=[demand("general", None)],
+        people=[
+            agent(
+                "ana",
+                history={"consecutive_days_worked": 4},
+                fixed=[{"day": "mon", "shift": "day"}, {"day": "tue", "shift": "day"}],
+            ),
+            agent("bo"),
+        ],
+    )
+    result = solve(inst, SolveOptions(time_limit=30, workers=2, seed=0))
+    assert result.status is SolveStatus.infeasible
+    assert result.roster == []

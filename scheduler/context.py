@@ -57,6 +57,9 @@ class RosterModel:
     explain: bool = False
     """Build every hard rule behind a switch (a guard literal per group)."""
     guards: dict[Group, cp_model.IntVar] = field(default_factory=dict)
+    sites: list[tuple[int, cp_model.IntVar, float]] = field(default_factory=list)
+    """Where the objective is paid, by day: (day, variable, penalty per unit). Shortfalls
+    and excess of demand; the neighbourhood search looks there (`scheduler.lns`)."""
 
     def hard(
         self,

@@ -36,9 +36,13 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from models import Assignment
+from scheduler import start
 from scheduler.context import RosterModel
 
 DEBUG = False
+FIRST_SECONDS = 10.0
+KINDS = ["people", "days", "block", "hotspot"]
 POLICY_EXPLORE = 0.25
 
 
@@ -143,6 +147,32 @@ class Neighbourhoods:
         self._decisions = sorted(self._person_of)
         self._original = {i: list(self._proto.variables[i].domain) for i in self._decisions}
         self._hinted: Incumbent | None = None
+        self._rm = rm
+        self.instance = rm.instance
+        self.sites = [(d, var.index, weight) for d, var, weight in rm.sites]
+
+    def complete(
+        self, rows: list[Assignment], seconds: float, shared: Shared | None = None
+    ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+        """Solve with every decision fixed to what roster rows say (0 where they are silent)."""
+        v, dates = self._rm.vars, self._rm.instance.dates
+        day_of = {date: d for d, date in enumerate(dates)}
+        wanted: dict[int, int] = {}
+        for row in rows:
+            d = day_of[row.date]
+            work = v.work.get((row.person, d, row.shift, row.activity))
+            if work is not None:
+                wanted[work.index] = 1
+            items = v.items.get((row.person, d, row.shift, row.batch)) if row.batch else None
+            if items is not None:
+                wanted[items.index] = wanted.get(items.index, 0) + row.items
+        values = [0] * len(self._proto.variables)
+        for i, value in wanted.items():
+            values[i] = value
+        status, solver, _ = self.step(
+            Incumbent(0, values, None, "rows"), set(), set(), seconds, 0, shared, hint=False
+        )
+        return status, solver
 
     def step(
         self,
@@ -152,6 +182,7 @@ class Neighbourhoods:
         seconds: float,
         seed: int,
         shared: Shared | None = None,
+        hint: bool = True,
     ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, int]:
         """Solve with every decision outside (free people x free days) fixed to `best`.
 
@@ -159,7 +190,11 @@ class Neighbourhoods:
         and how many decisions were free.
         """
         proto = self._proto
-        if best is not self._hinted:
+        if not hint:
+            proto.solution_hint.vars.clear()
+            proto.solution_hint.values.clear()
+            self._hinted = None
+        elif best is not self._hinted:
             proto.solution_hint.vars.clear()
             proto.solution_hint.values.clear()
             proto.solution_hint.vars.extend(range(len(proto.variables)))
@@ -213,16 +248,16 @@ def run(
     if not hood.people:
         return
     if shared.best is None:
-        _first_roster(hood.model, shared, deadline, seed)
+        _first_roster(hood, shared, deadline, seed)
     rng = random.Random(seed)
-    kinds = [_Kind("people", 0.1), _Kind("days", 0.25), _Kind("block", 0.25)]
+    kinds = [_Kind(name, 0.1 if name == "people" else 0.25) for name in KINDS]
     while not shared.stop.is_set():
         left = deadline - time.monotonic()
         best = shared.best
         if left < 0.2 or best is None:
             return
         kind = _pick(kinds, rng)
-        free_people, free_days = _neighbourhood(kind, hood.people, hood.days, rng)
+        free_people, free_days = _neighbourhood(kind, hood, best, rng)
         status, solver, free = hood.step(
             best, free_people, free_days, min(step_seconds, left), seed + shared.steps, shared
         )
@@ -250,11 +285,13 @@ def run(
             kind.size = max(0.01, kind.size / 1.3)
 
 
-def _first_roster(model: cp_model.CpModel, shared: Shared, deadline: float, seed: int) -> None:
+def _first_roster(hood: Neighbourhoods, shared: Shared, deadline: float, seed: int) -> None:
     """Look for a first roster, until any search has one.
 
-    Two workers: CP-SAT then adds its first-roster heuristics (feasibility jump, local
-    search), which the full-LP main worker lacks; it stops at the first roster.
+    First CP-SAT with two workers (it then adds its first-roster heuristics,
+    feasibility jump and local search, which the full-LP main worker lacks), for at
+    most FIRST_SECONDS; then person by person (`scheduler.start`), completed into a
+    roster of the whole model.
     """
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -262,15 +299,14 @@ def _first_roster(model: cp_model.CpModel, shared: Shared, deadline: float, seed
     params.random_seed = seed
     params.stop_after_first_solution = True
     params.catch_sigint_signal = False
-    if deadline != float("inf"):
-        params.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+    params.max_time_in_seconds = max(0.0, min(FIRST_SECONDS, deadline - time.monotonic()))
     with shared.lock:
         if shared.best is not None or shared.stop.is_set():
             return
         shared.first_search = solver
         shared.running.append(solver)
     try:
-        status = solver.solve(model)
+        status = solver.solve(hood.model)
     finally:
         with shared.lock:
             shared.first_search = None
@@ -278,25 +314,59 @@ def _first_roster(model: cp_model.CpModel, shared: Shared, deadline: float, seed
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = list(solver.response_proto.solution)
         shared.offer(Incumbent(round(solver.objective_value), values, solver, "first"))
+        return
+    if shared.best is not None or shared.stop.is_set() or time.monotonic() >= deadline:
+        return
+    rows = start.person_by_person(
+        hood.instance, deadline, seed, lambda: shared.stop.is_set() or shared.best is not None
+    )
+    if rows is None:
+        return
+    status, solver = hood.complete(rows, max(0.0, deadline - time.monotonic()), shared)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = list(solver.response_proto.solution)
+        shared.offer(Incumbent(round(solver.objective_value), values, solver, "person by person"))
 
 
 def _neighbourhood(
-    kind: _Kind, people: list[str], days: list[int], rng: random.Random
+    kind: _Kind, hood: Neighbourhoods, best: Incumbent, rng: random.Random
 ) -> tuple[set[str], set[int]]:
     """The people and days freed by one step."""
+    people, days = hood.people, hood.days
     if kind.name == "people":
         k = max(1, round(kind.size * len(people)))
         return set(rng.sample(people, min(k, len(people)))), set(days)
     if kind.name == "days":
         return set(people), _window(kind.size, days, rng)
-    # a block: a share of the people over a window of days, each twice the size's share
+    # a block: a share of the people over a window of days, each twice the size's share;
+    # a hotspot: a block around a day where the best roster pays for demand
     share = min(1.0, 2 * kind.size)
     k = max(1, round(share * len(people)))
-    return set(rng.sample(people, min(k, len(people)))), _window(share, days, rng)
+    centre = _hot_day(hood, best, rng) if kind.name == "hotspot" else None
+    return set(rng.sample(people, min(k, len(people)))), _window(share, days, rng, centre)
 
 
-def _window(share: float, days: list[int], rng: random.Random) -> set[int]:
-    width = max(1, round(share * len(days)))
-    width = min(width, len(days))
-    start = rng.randrange(0, len(days) - width + 1)
+def _hot_day(hood: Neighbourhoods, best: Incumbent, rng: random.Random) -> int | None:
+    """A day drawn by what the best roster pays for demand on it."""
+    paid = [(d, w * best.values[i]) for d, i, w in hood.sites if best.values[i] > 0]
+    if not paid:
+        return None
+    pick = rng.uniform(0, sum(p for _, p in paid))
+    for d, p in paid:
+        pick -= p
+        if pick <= 0:
+            return d
+    return paid[-1][0]
+
+
+def _window(
+    share: float, days: list[int], rng: random.Random, centre: int | None = None
+) -> set[int]:
+    """Consecutive days, a share of the horizon; around `centre` when given."""
+    width = min(max(1, round(share * len(days))), len(days))
+    if centre is None or centre not in days:
+        start = rng.randrange(0, len(days) - width + 1)
+    else:
+        at = days.index(centre)
+        start = min(max(0, at - rng.randrange(0, width)), len(days) - width)
     return set(days[start : start + width])

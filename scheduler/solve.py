@@ -12,10 +12,11 @@ from typing import TextIO
 
 from ortools.sat.python import cp_model
 
-from models import RATING, Assignment, GoalFigure, Instance, Role, SolveResult, SolveStatus
+from models import Instance, SolveResult, SolveStatus
 from scheduler import lns
 from scheduler.context import SCALE, RosterModel
 from scheduler.model import build_model
+from scheduler.roster_values import extract_roster, goal_figures
 
 
 class ModelTooLargeError(Exception):
@@ -275,61 +276,3 @@ def _run_interruptible(
     if failure:
         raise failure[0]
     return outcome[0], stopped
-
-
-def goal_figures(rm: RosterModel, solver: cp_model.CpSolver) -> list[GoalFigure]:
-    return [
-        GoalFigure(
-            name=g.name,
-            label=g.label,
-            unit=g.unit,
-            value=solver.value(g.figure) / g.divisor,
-            penalty=solver.value(g.penalty) / SCALE,
-        )
-        for g in rm.goals
-    ]
-
-
-def extract_roster(rm: RosterModel, solver: cp_model.CpSolver) -> list[Assignment]:
-    """Roster rows from the solver's values (docs/rules.md, "Roster rows")."""
-    inst, v = rm.instance, rm.vars
-    rows: list[Assignment] = []
-    for (p, d, s, activity), x in v.work.items():
-        if not solver.boolean_value(x):
-            continue
-        person = inst.person_by_id[p]
-        shift = inst.shift_by_id[s]
-        start, end = inst.shift_times(d, shift)
-        hard_var = v.hard.get((p, d, s))
-        hard = hard_var is not None and solver.boolean_value(hard_var)
-
-        base = Assignment(
-            date=inst.dates[d],
-            shift=s,
-            start=start,
-            end=end,
-            person=p,
-            name=person.name,
-            role=Role.agent if activity != RATING else Role.rater,
-            activity=activity,
-            hours=shift.hours,
-            hard=hard,
-        )
-        if activity != RATING:
-            rows.append(base)
-            continue
-        used_ms = 0
-        for b in v.batches_of.get((p, d, s), []):
-            n_var = v.items.get((p, d, s, b))
-            n = solver.value(n_var) if n_var is not None else 0
-            if n <= 0:
-                continue
-            ms = n * inst.item_ms(person, inst.batch_by_id[b])
-            used_ms += ms
-            rows.append(
-                base.model_copy(update={"batch": b, "items": n, "hours": round(ms / 3_600_000, 2)})
-            )
-        left_ms = shift.minutes * 60_000 - used_ms
-        if left_ms >= 60_000:  # time left over, when at least a minute
-            rows.append(base.model_copy(update={"hours": round(left_ms / 3_600_000, 2)}))
-    return rows

@@ -5,14 +5,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from ortools.sat.python import cp_model
 
 from models import SolveStatus, load_instance
-from scheduler import lns
+from scheduler import lns, start
 from scheduler.checker import evaluate
 from scheduler.context import SCALE
 from scheduler.model import build_model
-from scheduler.solve import SolveOptions, extract_roster, solve
+from scheduler.roster_values import extract_roster
+from scheduler.solve import SolveOptions, solve
 from tests.helpers import agent, check_agrees, demand, micro
 
 BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
@@ -144,3 +146,39 @@ def test_two_workers_still_say_when_no_roster_exists() -> None:
     result = solve(inst, SolveOptions(time_limit=30, workers=2, seed=0))
     assert result.status is SolveStatus.infeasible
     assert result.roster == []
+
+
+def test_person_by_person_keeps_every_rule_and_the_open_demand() -> None:
+    """Each person solved alone against the demand still open: the union keeps every
+    hard rule (they bind one person at a time), and nobody is put where the people
+    before them already cover the demand."""
+    inst = micro(
+        days=2,
+        demand=[demand("general", "mon", agents=1)],
+        people=[agent("ana"), agent("bo")],
+    )
+    rows = start.person_by_person(inst, deadline=time.monotonic() + 60)
+    assert rows is not None
+    assert [(r.person, r.date.isoformat()) for r in rows] == [("ana", "2026-11-30")]
+    big = load_instance(BENCH / "Instance2.txt")
+    rows = start.person_by_person(big, deadline=time.monotonic() + 120)
+    assert rows is not None and {r.person for r in rows} == {p.id for p in big.people}
+    assert evaluate(big, rows).violations == []
+
+
+def test_the_search_starts_person_by_person_when_cp_sat_has_no_first_roster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no time for CP-SAT's first roster, the person-by-person roster is the start,
+    completed into the whole model's values, and the steps improve it to the optimum."""
+    monkeypatch.setattr(lns, "FIRST_SECONDS", 0.0)
+    inst = load_instance(BENCH / "Instance1.txt")
+    rm = build_model(inst)
+    starts: list[str] = []
+    shared = lns.Shared(on_improve=lambda inc: starts.append(inc.origin))
+    shared.raise_bound(607 * SCALE)
+    lns.run(rm, shared, deadline=time.monotonic() + 60, seed=0)
+    assert starts[0] == "person by person"
+    assert shared.best is not None and shared.best.solver is not None
+    assert shared.best.objective == 607 * SCALE
+    assert evaluate(inst, extract_roster(rm, shared.best.solver)).violations == []

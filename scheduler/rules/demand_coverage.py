@@ -52,11 +52,13 @@ def goals(m: RosterModel) -> list[GoalTerm]:
             under = row.under_weight if row and row.under_weight is not None else weights.uncovered
             short_terms.append(short)
             short_pen.append(under * short)
+            m.sites.append((d, short, under))
         if len(people) > required:
             over = _excess(model, count, required, len(people) - required, f"over[{name}]")
             over_w = row.over_weight if row and row.over_weight is not None else weights.overstaffed
             over_terms.append(over)
             over_pen.append(over_w * over)
+            m.sites.append((d, over, over_w))
     i_short, i_over, i_short_pen, i_over_pen = [], [], [], []
     for n, req in enumerate(inst.interval_requirements):
         people = [
@@ -68,6 +70,7 @@ def goals(m: RosterModel) -> list[GoalTerm]:
             under = req.under_weight if req.under_weight is not None else weights.uncovered_interval
             i_short.append(short)
             i_short_pen.append(under * short)
+            m.sites.append((req.day, short, under))
         if len(people) > req.agents:
             over = _excess(
                 model, count, req.agents, len(people) - req.agents, f"interval_over[{n}]"
@@ -77,6 +80,7 @@ def goals(m: RosterModel) -> list[GoalTerm]:
             )
             i_over.append(over)
             i_over_pen.append(over_w * over)
+            m.sites.append((req.day, over, over_w))
     return [
         GoalTerm("uncovered", sum(short_terms), SCALE * sum(short_pen)),
         GoalTerm("overstaffed", sum(over_terms), SCALE * sum(over_pen)),

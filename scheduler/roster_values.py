@@ -1,0 +1,70 @@
+"""A solver's values read back as goal figures and roster rows (docs/rules.md, "Roster rows").
+
+Any solver whose response holds values for the model's variables will do: the
+main search's, or a neighbourhood step's on a clone of the model (`scheduler.lns`).
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from models import RATING, Assignment, GoalFigure, Role
+from scheduler.context import SCALE, RosterModel
+
+
+def goal_figures(rm: RosterModel, solver: cp_model.CpSolver) -> list[GoalFigure]:
+    return [
+        GoalFigure(
+            name=g.name,
+            label=g.label,
+            unit=g.unit,
+            value=solver.value(g.figure) / g.divisor,
+            penalty=solver.value(g.penalty) / SCALE,
+        )
+        for g in rm.goals
+    ]
+
+
+def extract_roster(rm: RosterModel, solver: cp_model.CpSolver) -> list[Assignment]:
+    """Roster rows from the solver's values (docs/rules.md, "Roster rows")."""
+    inst, v = rm.instance, rm.vars
+    rows: list[Assignment] = []
+    for (p, d, s, activity), x in v.work.items():
+        if not solver.boolean_value(x):
+            continue
+        person = inst.person_by_id[p]
+        shift = inst.shift_by_id[s]
+        start, end = inst.shift_times(d, shift)
+        hard_var = v.hard.get((p, d, s))
+        hard = hard_var is not None and solver.boolean_value(hard_var)
+
+        base = Assignment(
+            date=inst.dates[d],
+            shift=s,
+            start=start,
+            end=end,
+            person=p,
+            name=person.name,
+            role=Role.agent if activity != RATING else Role.rater,
+            activity=activity,
+            hours=shift.hours,
+            hard=hard,
+        )
+        if activity != RATING:
+            rows.append(base)
+            continue
+        used_ms = 0
+        for b in v.batches_of.get((p, d, s), []):
+            n_var = v.items.get((p, d, s, b))
+            n = solver.value(n_var) if n_var is not None else 0
+            if n <= 0:
+                continue
+            ms = n * inst.item_ms(person, inst.batch_by_id[b])
+            used_ms += ms
+            rows.append(
+                base.model_copy(update={"batch": b, "items": n, "hours": round(ms / 3_600_000, 2)})
+            )
+        left_ms = shift.minutes * 60_000 - used_ms
+        if left_ms >= 60_000:  # time left over, when at least a minute
+            rows.append(base.model_copy(update={"hours": round(left_ms / 3_600_000, 2)}))
+    return rows

@@ -1,0 +1,83 @@
+"""A first roster person by person, for models too large to find one whole.
+
+Every hard rule binds one person at a time (docs/rules.md): people meet only in
+the goals (demand, batches, fairness). So the union of rosters that each keep
+their own person's rules keeps every rule, and a first roster can be built one
+person at a time: person i is solved alone (a model of one person, small whatever
+the horizon), against the demand still open after persons 1 .. i-1, and keeps the
+best roster for themselves. It is a greedy start, not a good roster: the
+neighbourhood search (`scheduler.lns`) improves it from there.
+
+Used when CP-SAT finds no roster of the whole model within a few seconds (the
+year-long Curtois-Qu instances: 50-150 people over 182-364 days).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from models import RATING, Assignment, Instance
+from scheduler.model import build_model
+from scheduler.roster_values import extract_roster
+
+PERSON_SECONDS = 10.0
+"""Most time for one person's model (it is usually solved to optimality far sooner)."""
+
+
+def person_by_person(
+    instance: Instance,
+    deadline: float,
+    seed: int = 0,
+    should_stop: Any = None,
+) -> list[Assignment] | None:
+    """Roster rows for every person, or None when a person's model found no roster in time.
+
+    `deadline` is a time.monotonic() instant; `should_stop()` is polled between people.
+    """
+    base = instance.model_dump(mode="python", exclude={"people", "demand"})
+    interval_rows = [row.model_dump(mode="python") for row in instance.demand if row.shift is None]
+    required = {key: req for key, req in instance.demand_in_force.items() if req.agents > 0}
+    day_of = {date: d for d, date in enumerate(instance.dates)}
+    covered: Counter[tuple[str, int, str]] = Counter()
+    rows: list[Assignment] = []
+    for person in instance.people:
+        if (should_stop is not None and should_stop()) or time.monotonic() >= deadline:
+            return None
+        demand = [
+            {
+                "queue": q,
+                "shift": s,
+                "day": instance.dates[d].isoformat(),
+                "agents": max(0, req.agents - covered[(q, d, s)]),
+                "under_weight": req.under_weight,
+                "over_weight": req.over_weight,
+            }
+            for (q, d, s), req in required.items()
+        ]
+        data = {
+            **base,
+            "people": [person.model_dump(mode="python")],
+            "demand": demand + interval_rows,
+        }
+        alone = Instance.model_validate(data)
+        rm = build_model(alone)
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.num_workers = 1
+        params.random_seed = seed
+        params.linearization_level = 2
+        params.catch_sigint_signal = False
+        params.max_time_in_seconds = max(0.0, min(PERSON_SECONDS, deadline - time.monotonic()))
+        status = solver.solve(rm.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        mine = extract_roster(rm, solver)
+        for row in mine:
+            if row.activity != RATING:
+                covered[(row.activity, day_of[row.date], row.shift)] += 1
+        rows.extend(mine)
+    return rows

@@ -48,6 +48,18 @@ Group = tuple[str, str, int | None, str | None]
 week, detail). `scheduler.explain` switches groups off to find which contradict."""
 
 
+@dataclass(frozen=True)
+class Site:
+    """A place in the objective: `var` units at `weight` each, over days first..last,
+    which `people` could change."""
+
+    first: int
+    last: int
+    var: cp_model.IntVar
+    weight: float
+    people: frozenset[str]
+
+
 @dataclass
 class RosterModel:
     instance: Instance
@@ -57,9 +69,9 @@ class RosterModel:
     explain: bool = False
     """Build every hard rule behind a switch (a guard literal per group)."""
     guards: dict[Group, cp_model.IntVar] = field(default_factory=dict)
-    sites: list[tuple[int, cp_model.IntVar, float]] = field(default_factory=list)
-    """Where the objective is paid, by day: (day, variable, penalty per unit). Shortfalls
-    and excess of demand; the neighbourhood search looks there (`scheduler.lns`)."""
+    sites: list[Site] = field(default_factory=list)
+    """Where the objective is paid: shortfalls and excess of demand, late gradings. The
+    neighbourhood search looks there (`scheduler.lns`)."""
 
     def hard(
         self,

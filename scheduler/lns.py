@@ -42,7 +42,9 @@ from scheduler.context import RosterModel
 
 DEBUG = False
 FIRST_SECONDS = 10.0
-KINDS = ["people", "days", "block", "hotspot"]
+KINDS = ["people", "days", "block", "hotspot", "items"]
+SIZES = {"people": 0.1, "days": 0.25, "block": 0.25, "hotspot": 0.25, "items": 1.0}
+"""Each kind's first size (share of people or days)."""
 POLICY_EXPLORE = 0.25
 
 
@@ -145,11 +147,13 @@ class Neighbourhoods:
         self._person_of = {i: p for p, idx in by_person.items() for i in idx}
         self._day_of = {i: d for d, idx in by_day.items() for i in idx}
         self._decisions = sorted(self._person_of)
+        self._items = {var.index for var in rm.vars.items.values()}
+        self.has_items = bool(self._items)
         self._original = {i: list(self._proto.variables[i].domain) for i in self._decisions}
         self._hinted: Incumbent | None = None
         self._rm = rm
         self.instance = rm.instance
-        self.sites = [(d, var.index, weight) for d, var, weight in rm.sites]
+        self.sites = rm.sites
 
     def complete(
         self, rows: list[Assignment], seconds: float, shared: Shared | None = None
@@ -183,8 +187,10 @@ class Neighbourhoods:
         seed: int,
         shared: Shared | None = None,
         hint: bool = True,
+        items_only: bool = False,
     ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, int]:
-        """Solve with every decision outside (free people x free days) fixed to `best`.
+        """Solve with every decision outside (free people x free days) fixed to `best`;
+        with `items_only`, every shift too (only items move between batches and shifts).
 
         Returns the status, the solver (its values are indexed as the main model's)
         and how many decisions were free.
@@ -203,7 +209,9 @@ class Neighbourhoods:
         fixed = [
             i
             for i in self._decisions
-            if self._person_of[i] not in free_people or self._day_of[i] not in free_days
+            if self._person_of[i] not in free_people
+            or self._day_of[i] not in free_days
+            or (items_only and i not in self._items)
         ]
         for i in fixed:
             domain = proto.variables[i].domain
@@ -250,7 +258,8 @@ def run(
     if shared.best is None:
         _first_roster(hood, shared, deadline, seed)
     rng = random.Random(seed)
-    kinds = [_Kind(name, 0.1 if name == "people" else 0.25) for name in KINDS]
+    names = [k for k in KINDS if k != "items" or hood.has_items]
+    kinds = [_Kind(name, SIZES[name]) for name in names]
     while not shared.stop.is_set():
         left = deadline - time.monotonic()
         best = shared.best
@@ -259,7 +268,13 @@ def run(
         kind = _pick(kinds, rng)
         free_people, free_days = _neighbourhood(kind, hood, best, rng)
         status, solver, free = hood.step(
-            best, free_people, free_days, min(step_seconds, left), seed + shared.steps, shared
+            best,
+            free_people,
+            free_days,
+            min(step_seconds, left),
+            seed + shared.steps,
+            shared,
+            items_only=kind.name == "items",
         )
         shared.steps += 1
         if DEBUG:
@@ -336,27 +351,44 @@ def _neighbourhood(
     if kind.name == "people":
         k = max(1, round(kind.size * len(people)))
         return set(rng.sample(people, min(k, len(people)))), set(days)
-    if kind.name == "days":
+    if kind.name in ("days", "items"):
         return set(people), _window(kind.size, days, rng)
     # a block: a share of the people over a window of days, each twice the size's share;
     # a hotspot: a block around a day where the best roster pays for demand
+    if kind.name == "hotspot":
+        hot = _hotspot(kind, hood, best, rng)
+        if hot is not None:
+            return hot
     share = min(1.0, 2 * kind.size)
     k = max(1, round(share * len(people)))
-    centre = _hot_day(hood, best, rng) if kind.name == "hotspot" else None
-    return set(rng.sample(people, min(k, len(people)))), _window(share, days, rng, centre)
+    return set(rng.sample(people, min(k, len(people)))), _window(share, days, rng)
 
 
-def _hot_day(hood: Neighbourhoods, best: Incumbent, rng: random.Random) -> int | None:
-    """A day drawn by what the best roster pays for demand on it."""
-    paid = [(d, w * best.values[i]) for d, i, w in hood.sites if best.values[i] > 0]
+def _hotspot(
+    kind: _Kind, hood: Neighbourhoods, best: Incumbent, rng: random.Random
+) -> tuple[set[str], set[int]] | None:
+    """A share of the people who could change a place where the best roster pays, over
+    a window of days around it; the place drawn by what is paid there."""
+    paid = [(s, s.weight * best.values[s.var.index]) for s in hood.sites]
+    paid = [(s, p) for s, p in paid if p > 0]
     if not paid:
         return None
     pick = rng.uniform(0, sum(p for _, p in paid))
-    for d, p in paid:
+    site = paid[-1][0]
+    for s, p in paid:
         pick -= p
         if pick <= 0:
-            return d
-    return paid[-1][0]
+            site = s
+            break
+    share = min(1.0, 2 * kind.size)
+    able = sorted(site.people) or hood.people
+    k = max(1, round(share * len(able)))
+    people = set(rng.sample(able, min(k, len(able))))
+    span = [d for d in hood.days if site.first <= d <= site.last]
+    width = max(1, round(share * len(hood.days)))
+    if len(span) >= width:
+        return people, _window(width / len(span), span, rng)
+    return people, _window(share, hood.days, rng, rng.choice(span) if span else None)
 
 
 def _window(

@@ -21,7 +21,7 @@ from models import RATING, Assignment, InputError, Instance, SolveResult
 from models.loader import validate_instance
 from scheduler.context import SCALE, RosterModel
 from scheduler.model import build_model
-from scheduler.solve import SolveOptions, solve, solve_model
+from scheduler.solve import SolveOptions, solve_model
 
 
 def pin_rows(
@@ -125,7 +125,9 @@ def replan(
     before = [r for r in previous if r.date < since]
     pinned = pin_rows(instance, before, since - dt.timedelta(days=1), where)
     pinned = _nothing_else_before(pinned, before, since)
-    first = solve(pinned, options)
+    start = build_model(pinned)
+    _hint(start, previous)  # start from the published roster: the rules mostly hold there
+    first = solve_model(start, options)
     if not first.has_roster or first.objective is None:
         return first, []
     second = _fewest_changes(pinned, previous, since, first, options)
@@ -182,8 +184,9 @@ def _change_count(rm: RosterModel, previous: list[Assignment], since: dt.date) -
 
 
 def _hint(rm: RosterModel, roster: list[Assignment]) -> None:
-    """Start the second solve from the first one's roster."""
+    """Start a solve from a roster (the published one, or the first solve's)."""
     index = {date: d for d, date in enumerate(rm.instance.dates)}
+    roster = [r for r in roster if r.date in index]
     worked = {(r.person, index[r.date], r.shift, r.activity) for r in roster}
     for key, var in rm.vars.work.items():
         rm.model.add_hint(var, key in worked)

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from ortools.sat.python import cp_model
 
-from models import SolveStatus, load_instance
+from models import Instance, SolveStatus, load_instance
 from scheduler import lns, start
 from scheduler.checker import evaluate
 from scheduler.context import SCALE
 from scheduler.model import build_model
 from scheduler.roster_values import extract_roster
 from scheduler.solve import SolveOptions, solve
-from tests.helpers import agent, check_agrees, demand, micro
+from tests.helpers import agent, check_agrees, demand, micro, rater
 
 BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
@@ -182,3 +182,52 @@ def test_the_search_starts_person_by_person_when_cp_sat_has_no_first_roster(
     assert shared.best is not None and shared.best.solver is not None
     assert shared.best.objective == 607 * SCALE
     assert evaluate(inst, extract_roster(rm, shared.best.solver)).violations == []
+
+
+def _grading_week() -> Instance:
+    """Two safety raters and one code rater; a safety batch released Tuesday, due Thursday."""
+    return micro(
+        days=5,
+        shifts=[{"id": "day", "start": "09:00", "hours": 8}],
+        people=[
+            rater("ria"),
+            rater("sam"),
+            {"id": "cody", "roles": ["rater"], "skills": {"code": 3}},
+        ],
+        skills=["general", "escalation", "safety", "code"],
+        batches=[
+            {
+                "id": "b",
+                "items": 3000,
+                "difficulty": "medium",
+                "skill": "safety",
+                "release": "tue",
+                "deadline": "thu",
+            }
+        ],
+    )
+
+
+def test_a_late_batch_is_a_site_of_its_qualified_raters_between_release_and_deadline() -> None:
+    rm = build_model(_grading_week())
+    late = [s for s in rm.sites if s.var.name == "late[b]"]
+    assert len(late) == 1
+    site = late[0]
+    assert (site.first, site.last) == (1, 3)  # Tuesday .. Thursday
+    assert site.people == {"ria", "sam"}  # not cody: no safety skill
+    assert site.weight == 3 * rm.instance.weights.late_item  # priority 3 by default
+
+
+def test_an_items_step_keeps_every_shift_and_moves_only_gradings() -> None:
+    inst = _grading_week()
+    rm = build_model(inst)
+    best, _ = _first_roster(rm.model)
+    hood = lns.Neighbourhoods(rm)
+    status, solver, free = hood.step(
+        best, set(hood.people), set(hood.days), seconds=30, seed=0, items_only=True
+    )
+    assert status == cp_model.OPTIMAL
+    assert free == len(rm.vars.items)
+    for var in rm.vars.work.values():
+        assert solver.value(var) == best.values[var.index]
+    assert round(solver.objective_value) <= best.objective

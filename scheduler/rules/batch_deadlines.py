@@ -14,14 +14,16 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.context import SCALE, GoalTerm, RosterModel
+from scheduler.context import SCALE, GoalTerm, RosterModel, Site
 
 
 def goals(m: RosterModel) -> list[GoalTerm]:
     inst, v = m.instance, m.vars
     by_batch: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-    for (_, d, _, b), n in v.items.items():
+    graders: dict[str, set[str]] = defaultdict(set)
+    for (p, d, _, b), n in v.items.items():
         by_batch[b].append((d, n))
+        graders[b].add(p)
     late_terms, late_pen, unfinished_terms = [], [], []
     for batch in inst.batches:
         graded = by_batch.get(batch.id, [])
@@ -30,9 +32,13 @@ def goals(m: RosterModel) -> list[GoalTerm]:
         deadline = inst.deadline_day(batch)
         if deadline < inst.horizon.days:
             on_time = [n for d, n in graded if d <= deadline]
-            late = batch.required - (sum(on_time) if on_time else 0)
+            late = m.model.new_int_var(0, batch.required, f"late[{batch.id}]")
+            m.model.add(late == batch.required - (sum(on_time) if on_time else 0))
             late_terms.append(late)
             late_pen.append(batch.priority * late)
+            weight = batch.priority * inst.weights.late_item
+            release = inst.release_day(batch)
+            m.sites.append(Site(release, deadline, late, weight, frozenset(graders[batch.id])))
     weights = inst.weights
     return [
         GoalTerm(

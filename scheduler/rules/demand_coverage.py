@@ -25,7 +25,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from models import RATING
-from scheduler.context import SCALE, GoalTerm, RosterModel
+from scheduler.context import SCALE, GoalTerm, RosterModel, Site
 
 
 def goals(m: RosterModel) -> list[GoalTerm]:
@@ -33,9 +33,11 @@ def goals(m: RosterModel) -> list[GoalTerm]:
     weights = inst.weights
     demand = inst.demand_table()
     assigned: dict[tuple[str, int, str], list[cp_model.IntVar]] = defaultdict(list)
-    for (_, d, s, a), x in v.work.items():
+    able: dict[tuple[str, int, str], set[str]] = defaultdict(set)
+    for (p, d, s, a), x in v.work.items():
         if a != RATING:
             assigned[(a, d, s)].append(x)
+            able[(a, d, s)].add(p)
     interval_slots = {(q, d, s) for (d, s), queues in inst.interval_queues.items() for q in queues}
     short_terms, over_terms, short_pen, over_pen = [], [], [], []
     for key in sorted(set(demand) | set(assigned)):
@@ -52,25 +54,25 @@ def goals(m: RosterModel) -> list[GoalTerm]:
             under = row.under_weight if row and row.under_weight is not None else weights.uncovered
             short_terms.append(short)
             short_pen.append(under * short)
-            m.sites.append((d, short, under))
+            m.sites.append(Site(d, d, short, under, frozenset(able[key])))
         if len(people) > required:
             over = _excess(model, count, required, len(people) - required, f"over[{name}]")
             over_w = row.over_weight if row and row.over_weight is not None else weights.overstaffed
             over_terms.append(over)
             over_pen.append(over_w * over)
-            m.sites.append((d, over, over_w))
+            m.sites.append(Site(d, d, over, over_w, frozenset(able[key])))
     i_short, i_over, i_short_pen, i_over_pen = [], [], [], []
     for n, req in enumerate(inst.interval_requirements):
-        people = [
-            x for d, s in inst.covering_shifts(req) for x in assigned.get((req.queue, d, s), [])
-        ]
+        covering = inst.covering_shifts(req)
+        people = [x for d, s in covering for x in assigned.get((req.queue, d, s), [])]
+        who = frozenset(p for d, s in covering for p in able.get((req.queue, d, s), ()))
         count = sum(people) if people else 0
         if req.agents > 0:
             short = _excess(model, req.agents, count, req.agents, f"interval_short[{n}]")
             under = req.under_weight if req.under_weight is not None else weights.uncovered_interval
             i_short.append(short)
             i_short_pen.append(under * short)
-            m.sites.append((req.day, short, under))
+            m.sites.append(Site(req.day, req.day, short, under, who))
         if len(people) > req.agents:
             over = _excess(
                 model, count, req.agents, len(people) - req.agents, f"interval_over[{n}]"
@@ -80,7 +82,7 @@ def goals(m: RosterModel) -> list[GoalTerm]:
             )
             i_over.append(over)
             i_over_pen.append(over_w * over)
-            m.sites.append((req.day, over, over_w))
+            m.sites.append(Site(req.day, req.day, over, over_w, who))
     return [
         GoalTerm("uncovered", sum(short_terms), SCALE * sum(short_pen)),
         GoalTerm("overstaffed", sum(over_terms), SCALE * sum(over_pen)),

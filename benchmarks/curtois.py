@@ -1,6 +1,6 @@
 """The Curtois-Qu benchmark: our objective and bound against the best known, per instance.
 
-    python benchmarks/curtois.py --time-limit 60 --workers 1 --seed 0 [--jobs 2] [1 2 3 ...]
+    python benchmarks/curtois.py --time-limit 60 [--workers 0] [--seed 0] [--jobs 1] [1 2 3 ...]
 
 Each instance is solved in a process of its own (so its peak memory is its own),
 through the same `roster` pipeline: the benchmark file is read into our instance
@@ -52,7 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("instances", nargs="*", type=int)
     parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=0, help="0: as roster solve picks")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1, help="instances solved at once")
     args = parser.parse_args()

@@ -50,14 +50,20 @@ week, detail). `scheduler.explain` switches groups off to find which contradict.
 
 @dataclass(frozen=True)
 class Site:
-    """A place in the objective: `var` units at `weight` each, over days first..last,
-    which `people` could change."""
+    """A place in the objective: `var` units at `weight` each (or 1 - `var` when
+    `negated`), over days first..last, which `people` could change."""
 
     first: int
     last: int
     var: cp_model.IntVar
     weight: float
     people: frozenset[str]
+    negated: bool = False
+
+    def paid(self, values: list[int]) -> float:
+        """What a roster (every variable's value, by index) pays here."""
+        value = values[self.var.index]
+        return self.weight * (1 - value if self.negated else value)
 
 
 @dataclass

@@ -42,6 +42,8 @@ from scheduler.context import RosterModel
 
 DEBUG = False
 FIRST_SECONDS = 10.0
+STALL_STEPS = 30
+STALL_DOUBLINGS = 3
 KINDS = ["people", "days", "block", "hotspot", "items"]
 SIZES = {"people": 0.1, "days": 0.25, "block": 0.25, "hotspot": 0.25, "items": 1.0}
 """Each kind's first size (share of people or days)."""
@@ -260,6 +262,7 @@ def run(
     rng = random.Random(seed)
     names = [k for k in KINDS if k != "items" or hood.has_items]
     kinds = [_Kind(name, SIZES[name]) for name in names]
+    stalled = 0  # steps since the last better roster
     while not shared.stop.is_set():
         left = deadline - time.monotonic()
         best = shared.best
@@ -267,11 +270,13 @@ def run(
             return
         kind = _pick(kinds, rng)
         free_people, free_days = _neighbourhood(kind, hood, best, rng)
+        # a long run without a better roster earns longer steps (so larger neighbourhoods)
+        seconds = step_seconds * 2 ** min(STALL_DOUBLINGS, stalled // STALL_STEPS)
         status, solver, free = hood.step(
             best,
             free_people,
             free_days,
-            min(step_seconds, left),
+            min(seconds, left),
             seed + shared.steps,
             shared,
             items_only=kind.name == "items",
@@ -292,6 +297,7 @@ def run(
                 values = list(solver.response_proto.solution)
                 if shared.offer(Incumbent(objective, values, solver, f"lns/{kind.name}")):
                     shared.improvements += 1
+        stalled = 0 if gain > 0 else stalled + 1
         rate = gain / max(solver.wall_time, 0.01)
         kind.rate = rate if kind.rate is None else 0.7 * kind.rate + 0.3 * rate
         if status == cp_model.OPTIMAL:
@@ -369,7 +375,7 @@ def _hotspot(
 ) -> tuple[set[str], set[int]] | None:
     """A share of the people who could change a place where the best roster pays, over
     a window of days around it; the place drawn by what is paid there."""
-    paid = [(s, s.weight * best.values[s.var.index]) for s in hood.sites]
+    paid = [(s, s.paid(best.values)) for s in hood.sites]
     paid = [(s, p) for s, p in paid if p > 0]
     if not paid:
         return None
@@ -384,6 +390,11 @@ def _hotspot(
     able = sorted(site.people) or hood.people
     k = max(1, round(share * len(able)))
     people = set(rng.sample(able, min(k, len(able))))
+    # a place only one or two people can change (a preference) needs others to swap with
+    others = [p for p in hood.people if p not in people]
+    wanted = max(2, round(kind.size * len(hood.people))) - len(people)
+    if wanted > 0 and others:
+        people |= set(rng.sample(others, min(wanted, len(others))))
     span = [d for d in hood.days if site.first <= d <= site.last]
     width = max(1, round(share * len(hood.days)))
     if len(span) >= width:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from scheduler.context import SCALE, GoalTerm, RosterModel
+from scheduler.context import SCALE, GoalTerm, RosterModel, Site
 
 
 def goals(m: RosterModel) -> list[GoalTerm]:
@@ -31,6 +31,10 @@ def goals(m: RosterModel) -> list[GoalTerm]:
                 works = worked if worked is not None else 0
                 unmet = (1 - works) if pref.kind == "want" else works
                 points.append(pref.weight * unmet)
+                if worked is not None:
+                    weight = pref.weight * inst.weights.preference
+                    who = frozenset([person.id])
+                    m.sites.append(Site(d, d, worked, weight, who, pref.kind == "want"))
     total = sum(points) if points else 0
     return [
         GoalTerm(

@@ -60,8 +60,11 @@ def main() -> None:
         int(p.stem.removeprefix("Instance")) for p in BENCH.glob("Instance*.txt")
     )
     known = best_known()
+    from scheduler.solve import auto_workers
+
+    workers = args.workers or auto_workers()
     print(
-        f"time limit {args.time_limit:g} s, {args.workers} worker(s) each, seed {args.seed}, "
+        f"time limit {args.time_limit:g} s, {workers} worker(s) each, seed {args.seed}, "
         f"{args.jobs} instance(s) at a time"
     )
     print(

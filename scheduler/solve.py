@@ -108,8 +108,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 def auto_workers() -> int:
     """Search workers when the user leaves it to us (`--workers 0`): one per core, up to 16.
 
-    On two cores the two are a full-LP worker and a default one (`solve_model`);
-    see benchmarks/README.md, "Solver parameters", for the measurements.
+    How they are shared between the main search and the neighbourhood search is
+    `solve_model`'s (docs/search.md; measurements in benchmarks/README.md).
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return min(cores or 1, 16)

@@ -21,17 +21,17 @@ if not BENCH.exists():
     BENCH = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "curtois-qu"
 
 
-def best_known() -> dict[int, int]:
-    with (BENCH / "bounds.csv").open() as handle:
+def best_known(data: Path) -> dict[int, int]:
+    with (data / "bounds.csv").open() as handle:
         return {int(r["instance"]): int(r["best_known_ub"]) for r in csv.DictReader(handle)}
 
 
-def run_one(number: int, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
+def run_one(data: Path, number: int, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
     from models import load_instance
     from scheduler.checker import evaluate
     from scheduler.solve import SolveOptions, solve
 
-    instance = load_instance(BENCH / f"Instance{number}.txt")
+    instance = load_instance(data / f"Instance{number}.txt")
     result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
     violations = len(evaluate(instance, result.roster).violations) if result.has_roster else None
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -48,18 +48,19 @@ def run_one(number: int, time_limit: float, workers: int, seed: int) -> dict[str
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("instances", nargs="*", type=int)
+    parser.add_argument("--data", type=Path, default=BENCH, help="the benchmark's folder")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=0, help="0: as roster solve picks")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1, help="instances solved at once")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     numbers = args.instances or sorted(
-        int(p.stem.removeprefix("Instance")) for p in BENCH.glob("Instance*.txt")
+        int(p.stem.removeprefix("Instance")) for p in args.data.glob("Instance*.txt")
     )
-    known = best_known()
+    known = best_known(args.data)
     from scheduler.solve import auto_workers
 
     workers = args.workers or auto_workers()
@@ -74,7 +75,8 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs) as pool:
         futures = [
-            pool.submit(run_one, n, args.time_limit, args.workers, args.seed) for n in numbers
+            pool.submit(run_one, args.data, n, args.time_limit, args.workers, args.seed)
+            for n in numbers
         ]
         for future in futures:
             r = future.result()

@@ -7,18 +7,24 @@ another. From the best roster so far it frees a *neighbourhood* of decisions:
 - `people`: a few people over the whole horizon;
 - `days`: everybody over a window of consecutive days;
 - `block`: some people over a window of days;
+- `hotspot`: some of the people who could change a place where the roster pays
+  (`RosterModel.sites`: demand short or over, a batch late, a preference unmet),
+  over a window of days around it;
+- `items`: every grading, with every shift fixed;
 
 fixes every other decision (the `work` and `items` variables, see
 `scheduler.variables`) to the best roster's value, and solves what is left: a
 small model that CP-SAT solves fast, starting from the best roster as a hint. A
 better roster found there is the new best. The rules couple people only through
 demand, batches and fairness, so re-solving a few people whole, or a short window
-of days whole, is where rosters improve (cf. the neighbourhoods of CP-SAT's own LNS,
-which it runs only from about 8 workers on).
+of days whole, is where rosters improve. (CP-SAT's own neighbourhoods, which it runs
+beside its workers, are drawn from the variables and constraints of the model and
+know nothing of people and days.)
 
 Each kind of neighbourhood keeps its own size, a share of the decisions: it grows
 after a neighbourhood was solved to its optimum within the step's time and shrinks
-after one was not, so that steps stay solvable.
+after one was not, so that steps stay solvable. The kind gaining most per second
+lately is drawn most often.
 
 The model is a clone of the main one whose variable domains are narrowed in place
 for one step and restored after it; variable indices are the main model's, so a
@@ -33,21 +39,27 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from ortools.sat.python import cp_model
 
 from models import Assignment
 from scheduler import start
-from scheduler.context import RosterModel
+from scheduler.context import SCALE, RosterModel
 
-DEBUG = False
+TRACE: TextIO | None = None
+"""Where each step is reported, when tuning (None: nowhere)."""
 FIRST_SECONDS = 10.0
+"""CP-SAT's own first-roster search runs this long before the person-by-person start."""
 STALL_STEPS = 30
 STALL_DOUBLINGS = 3
+"""After each STALL_STEPS steps without a better roster the step time doubles, at most
+STALL_DOUBLINGS times."""
 KINDS = ["people", "days", "block", "hotspot", "items"]
 SIZES = {"people": 0.1, "days": 0.25, "block": 0.25, "hotspot": 0.25, "items": 1.0}
 """Each kind's first size (share of people or days)."""
 POLICY_EXPLORE = 0.25
+"""How often a kind is drawn at random rather than the one gaining fastest."""
 
 
 @dataclass
@@ -282,11 +294,12 @@ def run(
             items_only=kind.name == "items",
         )
         shared.steps += 1
-        if DEBUG:
+        if TRACE is not None:
             print(
                 f"step {shared.steps} {kind.name} {kind.size:.3f} free {free} "
                 f"{solver.status_name(status)} {solver.wall_time:.2f}s "
-                f"obj {solver.objective_value / 6000:.0f} best {best.objective / 6000:.0f}",
+                f"obj {solver.objective_value / SCALE:.0f} best {best.objective / SCALE:.0f}",
+                file=TRACE,
                 flush=True,
             )
         gain = 0

@@ -231,15 +231,8 @@ class Neighbourhoods:
             domain = proto.variables[i].domain
             domain.clear()
             domain.extend([best.values[i], best.values[i]])
-        solver = cp_model.CpSolver()
+        solver = start.small_solver(seconds, seed)
         params = solver.parameters
-        params.num_workers = 1
-        params.random_seed = seed
-        # measured on Curtois-Qu Instance10: the full LP relaxation solves a step's
-        # small model to optimality several times faster than the default level
-        params.linearization_level = 2
-        params.max_time_in_seconds = seconds
-        params.catch_sigint_signal = False
         if shared is not None:
             with shared.lock:
                 if shared.stop.is_set():

@@ -32,6 +32,22 @@ PERSON_RETRY_SECONDS more to find any."""
 PERSON_RETRY_SECONDS = 30.0
 
 
+def small_solver(seconds: float, seed: int) -> cp_model.CpSolver:
+    """One full-LP worker for a small model (one person alone, or a neighbourhood step).
+
+    Measured on Curtois-Qu Instance10: the full LP relaxation solves such models to
+    optimality several times faster than CP-SAT's default level.
+    """
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = seed
+    params.linearization_level = 2
+    params.max_time_in_seconds = max(0.0, seconds)
+    params.catch_sigint_signal = False
+    return solver
+
+
 def person_by_person(
     instance: Instance,
     deadline: float,
@@ -69,13 +85,8 @@ def person_by_person(
         }
         alone = Instance.model_validate(data)
         rm = build_model(alone)
-        solver = cp_model.CpSolver()
+        solver = small_solver(min(PERSON_SECONDS, deadline - time.monotonic()), seed)
         params = solver.parameters
-        params.num_workers = 1
-        params.random_seed = seed
-        params.linearization_level = 2
-        params.catch_sigint_signal = False
-        params.max_time_in_seconds = max(0.0, min(PERSON_SECONDS, deadline - time.monotonic()))
         status = solver.solve(rm.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             params.stop_after_first_solution = True

@@ -364,7 +364,7 @@ def _neighbourhood(
         k = max(1, round(kind.size * len(people)))
         return set(rng.sample(people, min(k, len(people)))), set(days)
     if kind.name in ("days", "items"):
-        return set(people), _window(kind.size, days, rng)
+        return set(people), day_window(kind.size, days, rng)
     # a block: a share of the people over a window of days, each twice the size's share;
     # a hotspot: a block around a day where the best roster pays for demand
     if kind.name == "hotspot":
@@ -373,7 +373,7 @@ def _neighbourhood(
             return hot
     share = min(1.0, 2 * kind.size)
     k = max(1, round(share * len(people)))
-    return set(rng.sample(people, min(k, len(people)))), _window(share, days, rng)
+    return set(rng.sample(people, min(k, len(people)))), day_window(share, days, rng)
 
 
 def _hotspot(
@@ -404,11 +404,11 @@ def _hotspot(
     span = [d for d in hood.days if site.first <= d <= site.last]
     width = max(1, round(share * len(hood.days)))
     if len(span) >= width:
-        return people, _window(width / len(span), span, rng)
-    return people, _window(share, hood.days, rng, rng.choice(span) if span else None)
+        return people, day_window(width / len(span), span, rng)
+    return people, day_window(share, hood.days, rng, rng.choice(span) if span else None)
 
 
-def _window(
+def day_window(
     share: float, days: list[int], rng: random.Random, centre: int | None = None
 ) -> set[int]:
     """Consecutive days, a share of the horizon; around `centre` when given."""

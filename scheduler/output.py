@@ -319,6 +319,8 @@ def format_summary(instance: Instance, result: SolveResult, evaluation: Evaluati
     head = f"{instance.name}: {text}"
     if result.status is SolveStatus.feasible and result.gap is not None:
         head += f" (gap {result.gap:.2%} to the bound)"
+    elif result.status is SolveStatus.feasible:
+        head += " (no bound known: solved by parts, docs/search.md)"
     head += f" in {result.solve_seconds:.1f} s"
     if result.stopped_early and result.has_roster:
         head += ", stopped by the user"

@@ -8,15 +8,17 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from ortools.sat.python import cp_model
 
 from models import Instance, SolveResult, SolveStatus
-from scheduler import lns
+from scheduler import decompose, lns
 from scheduler.context import SCALE, RosterModel
 from scheduler.model import build_model
 from scheduler.roster_values import extract_roster, goal_figures
+
+T = TypeVar("T")
 
 
 class ModelTooLargeError(Exception):
@@ -122,8 +124,50 @@ def _gap(objective: float, bound: float) -> float:
 
 
 def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResult:
-    """Build and solve the roster model; Ctrl-C stops early with the best roster so far."""
+    """Build and solve the roster model; Ctrl-C stops early with the best roster so far.
+
+    An instance too large to build whole is solved by parts (`scheduler.decompose`).
+    """
+    if decompose.by_parts(instance):
+        return _solve_by_parts(instance, options or SolveOptions())
     return solve_model(build_model(instance), options)
+
+
+def _solve_by_parts(instance: Instance, options: SolveOptions) -> SolveResult:
+    """`scheduler.decompose` in a thread that Ctrl-C can stop; no bound is known."""
+    if options.log is not None:
+        print(
+            f"solving {instance.name} by parts: {decompose.cells(instance):,} person-day-shift "
+            f"cells are too many for one model (docs/search.md); no bound is known this way. "
+            f"Ctrl-C stops with the best roster so far",
+            file=options.log,
+            flush=True,
+        )
+    outcome = decompose.Outcome()
+    started = time.monotonic()
+    limit = options.time_limit if options.time_limit is not None else float("inf")
+
+    def run() -> None:
+        decompose.run(instance, outcome, started + limit, options.seed, options.log, options.watch)
+
+    _, stopped = _run_interruptible(run, outcome.stop.set)
+    found = outcome.rows is not None
+    return SolveResult(
+        instance=instance.name,
+        status=SolveStatus.feasible if found else SolveStatus.unknown,
+        objective=outcome.objective if found else None,
+        bound=None,
+        gap=None,
+        solve_seconds=time.monotonic() - started,
+        stopped_early=stopped,
+        workers=1,
+        seed=options.seed,
+        time_limit=options.time_limit,
+        goals=outcome.goals,
+        first_roster_seconds=outcome.first_seconds,
+        best_roster_seconds=outcome.best_seconds,
+        roster=outcome.rows or [],
+    )
 
 
 def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveResult:
@@ -261,11 +305,9 @@ def _solve_beside_lns(
     return cp_model.FEASIBLE, stopped, holder
 
 
-def _run_interruptible(
-    run: Callable[[], cp_model.CpSolverStatus], stop: Callable[[], None]
-) -> tuple[cp_model.CpSolverStatus, bool]:
+def _run_interruptible(run: Callable[[], T], stop: Callable[[], None]) -> tuple[T, bool]:
     """Solve in a worker thread so that Ctrl-C in the main thread can stop the search."""
-    outcome: list[cp_model.CpSolverStatus] = []
+    outcome: list[T] = []
     failure: list[BaseException] = []
     done = threading.Event()
 

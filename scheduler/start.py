@@ -51,6 +51,48 @@ def small_solver(seconds: float, seed: int) -> cp_model.CpSolver:
     return solver
 
 
+def residual_instance(
+    instance: Instance, people: list[str], covered: Counter[tuple[str, int, str]]
+) -> Instance:
+    """The instance for `people` alone, against the per-shift demand others leave open.
+
+    `covered` counts the agents the other people give each (queue, day, shift). With
+    per-shift demand only, the goals of the result differ from those of the whole
+    instance by a constant for any roster of `people` (an agent over demand costs the
+    same whether it was others or these people who filled it): improving one improves
+    the other. Interval demand rows are passed whole: there the result is a guide only.
+    """
+    base = instance.model_dump(mode="python", exclude={"people", "demand"})
+    interval_rows = [row.model_dump(mode="python") for row in instance.demand if row.shift is None]
+    demand = [
+        {
+            "queue": q,
+            "shift": s,
+            "day": instance.dates[d].isoformat(),
+            "agents": max(0, req.agents - covered[(q, d, s)]),
+            "under_weight": req.under_weight,
+            "over_weight": req.over_weight,
+        }
+        for (q, d, s), req in instance.demand_in_force.items()
+        if req.agents > 0
+    ]
+    chosen = set(people)
+    data = {
+        **base,
+        "people": [p.model_dump(mode="python") for p in instance.people if p.id in chosen],
+        "demand": demand + interval_rows,
+    }
+    return Instance.model_validate(data)
+
+
+def coverage(instance: Instance, rows: list[Assignment]) -> Counter[tuple[str, int, str]]:
+    """Agents by (queue, day, shift) in roster rows (rating rows left out)."""
+    day_of = {date: d for d, date in enumerate(instance.dates)}
+    return Counter(
+        (row.activity, day_of[row.date], row.shift) for row in rows if row.activity != RATING
+    )
+
+
 def person_by_person(
     instance: Instance,
     deadline: float,
@@ -60,35 +102,18 @@ def person_by_person(
     """Roster rows for every person, or None when a person's model found no roster in time.
 
     `deadline` is a time.monotonic() instant; `should_stop()` is polled between people.
+    Each person gets PERSON_SECONDS, or less when the time left shared by the people
+    left is shorter (half of it: the rest is for improving the roster).
     """
-    base = instance.model_dump(mode="python", exclude={"people", "demand"})
-    interval_rows = [row.model_dump(mode="python") for row in instance.demand if row.shift is None]
-    required = {key: req for key, req in instance.demand_in_force.items() if req.agents > 0}
-    day_of = {date: d for d, date in enumerate(instance.dates)}
     covered: Counter[tuple[str, int, str]] = Counter()
     rows: list[Assignment] = []
-    for person in instance.people:
+    for n, person in enumerate(instance.people):
         if (should_stop is not None and should_stop()) or time.monotonic() >= deadline:
             return None
-        demand = [
-            {
-                "queue": q,
-                "shift": s,
-                "day": instance.dates[d].isoformat(),
-                "agents": max(0, req.agents - covered[(q, d, s)]),
-                "under_weight": req.under_weight,
-                "over_weight": req.over_weight,
-            }
-            for (q, d, s), req in required.items()
-        ]
-        data = {
-            **base,
-            "people": [person.model_dump(mode="python")],
-            "demand": demand + interval_rows,
-        }
-        alone = Instance.model_validate(data)
-        rm = build_model(alone)
-        solver = small_solver(min(PERSON_SECONDS, deadline - time.monotonic()), seed)
+        rm = build_model(residual_instance(instance, [person.id], covered))
+        left = deadline - time.monotonic()
+        share = 0.5 * left / (len(instance.people) - n)
+        solver = small_solver(min(PERSON_SECONDS, max(0.5, share), left), seed)
         params = solver.parameters
         status = solver.solve(rm.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -100,8 +125,6 @@ def person_by_person(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         mine = extract_roster(rm, solver)
-        for row in mine:
-            if row.activity != RATING:
-                covered[(row.activity, day_of[row.date], row.shift)] += 1
+        covered.update(coverage(instance, mine))
         rows.extend(mine)
     return rows

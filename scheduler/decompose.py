@@ -106,7 +106,16 @@ def run(
         if log is not None:
             print(f"  {now:7.1f}s  objective {objective:,.2f}  ({origin})", file=log, flush=True)
 
-    rows = start.person_by_person(instance, deadline, seed, outcome.stop.is_set)
+    shown = [started]
+
+    def done(n: int) -> None:  # a progress line every 10 s while the first roster is built
+        now = time.monotonic()
+        if log is not None and (now - shown[0] >= 10 or n == len(instance.people)):
+            shown[0] = now
+            line = f"person by person: {n} of {len(instance.people)} people"
+            print(f"  {now - started:7.1f}s  {line}", file=log, flush=True)
+
+    rows = start.person_by_person(instance, deadline, seed, outcome.stop.is_set, done)
     if rows is None:
         return
     evaluation = evaluate(instance, rows)

@@ -31,7 +31,10 @@ def test_replan_keeps_the_past_and_changes_less_than_a_fresh_solve(name: str) ->
     """A person removed from Wednesday on: the days before are untouched, the roster
     passes the checker, and it differs from the published one in fewer assignments
     than solving the disturbed week again from scratch does."""
-    options = SolveOptions(time_limit=None, deterministic_time=2, workers=1, seed=0)
+    # Both stages of the replan need search: with 2 deterministic units on the demo week
+    # its first stage ended worse than the fresh solve (2,279 against 2,194) and had to
+    # keep that roster's 134 changes; with 4 it ends at 2,157 with 11 changes (127 fresh).
+    options = SolveOptions(time_limit=None, deterministic_time=4, workers=1, seed=0)
     week = load_instance(INSTANCES / f"{name}.yaml")
     published = solve(week, options)
     assert published.has_roster

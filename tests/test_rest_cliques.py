@@ -90,7 +90,7 @@ class _Collect(cp_model.CpSolverSolutionCallback):
 def test_the_model_admits_exactly_the_rosters_the_checker_accepts(per_day: int) -> None:
     inst = _instance(per_day)
     rm = build_model(inst)
-    rm.model.clear_objective()
+    rm.model.clear_objective()  # type: ignore[no-untyped-call]
     on = {(d, s): var for (p, d, s), var in rm.vars.on.items()}
     assert len(on) == 9
     solver = cp_model.CpSolver()

@@ -10,8 +10,8 @@ model (`models/curtois.py`) and solved with our rules. Prints a Markdown table.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import csv
+import multiprocessing
 import resource
 from pathlib import Path
 from typing import Any
@@ -73,13 +73,16 @@ def main(argv: list[str] | None = None) -> None:
         "| best roster (s) | peak memory (MB) | status |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs) as pool:
+    # a fresh process for every instance: a reused worker would report the largest
+    # resident size of all the instances it solved before as this one's peak memory
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes=args.jobs, maxtasksperchild=1) as pool:
         futures = [
-            pool.submit(run_one, args.data, n, args.time_limit, args.workers, args.seed)
+            pool.apply_async(run_one, (args.data, n, args.time_limit, args.workers, args.seed))
             for n in numbers
         ]
         for future in futures:
-            r = future.result()
+            r = future.get()
             ub = known.get(r["instance"])
             obj = r["objective"]
             gap = f"{100 * (obj - ub) / ub:.2f} %" if obj is not None and ub else "-"

@@ -80,7 +80,6 @@ def residual_instance(
             "over_weight": req.over_weight,
         }
         for (q, d, s), req in instance.demand_in_force.items()
-        if req.agents > 0
     ]
     chosen = set(people)
     data = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from models import Assignment, SolveStatus, load_instance
+from models import Assignment, Role, SolveStatus, load_instance
 from models.curtois import read_reference_rosters
 from scheduler import decompose, start
 from scheduler.checker import evaluate
@@ -100,3 +100,41 @@ def test_people_who_meet_in_more_than_shift_demand_are_never_solved_by_parts(
     assert not decompose.by_parts(interval)
     hard = micro(people=[agent("a"), agent("b")], demand=[demand("general", None)])
     assert not decompose.separable(hard)  # both could take hard cases: fairness couples them
+
+
+def test_a_shift_wanted_by_nobody_still_costs_its_overstaffing_in_the_residual() -> None:
+    """A demand row of 0 agents with an over weight (Curtois-Qu Instance24 has 1,020):
+    working it costs the same in the group's residual instance as in the whole (its own
+    weight, not the default for a shift without demand)."""
+    people = [agent("a", skills={"general": 3}), agent("b", skills={"general": 3})]
+    inst = micro(
+        people=people,
+        demand=[
+            {"queue": "general", "shift": "day", "day": "mon", "agents": 0, "over_weight": 7},
+            demand("general", "tue"),
+        ],
+    )
+
+    def row(person: str, d: int) -> Assignment:
+        start_at, end_at = inst.shift_times(d, inst.shift_by_id["day"])
+        return Assignment(
+            date=inst.dates[d],
+            shift="day",
+            start=start_at,
+            end=end_at,
+            person=person,
+            name=person,
+            role=Role.agent,
+            activity="general",
+            hours=8,
+            hard=False,
+        )
+
+    others = [row("b", 1)]
+    residual = start.residual_instance(inst, ["a"], start.coverage(inst, others))
+    off: list[Assignment] = []
+    monday = [row("a", 0)]
+    whole = [evaluate(inst, others + mine).objective for mine in (off, monday)]
+    part = [evaluate(residual, mine).objective for mine in (off, monday)]
+    assert whole[1] - whole[0] == 7 + 8  # its own over weight, and 8 hours of cost
+    assert part[1] - part[0] == whole[1] - whole[0]

@@ -28,12 +28,12 @@ from scheduler.roster_values import extract_roster
 PERSON_SECONDS = 3.0
 """Time for one person's model. Measured on Curtois-Qu Instance22 (364 days, 10 shift
 types): one person alone is solved to optimality in 13.4 s, but the roster found at
-2.0 s is within 0.03 % of it. A person with no roster by then gets up to
-PERSON_RETRY_SECONDS more to find any, with two workers: on Instance22 person Y
-(a minimum of total minutes 0.9 % under the maximum) one full-LP worker found no
-roster in 30 s, with or without the objective, while two workers (CP-SAT then adds
-feasibility jump and local search) found one in 6-7 s."""
-PERSON_RETRY_SECONDS = 30.0
+2.0 s is within 0.03 % of it. A person with no roster by then gets all the time
+left, with two workers: on Instance22 person Y (a minimum of total minutes 0.9 %
+under the maximum) one full-LP worker found no roster in 30 s, with or without the
+objective, while two workers (CP-SAT then adds feasibility jump and local search)
+found one in 6-7 s; with a 30 s cap on that retry, a run of Instance22 beside
+another solve lost its whole first roster to one person."""
 FAST_BELOW = 2.0
 """A person given less time than this is solved for a first roster only, with no LP
 and one round of presolve. Measured on Curtois-Qu Instance24 (364 days, 32 shift
@@ -131,8 +131,8 @@ def person_by_person(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             params.stop_after_first_solution = True
             params.num_workers = 2
-            left = deadline - time.monotonic()
-            params.max_time_in_seconds = max(0.0, min(PERSON_RETRY_SECONDS, left))
+            # without this person's roster there is no roster at all: all the time left
+            params.max_time_in_seconds = max(0.0, deadline - time.monotonic())
             status = solver.solve(rm.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None

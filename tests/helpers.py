@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from models import Evaluation, Instance, SolveResult, SolveStatus
+from models import Assignment, Evaluation, Instance, Role, SolveResult, SolveStatus
 from scheduler.checker import evaluate
 from scheduler.solve import SolveOptions, solve
 
@@ -80,3 +80,22 @@ def worked(result: SolveResult, person: str) -> list[str]:
     """Dates (ISO) a person works, in order, one entry per shift."""
     seen = sorted({(a.date, a.shift) for a in result.roster if a.person == person})
     return [d.isoformat() for d, _ in seen]
+
+
+def shift_row(
+    inst: Instance, person: str, d: int, shift: str, queue: str = "general"
+) -> Assignment:
+    """A roster row: `person` on `shift` of day index `d`, taking `queue`."""
+    start, end = inst.shift_times(d, inst.shift_by_id[shift])
+    return Assignment(
+        date=inst.dates[d],
+        shift=shift,
+        start=start,
+        end=end,
+        person=person,
+        name=person,
+        role=Role.agent,
+        activity=queue,
+        hours=inst.shift_by_id[shift].hours,
+        hard=False,
+    )

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from models import Assignment, Role, SolveStatus, load_instance
+from models import Assignment, SolveStatus, load_instance
 from models.curtois import read_reference_rosters
 from scheduler import decompose, start
 from scheduler.checker import evaluate
 from scheduler.solve import SolveOptions, solve
-from tests.helpers import agent, demand, micro
+from tests.helpers import agent, demand, micro, shift_row
 
 BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
 
@@ -116,19 +116,7 @@ def test_a_shift_wanted_by_nobody_still_costs_its_overstaffing_in_the_residual()
     )
 
     def row(person: str, d: int) -> Assignment:
-        start_at, end_at = inst.shift_times(d, inst.shift_by_id["day"])
-        return Assignment(
-            date=inst.dates[d],
-            shift="day",
-            start=start_at,
-            end=end_at,
-            person=person,
-            name=person,
-            role=Role.agent,
-            activity="general",
-            hours=8,
-            hard=False,
-        )
+        return shift_row(inst, person, d, "day")
 
     others = [row("b", 1)]
     residual = start.residual_instance(inst, ["a"], start.coverage(inst, others))

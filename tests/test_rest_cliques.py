@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
-from models import Assignment, Instance, Role
+from models import Assignment, Instance
 from scheduler.checker import evaluate
 from scheduler.model import build_model
+from tests.helpers import shift_row
 
 SHIFTS = ["early", "late", "night"]
 
@@ -56,24 +57,7 @@ def _instance(max_shifts_per_day: int) -> Instance:
 
 
 def _rows(inst: Instance, worked: frozenset[tuple[int, str]]) -> list[Assignment]:
-    rows = []
-    for d, s in sorted(worked):
-        start, end = inst.shift_times(d, inst.shift_by_id[s])
-        rows.append(
-            Assignment(
-                date=inst.dates[d],
-                shift=s,
-                start=start,
-                end=end,
-                person="a",
-                name="a",
-                role=Role.agent,
-                activity="general",
-                hours=8,
-                hard=False,
-            )
-        )
-    return rows
+    return [shift_row(inst, "a", d, s) for d, s in sorted(worked)]
 
 
 class _Collect(cp_model.CpSolverSolutionCallback):

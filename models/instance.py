@@ -403,6 +403,24 @@ class History(Strict):
     hard_hours_last_week: float = Field(default=0, ge=0)
     consecutive_hard_days: int = Field(default=0, ge=0)
 
+    @field_validator("last_shift_end", mode="before")
+    @classmethod
+    def _a_clock_time(cls, value: Any) -> Any:
+        # pydantic would read a number as seconds since 1970 in UTC
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError(f"{value!r} is not a date and time, like 2026-11-29 22:00")
+        return value
+
+    @field_validator("last_shift_end")
+    @classmethod
+    def _local(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is not None:
+            raise ValueError(
+                f"{value.isoformat(sep=' ')} has a time zone: give the local clock time "
+                "(the instance's timezone applies)"
+            )
+        return value
+
     @model_validator(mode="after")
     def _not_both(self) -> History:
         if self.consecutive_days_worked and self.consecutive_days_off:

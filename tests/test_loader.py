@@ -747,3 +747,17 @@ def test_wrong_shapes_are_named_in_words(tmp_path: Path) -> None:
         f"{where}: people[0].contract.max_hours_per_week: [1, 2] is not a number",
         f"{where}: rates: expected a mapping of fields, got an empty value",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [(0, "0 is not a date and time"), ("2026-12-01T22:00+01:00", "has a time zone")],
+)
+def test_last_shift_end_is_a_local_date_and_time(tmp_path: Path, value: Any, says: str) -> None:
+    """A number (which pydantic would read as seconds since 1970, in UTC) or a time with a
+    zone is an input error naming the field, not a crash comparing it with the horizon."""
+    person = {"id": "ann", "roles": ["agent"], "history": {"last_shift_end": value}}
+    with pytest.raises(InputError) as caught:
+        validate_instance(small(people=[person]), tmp_path / "i.yaml")
+    message = caught.value.messages[0]
+    assert "people[0].history.last_shift_end" in message and says in message

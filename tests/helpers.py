@@ -86,16 +86,16 @@ def shift_row(
     inst: Instance, person: str, d: int, shift: str, queue: str = "general"
 ) -> Assignment:
     """A roster row: `person` on `shift` of day index `d`, taking `queue`."""
-    start, end = inst.shift_times(d, inst.shift_by_id[shift])
+    template = inst.shift_by_id[shift]
+    start, end = inst.shift_times(d, template)
     return Assignment(
         date=inst.dates[d],
         shift=shift,
         start=start,
         end=end,
         person=person,
-        name=person,
         role=Role.agent,
         activity=queue,
-        hours=inst.shift_by_id[shift].hours,
-        hard=False,
+        hours=template.hours,
+        hard=inst.queue_by_id[queue].hard,
     )

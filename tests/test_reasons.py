@@ -23,7 +23,7 @@ from scheduler.reasons import (
     Reason,
     explain,
 )
-from tests.helpers import agent, contract, demand, micro, rater, solve_checked
+from tests.helpers import agent, contract, demand, micro, rater, shift_row, solve_checked
 
 ONE_HOUR = [{"id": "hour", "start": "09:00", "hours": 1}]
 NO_SHARE_LIMIT = {"max_hard_share": 1.0}
@@ -51,19 +51,7 @@ def only(reasons: list[Reason], kind: str, subject: str) -> Reason:
 
 
 def queue_shift(inst: Instance, person: str, day: int, shift: str, queue: str) -> Assignment:
-    template = inst.shift_by_id[shift]
-    start, end = inst.shift_times(day, template)
-    return Assignment(
-        date=inst.dates[day],
-        shift=shift,
-        start=start,
-        end=end,
-        person=person,
-        role=Role.agent,
-        activity=queue,
-        hours=template.hours,
-        hard=inst.queue_by_id[queue].hard,
-    )
+    return shift_row(inst, person, day, shift, queue)
 
 
 # ---- late batches ----------------------------------------------------------------

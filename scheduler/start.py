@@ -21,7 +21,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from models import RATING, Assignment, Instance
+from models import RATING, Assignment, Instance, Person
 from scheduler.model import build_model
 from scheduler.roster_values import extract_roster
 
@@ -39,6 +39,9 @@ FAST_BELOW = 2.0
 and one round of presolve. Measured on Curtois-Qu Instance24 (364 days, 32 shift
 types), people A-C: that first roster in 0.6 s, 0.1 % above what the full-LP worker
 finds first in 1.7-3.2 s."""
+
+GIVE_UP_AFTER = 3
+"""People solved before the pace is trusted to give up a start that would take too long."""
 
 
 def small_solver(seconds: float, seed: int) -> cp_model.CpSolver:
@@ -58,7 +61,10 @@ def small_solver(seconds: float, seed: int) -> cp_model.CpSolver:
 
 
 def residual_instance(
-    instance: Instance, people: list[str], covered: Counter[tuple[str, int, str]]
+    instance: Instance,
+    people: list[str],
+    covered: Counter[tuple[str, int, str]],
+    graded: Counter[str] | None = None,
 ) -> Instance:
     """The instance for `people` alone, against the per-shift demand others leave open.
 
@@ -68,7 +74,15 @@ def residual_instance(
     same whether it was others or these people who filled it): improving one improves
     the other. Interval demand rows are passed whole: there the result is a guide only.
     """
-    base = instance.model_dump(mode="python", exclude={"people", "demand"})
+    base = instance.model_dump(mode="python", exclude={"people", "demand", "batches"})
+    batches = []
+    for batch in instance.batches:
+        left = batch.required - (graded[batch.id] if graded else 0)
+        if left <= 0:
+            continue
+        data = batch.model_dump(mode="python")
+        data["items"] = min(batch.items, -(-left // batch.graders))
+        batches.append(data)
     interval_rows = [row.model_dump(mode="python") for row in instance.demand if row.shift is None]
     demand = [
         {
@@ -86,6 +100,7 @@ def residual_instance(
         **base,
         "people": [p.model_dump(mode="python") for p in instance.people if p.id in chosen],
         "demand": demand + interval_rows,
+        "batches": batches,
     }
     return Instance.model_validate(data)
 
@@ -98,32 +113,52 @@ def coverage(instance: Instance, rows: list[Assignment]) -> Counter[tuple[str, i
     )
 
 
+def _options(instance: Instance, person: Person) -> int:
+    """How many queues and batches a person could work on."""
+    queues = sum(instance.can_work_queue(person, q) for q in instance.queues)
+    return queues + sum(instance.can_grade(person, b) for b in instance.batches)
+
+
 def person_by_person(
     instance: Instance,
     deadline: float,
     seed: int = 0,
     should_stop: Any = None,
     done: Callable[[int], None] | None = None,
+    within: float | None = None,
 ) -> list[Assignment] | None:
     """Roster rows for every person, or None when a person's model found no roster in time.
+
+    With `within` (seconds), it gives up (None) as soon as the pace of the people solved
+    so far says that all of them would take longer than that.
 
     `deadline` is a time.monotonic() instant; `should_stop()` is polled between people,
     `done(n)` is called once n people have their roster (progress).
     Each person gets PERSON_SECONDS, or less when the time left shared by the people
-    left is shorter (half of it: the rest is for improving the roster).
+    left is shorter (half of it: the rest is for improving the roster). People are taken
+    from the fewest queues and batches they could work on to the most, so that the
+    flexible ones fill what the others leave open.
     """
     covered: Counter[tuple[str, int, str]] = Counter()
+    graded: Counter[str] = Counter()
     rows: list[Assignment] = []
-    for n, person in enumerate(instance.people):
+    began = time.monotonic()
+    for n, person in enumerate(sorted(instance.people, key=lambda p: _options(instance, p))):
         if (should_stop is not None and should_stop()) or time.monotonic() >= deadline:
             return None
-        rm = build_model(residual_instance(instance, [person.id], covered))
-        left = deadline - time.monotonic()
-        share = 0.5 * left / (len(instance.people) - n)
+        rm = build_model(residual_instance(instance, [person.id], covered, graded))
+        now = time.monotonic()
+        left = deadline - now
+        people_left = len(instance.people) - n
+        share = 0.5 * left / people_left
         budget = min(PERSON_SECONDS, max(0.5, share), left)
+        # solved whole while the pace so far fits the share (a week's person: ~20 ms)
+        pace = (now - began) / n if n else 0.0
+        if within is not None and n >= GIVE_UP_AFTER and pace * len(instance.people) > within:
+            return None
         solver = small_solver(budget, seed)
         params = solver.parameters
-        if budget < FAST_BELOW:
+        if budget < FAST_BELOW and pace > share:
             params.stop_after_first_solution = True
             params.linearization_level = 0
             params.max_presolve_iterations = 1
@@ -138,6 +173,9 @@ def person_by_person(
             return None
         mine = extract_roster(rm, solver)
         covered.update(coverage(instance, mine))
+        for row in mine:
+            if row.batch:
+                graded[row.batch] += row.items
         rows.extend(mine)
         if done is not None:
             done(n + 1)

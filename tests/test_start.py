@@ -1,0 +1,61 @@
+"""The person-by-person first roster (`scheduler.start`)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from scheduler import start
+from tests.helpers import agent, micro, rater
+
+
+def test_a_residual_batch_asks_what_the_others_left_and_keeps_each_persons_cap() -> None:
+    """A batch of 100 items graded twice (200 gradings): whatever the others graded,
+    one person may still grade each item once only, so at most 100."""
+    inst = micro(
+        people=[rater("ria"), rater("sam")],
+        batches=[{"id": "b", "items": 100, "difficulty": "easy", "skill": "safety", "graders": 2}],
+    )
+
+    def residual(graded: int) -> list[tuple[str, int, int]]:
+        left = start.residual_instance(inst, ["ria"], Counter(), Counter({"b": graded}))
+        return [(b.id, b.items, b.graders) for b in left.batches]
+
+    assert residual(0) == [("b", 100, 2)]  # 200 gradings left; ria's cap stays 100
+    assert residual(50) == [("b", 75, 2)]  # 150 left: 75 items twice
+    assert residual(191) == [("b", 5, 2)]  # 9 left: rounded up to whole items, 10
+    assert residual(200) == []  # nothing left to grade
+
+
+def test_the_people_with_fewest_options_are_solved_first() -> None:
+    """One day, one agent wanted on the general queue (short costs 3x the usual) and one
+    on the escalation queue. `flex` can work both, `gen` only the general queue. Solved
+    alone first, `flex` would take the general queue (the dearer one to leave short) and
+    `gen` would find nothing open to them; taken from fewest options up, `gen` covers the
+    general queue and `flex` the escalations, whatever the order they are listed in (a
+    hard shift may be all of one's week here)."""
+    inst = micro(
+        days=1,
+        rules={"max_hard_share": 1.0},
+        demand=[
+            {"queue": "general", "shift": "day", "day": None, "agents": 1, "under_weight": 300_000},
+            {"queue": "esc", "shift": "day", "day": None, "agents": 1},
+        ],
+        people=[agent("flex"), {"id": "gen", "roles": ["agent"], "skills": {"general": 3}}],
+    )
+    rows = start.person_by_person(inst, deadline=time.monotonic() + 60)
+    assert rows is not None
+    assert sorted((r.person, r.activity) for r in rows) == [("flex", "esc"), ("gen", "general")]
+
+
+def test_person_by_person_gives_up_once_its_pace_overruns_the_time_it_may_take() -> None:
+    """With no time to spare (`within=0`), it stops after the people it needs to judge its
+    pace and returns no roster; with no such limit, every person gets one."""
+    inst = micro(days=2, people=[agent(f"a{i}") for i in range(6)])
+    solved: list[int] = []
+    rows = start.person_by_person(inst, time.monotonic() + 60, done=solved.append, within=0.0)
+    assert rows is None
+    assert solved == list(range(1, start.GIVE_UP_AFTER + 1))
+    solved.clear()
+    assert start.person_by_person(inst, time.monotonic() + 60, done=solved.append) is not None
+    assert solved[-1] == 6

@@ -22,6 +22,9 @@ T = TypeVar("T")
 
 PAIR = ["max_lp", "default_lp"]
 """The main search's two workers when it has two (see `solve_model`)."""
+PAIR_ABOVE = 100_000
+"""Variables above which the main search keeps both workers beside the neighbourhood
+search (`solve_model`)."""
 
 
 class ModelTooLargeError(Exception):
@@ -190,11 +193,15 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
     workers = options.workers or auto_workers()
     use_lns = workers >= 2 and options.deterministic_time is None and bool(rm.goals)
     # The main search gives the neighbourhood search one worker's share, except on models
-    # with grading (item variables), where CP-SAT's own pair stays whole beside it: measured
-    # in benchmarks/README.md ("Large-neighbourhood search"), the pair's default-LP worker
-    # carries the bound and the first rosters there, while on pure shift rosters (Curtois-Qu)
-    # the full-LP worker alone beside the neighbourhood search does better.
-    main_workers = workers - 1 if use_lns and not rm.vars.items else workers
+    # too large for the full LP to converge, where CP-SAT's pair stays whole beside it.
+    # Measured on generated weeks on 2 cores (benchmarks/README.md, "Our domain at
+    # scale"): since the neighbourhood search starts person by person, one full-LP main
+    # worker beside it ends at 0.96 % / 0.75 % / 10.1 % gap on 50 / 100 / 300 people in
+    # 60 s, where the pair beside it ended at 2.1 % / 1.2 % / 10.3-34 %; on 1,000 people
+    # (221,436 variables) the rosters were alike in 300 s, but the one worker's bound
+    # stopped at 3,406, the pair's (its default-LP worker) reached 19,783.
+    whole_pair = len(rm.model.proto.variables) > PAIR_ABOVE
+    main_workers = workers - 1 if use_lns and not whole_pair else workers
     params.num_workers = main_workers
     params.random_seed = options.seed
     # Ctrl-C is caught in the main thread (see _run_interruptible), not by CP-SAT's own

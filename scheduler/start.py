@@ -40,8 +40,8 @@ and one round of presolve. Measured on Curtois-Qu Instance24 (364 days, 32 shift
 types), people A-C: that first roster in 0.6 s, 0.1 % above what the full-LP worker
 finds first in 1.7-3.2 s. A person is solved whole all the same while the pace of the
 people before them fits their share of the time: on a generated week (7 days) a person
-takes ~20 ms whole, and first rosters only left 157 agent-shifts of 300 people's week
-uncovered, where whole ones left 9."""
+takes ~20 ms whole, and first rosters only left 157 agent-shifts of a 300-person week
+uncovered, whole ones 28 (both in the order listed)."""
 
 GIVE_UP_AFTER = 3
 """People solved before the pace is trusted to give up a start that would take too long."""

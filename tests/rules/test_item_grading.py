@@ -101,6 +101,21 @@ def test_weekly_item_cap() -> None:
     assert figure(result, "unfinished_items") == 400
 
 
+def test_a_weekly_cap_reached_within_one_shift_costs_one_shift() -> None:
+    # Easy items, 150/h: one 8-hour shift has time for 1,200, the cap is 100 a week. The
+    # model also states that a week's items need cap-sized shares of rating shifts (a
+    # bound for the LP, `item_grading`); the roster is still one shift of 100 items,
+    # 400 left, not a second shift.
+    inst = micro(
+        days=3,
+        people=[rater("ria", **contract(max_items_per_week=100))],
+        batches=[batch(items=500, difficulty="easy")],
+    )
+    result, _ = solve_checked(inst)
+    assert figure(result, "unfinished_items") == 400
+    assert len({row.date for row in result.roster}) == 1
+
+
 def test_skill_level_below_minimum_cannot_grade() -> None:
     inst = micro(
         days=1,

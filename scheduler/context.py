@@ -78,6 +78,9 @@ class RosterModel:
     sites: list[Site] = field(default_factory=list)
     """Where the objective is paid: shortfalls and excess of demand, late gradings. The
     neighbourhood search looks there (`scheduler.lns`)."""
+    hard_loads: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    """Each hard-capable person's hard load in minutes (`rules.hard_fairness`), when the
+    spread of them is a goal: the neighbourhood search frees the extremes together."""
 
     def hard(
         self,

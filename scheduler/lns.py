@@ -11,6 +11,9 @@ another. From the best roster so far it frees a *neighbourhood* of decisions:
   (`RosterModel.sites`: demand short or over, a batch late, a preference unmet),
   over a window of days around it;
 - `items`: every grading, with every shift fixed;
+- `spread`: the people with the most hard work (when its spread is a goal) and
+  others who could take some of it, over the whole horizon: the spread is
+  max - min, so only freeing everyone at the top together can narrow it;
 
 fixes every other decision (the `work` and `items` variables, see
 `scheduler.variables`) to the best roster's value, and solves what is left: a
@@ -43,7 +46,7 @@ from typing import TextIO
 
 from ortools.sat.python import cp_model
 
-from models import Assignment
+from models import Assignment, Instance
 from scheduler import start
 from scheduler.context import SCALE, RosterModel
 
@@ -57,8 +60,8 @@ STALL_STEPS = 30
 STALL_DOUBLINGS = 3
 """After each STALL_STEPS steps without a better roster the step time doubles, at most
 STALL_DOUBLINGS times."""
-KINDS = ["people", "days", "block", "hotspot", "items"]
-SIZES = {"people": 0.1, "days": 0.25, "block": 0.25, "hotspot": 0.25, "items": 1.0}
+KINDS = ["people", "days", "block", "hotspot", "items", "spread"]
+SIZES = {"people": 0.1, "days": 0.25, "block": 0.25, "hotspot": 0.25, "items": 1.0, "spread": 0.1}
 """Each kind's first size (share of people or days)."""
 POLICY_EXPLORE = 0.25
 """How often a kind is drawn at random rather than the one gaining fastest."""
@@ -151,6 +154,26 @@ def decision_groups(rm: RosterModel) -> tuple[dict[str, list[int]], dict[int, li
     return dict(by_person), dict(by_day)
 
 
+def _hard_peers(instance: Instance) -> dict[str, set[str]]:
+    """For each person, the others who could do some of the same hard work (a hard queue
+    or a hard batch both could take)."""
+    able: list[set[str]] = [
+        {p.id for p in instance.people if instance.can_work_queue(p, q)}
+        for q in instance.queues
+        if q.hard
+    ]
+    able += [
+        {p.id for p in instance.people if instance.can_grade(p, b)}
+        for b in instance.batches
+        if b.difficulty.is_hard
+    ]
+    peers: dict[str, set[str]] = defaultdict(set)
+    for group in able:
+        for person in group:
+            peers[person] |= group - {person}
+    return peers
+
+
 class Neighbourhoods:
     """The neighbourhood model: a clone of the main model whose decisions can be fixed."""
 
@@ -170,6 +193,8 @@ class Neighbourhoods:
         self._rm = rm
         self.instance = rm.instance
         self.sites = rm.sites
+        self.loads = {p: var.index for p, var in rm.hard_loads.items()}
+        self.hard_peers = _hard_peers(rm.instance) if self.loads else {}
 
     def complete(
         self, rows: list[Assignment], seconds: float, shared: Shared | None = None
@@ -266,7 +291,8 @@ def run(
         return
     _first_roster(hood, shared, deadline, seed)
     rng = random.Random(seed)
-    names = [k for k in KINDS if k != "items" or hood.has_items]
+    present = {"items": hood.has_items, "spread": len(hood.loads) >= 2}
+    names = [k for k in KINDS if present.get(k, True)]
     kinds = [_Kind(name, SIZES[name]) for name in names]
     stalled = 0  # steps since the last better roster
     while not shared.stop.is_set():
@@ -384,6 +410,8 @@ def _neighbourhood(
         return set(rng.sample(people, min(k, len(people)))), set(days)
     if kind.name in ("days", "items"):
         return set(people), day_window(kind.size, days, rng)
+    if kind.name == "spread":
+        return _extremes(kind, hood, best, rng), set(days)
     # a block: a share of the people over a window of days, each twice the size's share;
     # a hotspot: a block around a day where the best roster pays for demand
     if kind.name == "hotspot":
@@ -425,6 +453,21 @@ def _hotspot(
     if len(span) >= width:
         return people, day_window(width / len(span), span, rng)
     return people, day_window(share, hood.days, rng, rng.choice(span) if span else None)
+
+
+def _extremes(kind: _Kind, hood: Neighbourhoods, best: Incumbent, rng: random.Random) -> set[str]:
+    """Everyone at the highest hard load (the spread is max - min: the max drops only
+    when all of them drop), and a share of the people drawn from those who could take
+    over some of their hard work (`Neighbourhoods.hard_peers`).
+
+    The least loaded side is left alone: many people often have no hard work at all,
+    and lifting the minimum would need all of them at once."""
+    loads = {p: best.values[i] for p, i in hood.loads.items()}
+    highest = max(loads.values())
+    top = {p for p, load in loads.items() if load == highest}
+    peers = sorted(set().union(*(hood.hard_peers[p] for p in top)) - top)
+    k = max(1, round(kind.size * len(hood.people)))
+    return top | set(rng.sample(peers, min(k, len(peers))))
 
 
 def day_window(

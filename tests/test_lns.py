@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 
@@ -231,3 +232,30 @@ def test_an_items_step_keeps_every_shift_and_moves_only_gradings() -> None:
     for var in rm.vars.work.values():
         assert solver.value(var) == best.values[var.index]
     assert round(solver.objective_value) <= best.objective
+
+
+def test_a_spread_step_frees_everyone_at_the_top_load_and_only_people_who_could_take_over() -> None:
+    """`ana` and `bo` share the highest hard load; `cy` could work the hard queue too, `dee`
+    only the general queue and `ria` only rates (no hard batch here). The spread drops only
+    if both `ana` and `bo` drop, so both are freed, with `cy`, the one who could take their
+    hard shifts; `dee` and `ria` could not, and are never drawn."""
+    inst = micro(
+        people=[
+            agent("ana"),
+            agent("bo"),
+            agent("cy"),
+            {"id": "dee", "roles": ["agent"], "skills": {"general": 3}},
+            rater("ria"),
+        ]
+    )
+    rm = build_model(inst)
+    hood = lns.Neighbourhoods(rm)
+    assert set(hood.loads) == {"ana", "bo", "cy"}  # who could do hard work at all
+    values = [0] * len(rm.model.proto.variables)
+    values[hood.loads["ana"]] = values[hood.loads["bo"]] = 480
+    values[hood.loads["cy"]] = 0
+    best = lns.Incumbent(0, values, None, "test")
+    kind = lns._Kind("spread", 1.0)
+    for seed in range(5):
+        freed = lns._extremes(kind, hood, best, random.Random(seed))
+        assert freed == {"ana", "bo", "cy"}

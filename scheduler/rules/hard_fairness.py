@@ -29,6 +29,8 @@ def goals(m: RosterModel) -> list[GoalTerm]:
         load = model.new_int_var(history, most, f"hard_load[{person.id}]")
         model.add(load == history + (sum(terms) if terms else 0))
         loads.append(load)
+        if inst.weights.hard_spread > 0:
+            m.hard_loads[person.id] = load
     highest = model.new_int_var(0, top, "hard_load_max")
     lowest = model.new_int_var(0, top, "hard_load_min")
     model.add_max_equality(highest, loads)

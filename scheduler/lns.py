@@ -4,7 +4,8 @@ When the search has two or more workers, `scheduler.solve` runs the whole model 
 one thread (it proves the bound and finds rosters of its own) and this search in
 another. From the best roster so far it frees a *neighbourhood* of decisions:
 
-- `people`: a few people over the whole horizon;
+- `people`: a few people who could swap work (one drawn at random, the others from
+  those sharing a queue or a batch with them), over the whole horizon;
 - `days`: everybody over a window of consecutive days;
 - `block`: some people over a window of days;
 - `hotspot`: some of the people who could change a place where the roster pays
@@ -154,18 +155,18 @@ def decision_groups(rm: RosterModel) -> tuple[dict[str, list[int]], dict[int, li
     return dict(by_person), dict(by_day)
 
 
-def _hard_peers(instance: Instance) -> dict[str, set[str]]:
-    """For each person, the others who could do some of the same hard work (a hard queue
-    or a hard batch both could take)."""
+def _peers(instance: Instance, hard: bool) -> dict[str, set[str]]:
+    """For each person, the others who could do some of the same work: a queue or a
+    batch both could take (with `hard`, a hard queue or a hard batch)."""
     able: list[set[str]] = [
         {p.id for p in instance.people if instance.can_work_queue(p, q)}
         for q in instance.queues
-        if q.hard
+        if q.hard or not hard
     ]
     able += [
         {p.id for p in instance.people if instance.can_grade(p, b)}
         for b in instance.batches
-        if b.difficulty.is_hard
+        if b.difficulty.is_hard or not hard
     ]
     peers: dict[str, set[str]] = defaultdict(set)
     for group in able:
@@ -194,7 +195,8 @@ class Neighbourhoods:
         self.instance = rm.instance
         self.sites = rm.sites
         self.loads = {p: var.index for p, var in rm.hard_loads.items()}
-        self.hard_peers = _hard_peers(rm.instance) if self.loads else {}
+        self.hard_peers = _peers(rm.instance, hard=True) if self.loads else {}
+        self.peers = _peers(rm.instance, hard=False)
 
     def complete(
         self, rows: list[Assignment], seconds: float, shared: Shared | None = None
@@ -407,7 +409,7 @@ def _neighbourhood(
     people, days = hood.people, hood.days
     if kind.name == "people":
         k = max(1, round(kind.size * len(people)))
-        return set(rng.sample(people, min(k, len(people)))), set(days)
+        return _related(hood, k, rng), set(days)
     if kind.name in ("days", "items"):
         return set(people), day_window(kind.size, days, rng)
     if kind.name == "spread":
@@ -453,6 +455,16 @@ def _hotspot(
     if len(span) >= width:
         return people, day_window(width / len(span), span, rng)
     return people, day_window(share, hood.days, rng, rng.choice(span) if span else None)
+
+
+def _related(hood: Neighbourhoods, k: int, rng: random.Random) -> set[str]:
+    """k people who could swap work: one drawn at random, the rest from those who could do
+    some of the same work (`Neighbourhoods.peers`), then at random if there are too few."""
+    first = rng.choice(hood.people)
+    peers = sorted(hood.peers.get(first, set()))
+    chosen = {first} | set(rng.sample(peers, min(k - 1, len(peers))))
+    others = [p for p in hood.people if p not in chosen]
+    return chosen | set(rng.sample(others, min(k - len(chosen), len(others))))
 
 
 def _extremes(kind: _Kind, hood: Neighbourhoods, best: Incumbent, rng: random.Random) -> set[str]:

@@ -259,3 +259,23 @@ def test_a_spread_step_frees_everyone_at_the_top_load_and_only_people_who_could_
     for seed in range(5):
         freed = lns._extremes(kind, hood, best, random.Random(seed))
         assert freed == {"ana", "bo", "cy"}
+
+
+def test_a_people_step_draws_people_who_could_swap_work() -> None:
+    """Two agents of the general queue and two raters of a safety batch: two people freed
+    together are always two agents or two raters, never one of each (who share no work
+    and so could change nothing together)."""
+    inst = micro(
+        people=[
+            {"id": "a1", "roles": ["agent"], "skills": {"general": 3}},
+            {"id": "a2", "roles": ["agent"], "skills": {"general": 3}},
+            rater("r1"),
+            rater("r2"),
+        ],
+        batches=[{"id": "b", "items": 100, "difficulty": "easy", "skill": "safety"}],
+        demand=[demand("general", None)],
+    )
+    hood = lns.Neighbourhoods(build_model(inst))
+    assert sorted(hood.people) == ["a1", "a2", "r1", "r2"]
+    drawn = {frozenset(lns._related(hood, 2, random.Random(seed))) for seed in range(20)}
+    assert drawn == {frozenset({"a1", "a2"}), frozenset({"r1", "r2"})}

@@ -80,7 +80,7 @@ class RosterModel:
     neighbourhood search looks there (`scheduler.lns`)."""
     hard_loads: dict[str, cp_model.IntVar] = field(default_factory=dict)
     """Each hard-capable person's hard load in minutes (`rules.hard_fairness`), when the
-    spread of them is a goal: the neighbourhood search frees the extremes together."""
+    spread of them is a goal: the neighbourhood search frees everyone at the top together."""
 
     def hard(
         self,

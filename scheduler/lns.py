@@ -47,7 +47,7 @@ from typing import TextIO
 
 from ortools.sat.python import cp_model
 
-from models import Assignment, Instance
+from models import Assignment
 from scheduler import start
 from scheduler.context import SCALE, RosterModel
 
@@ -155,24 +155,9 @@ def decision_groups(rm: RosterModel) -> tuple[dict[str, list[int]], dict[int, li
     return dict(by_person), dict(by_day)
 
 
-def _peers(instance: Instance, hard: bool) -> dict[str, set[str]]:
-    """For each person, the others who could do some of the same work: a queue or a
-    batch both could take (with `hard`, a hard queue or a hard batch)."""
-    able: list[set[str]] = [
-        {p.id for p in instance.people if instance.can_work_queue(p, q)}
-        for q in instance.queues
-        if q.hard or not hard
-    ]
-    able += [
-        {p.id for p in instance.people if instance.can_grade(p, b)}
-        for b in instance.batches
-        if b.difficulty.is_hard or not hard
-    ]
-    peers: dict[str, set[str]] = defaultdict(set)
-    for group in able:
-        for person in group:
-            peers[person] |= group - {person}
-    return peers
+def _peers(groups: list[set[str]], people: set[str]) -> list[str]:
+    """Everyone outside `people` who shares a group (`start.work_groups`) with one of them."""
+    return sorted(set().union(*(g for g in groups if g & people)) - people)
 
 
 class Neighbourhoods:
@@ -195,8 +180,8 @@ class Neighbourhoods:
         self.instance = rm.instance
         self.sites = rm.sites
         self.loads = {p: var.index for p, var in rm.hard_loads.items()}
-        self.hard_peers = _peers(rm.instance, hard=True) if self.loads else {}
-        self.peers = _peers(rm.instance, hard=False)
+        self.groups = start.work_groups(rm.instance)
+        self.hard_groups = start.work_groups(rm.instance, hard=True)
 
     def complete(
         self, rows: list[Assignment], seconds: float, shared: Shared | None = None
@@ -413,7 +398,7 @@ def _neighbourhood(
     if kind.name in ("days", "items"):
         return set(people), day_window(kind.size, days, rng)
     if kind.name == "spread":
-        return _extremes(kind, hood, best, rng), set(days)
+        return _highest_loads(kind, hood, best, rng), set(days)
     # a block: a share of the people over a window of days, each twice the size's share;
     # a hotspot: a block around a day where the best roster pays for demand
     if kind.name == "hotspot":
@@ -459,25 +444,27 @@ def _hotspot(
 
 def _related(hood: Neighbourhoods, k: int, rng: random.Random) -> set[str]:
     """k people who could swap work: one drawn at random, the rest from those who could do
-    some of the same work (`Neighbourhoods.peers`), then at random if there are too few."""
+    some of the same work (a queue or batch in common), then at random if too few."""
     first = rng.choice(hood.people)
-    peers = sorted(hood.peers.get(first, set()))
+    peers = _peers(hood.groups, {first})
     chosen = {first} | set(rng.sample(peers, min(k - 1, len(peers))))
     others = [p for p in hood.people if p not in chosen]
     return chosen | set(rng.sample(others, min(k - len(chosen), len(others))))
 
 
-def _extremes(kind: _Kind, hood: Neighbourhoods, best: Incumbent, rng: random.Random) -> set[str]:
+def _highest_loads(
+    kind: _Kind, hood: Neighbourhoods, best: Incumbent, rng: random.Random
+) -> set[str]:
     """Everyone at the highest hard load (the spread is max - min: the max drops only
     when all of them drop), and a share of the people drawn from those who could take
-    over some of their hard work (`Neighbourhoods.hard_peers`).
+    over some of their hard work (a hard queue or hard batch in common).
 
     The least loaded side is left alone: many people often have no hard work at all,
     and lifting the minimum would need all of them at once."""
     loads = {p: best.values[i] for p, i in hood.loads.items()}
     highest = max(loads.values())
     top = {p for p, load in loads.items() if load == highest}
-    peers = sorted(set().union(*(hood.hard_peers[p] for p in top)) - top)
+    peers = _peers(hood.hard_groups, top)
     k = max(1, round(kind.size * len(hood.people)))
     return top | set(rng.sample(peers, min(k, len(peers))))
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from models import RATING, Assignment, Instance, Person
+from models import RATING, Assignment, Instance
 from scheduler.model import build_model
 from scheduler.roster_values import extract_roster
 
@@ -121,10 +121,19 @@ def coverage(instance: Instance, rows: list[Assignment]) -> Counter[tuple[str, i
     )
 
 
-def _options(instance: Instance, person: Person) -> int:
-    """How many queues and batches a person could work on."""
-    queues = sum(instance.can_work_queue(person, q) for q in instance.queues)
-    return queues + sum(instance.can_grade(person, b) for b in instance.batches)
+def work_groups(instance: Instance, hard: bool = False) -> list[set[str]]:
+    """For each queue and each batch (with `hard`, each hard one), who could work on it."""
+    queues = [
+        {p.id for p in instance.people if instance.can_work_queue(p, q)}
+        for q in instance.queues
+        if q.hard or not hard
+    ]
+    batches = [
+        {p.id for p in instance.people if instance.can_grade(p, b)}
+        for b in instance.batches
+        if b.difficulty.is_hard or not hard
+    ]
+    return queues + batches
 
 
 def person_by_person(
@@ -150,22 +159,23 @@ def person_by_person(
     covered: Counter[tuple[str, int, str]] = Counter()
     graded: Counter[str] = Counter()
     rows: list[Assignment] = []
+    groups = work_groups(instance)
     began = time.monotonic()
-    for n, person in enumerate(sorted(instance.people, key=lambda p: _options(instance, p))):
+    order = sorted(instance.people, key=lambda p: sum(p.id in g for g in groups))
+    for n, person in enumerate(order):
         if (should_stop is not None and should_stop()) or time.monotonic() >= deadline:
             return None
         rm = build_model(residual_instance(instance, [person.id], covered, graded))
         now = time.monotonic()
         left = deadline - now
-        people_left = len(instance.people) - n
-        share = 0.5 * left / people_left
+        share = 0.5 * left / (len(instance.people) - n)
         budget = min(PERSON_SECONDS, max(0.5, share), left)
-        # solved whole while the pace so far fits the share (a week's person: ~20 ms)
         pace = (now - began) / n if n else 0.0
         if within is not None and n >= GIVE_UP_AFTER and pace * len(instance.people) > within:
             return None
         solver = small_solver(budget, seed)
         params = solver.parameters
+        # solved whole while the pace so far fits the share (a week's person: ~20 ms)
         if budget < FAST_BELOW and pace > share:
             params.stop_after_first_solution = True
             params.linearization_level = 0

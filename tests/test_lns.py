@@ -257,7 +257,7 @@ def test_a_spread_step_frees_everyone_at_the_top_load_and_only_people_who_could_
     best = lns.Incumbent(0, values, None, "test")
     kind = lns._Kind("spread", 1.0)
     for seed in range(5):
-        freed = lns._extremes(kind, hood, best, random.Random(seed))
+        freed = lns._highest_loads(kind, hood, best, random.Random(seed))
         assert freed == {"ana", "bo", "cy"}
 
 

@@ -59,6 +59,8 @@ class Site:
     weight: float
     people: frozenset[str]
     negated: bool = False
+    grading: bool = False
+    """Paid for gradings (a batch late): moving items between days can change it."""
 
     def paid(self, values: list[int]) -> float:
         """What a roster (every variable's value, by index) pays here."""

@@ -34,7 +34,7 @@ from ortools.sat.python import cp_model
 from models import Assignment, GoalFigure, Instance
 from scheduler import start
 from scheduler.context import SCALE
-from scheduler.lns import Incumbent, Neighbourhoods, day_window
+from scheduler.lns import Neighbourhoods, day_window
 from scheduler.model import build_model
 from scheduler.roster_values import extract_roster
 
@@ -145,16 +145,14 @@ def run(
         status, fixed = hood.complete(now_rows, left)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break  # out of time
-        present = Incumbent(
-            round(fixed.objective_value), list(fixed.response_proto.solution), fixed, "present"
-        )
+        present = hood.outcome(fixed, "present")
         left = deadline - time.monotonic()
         status, solver, _ = hood.step(
             present, set(group), window, min(STEP_SECONDS, left), seed + steps
         )
         steps += 1
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            better = round(solver.objective_value)
+            better = hood.outcome(solver, "by parts").objective
             if better < present.objective:
                 for p in group:
                     mine[p] = []

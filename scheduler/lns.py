@@ -10,11 +10,14 @@ another. From the best roster so far it frees a *neighbourhood* of decisions:
 - `block`: some people over a window of days;
 - `hotspot`: some of the people who could change a place where the roster pays
   (`RosterModel.sites`: demand short or over, a batch late, a preference unmet),
-  over a window of days around it;
-- `items`: every grading, with every shift fixed;
+  over a window of days around it (at a late batch, half the time: only the gradings
+  of all its raters, from its release on);
+- `items`: every grading, with every shift fixed, over a window of days;
 - `spread`: the people with the most hard work (when its spread is a goal) and
   others who could take some of it, over the whole horizon: the spread is
-  max - min, so only freeing everyone at the top together can narrow it;
+  max - min, so only freeing everyone at the top together can narrow it; with
+  too many at the top, one person above the lowest possible top and people under
+  it (`Neighbourhoods._pay_above` counts the hard work above it in every step);
 
 fixes every other decision (the `work` and `items` variables, see
 `scheduler.variables`) to the best roster's value, and solves what is left: a
@@ -77,6 +80,9 @@ class Incumbent:
     solver: cp_model.CpSolver | None
     """A finished solver whose response holds these values (None: the main search's)."""
     origin: str
+    above: int | None = None
+    """Hard minutes above the lowest top load the week allows (`Neighbourhoods.above`),
+    when known: between rosters of equal objective, fewer is better."""
 
 
 @dataclass
@@ -96,15 +102,18 @@ class Shared:
     improvements: int = 0
 
     def offer(self, candidate: Incumbent) -> bool:
-        """Keep a roster if it is better than the best so far."""
+        """Keep a roster if it is better than the best so far, or as good with less hard
+        work above the lowest top load (`Incumbent.above`); only a better one is reported."""
         with self.lock:
-            if self.best is not None and candidate.objective >= self.best.objective:
+            best = self.best
+            if best is not None and not _before(candidate, best):
                 return False
             self.best = candidate
             first = self.first_search
         if first is not None and candidate.solver is not first:
             first.stop_search()
-        if self.on_improve is not None:
+        better = best is None or candidate.objective < best.objective
+        if self.on_improve is not None and better:
             self.on_improve(candidate)
         if candidate.objective <= self.bound + 1e-6:
             self.halt()  # proven optimal by the main search's bound
@@ -125,6 +134,16 @@ class Shared:
             solver.stop_search()
 
 
+def _before(candidate: Incumbent, best: Incumbent) -> bool:
+    """Whether `candidate` is better than `best`: a lower objective, or an equal one with
+    less hard work above the lowest top load (unknown counts as most)."""
+    if candidate.objective != best.objective:
+        return candidate.objective < best.objective
+    if candidate.above is None:
+        return False
+    return best.above is None or candidate.above < best.above
+
+
 @dataclass
 class _Kind:
     name: str
@@ -141,7 +160,9 @@ def _pick(kinds: list[_Kind], rng: random.Random) -> _Kind:
         return untried[0]
     if rng.random() < POLICY_EXPLORE:
         return rng.choice(kinds)
-    return max(kinds, key=lambda k: k.rate or 0.0)
+    # ties at random: when every kind has stalled (rate 0) any may come next
+    fastest = max(k.rate or 0.0 for k in kinds)
+    return rng.choice([k for k in kinds if (k.rate or 0.0) == fastest])
 
 
 def decision_groups(rm: RosterModel) -> tuple[dict[str, list[int]], dict[int, list[int]]]:
@@ -182,6 +203,52 @@ class Neighbourhoods:
         self.loads = {p: var.index for p, var in rm.hard_loads.items()}
         self.groups = start.work_groups(rm.instance)
         self.hard_groups = start.work_groups(rm.instance, hard=True)
+        self._size = len(self._proto.variables)
+        self.floor = 0
+        self._above = self._pay_above()
+
+    def _pay_above(self) -> dict[int, int]:
+        """Add to the clone's objective one unit (1/SCALE of the reported objective) per
+        minute of hard load above the lowest top load the week allows: the highest
+        last-week load of the people who could do hard work. Returns the new variables
+        (index: the index of the load they measure).
+
+        The spread is max - min, so a roster with fewer people at the top pays the same
+        until the last of them comes down: steps then have nothing to aim at, and a
+        good roster never came down from a top of 32 h to the 24 h that last week's
+        loads allow on the 300-person week. With this term every step prefers rosters
+        with less hard work above that floor, and an equal roster with less of it is
+        kept (`Incumbent.above`). Rosters are compared on the objective first (`_before`),
+        so the term never costs the objective; within a step a minute of it weighs as
+        little as the goals can count (a cent an hour for a minute).
+        """
+        if len(self.loads) < 2:
+            return {}
+        people = self.instance.person_by_id
+        floor = max(round(60 * people[p].history.hard_hours_last_week) for p in self.loads)
+        self.floor = floor
+        added: dict[int, int] = {}
+        for person, i in self.loads.items():
+            most = list(self._proto.variables[i].domain)[-1]
+            if most <= floor:
+                continue
+            above = self.model.new_int_var(0, most - floor, f"hard_above[{person}]")
+            self.model.add(above >= self.model.get_int_var_from_proto_index(i) - floor)
+            added[above.index] = i
+        self._proto.objective.vars.extend(list(added))
+        self._proto.objective.coeffs.extend([1] * len(added))
+        return added
+
+    def _hint(self, values: list[int]) -> list[int]:
+        """A roster's values for every variable of the clone (`_pay_above`'s too)."""
+        return values + [max(0, values[i] - self.floor) for i in self._above.values()]
+
+    def outcome(self, solver: cp_model.CpSolver, origin: str) -> Incumbent:
+        """The roster a solver of the clone found, its objective without the `above` term."""
+        solution = solver.response_proto.solution
+        above = sum(solution[i] for i in self._above)
+        objective = round(solver.objective_value) - above
+        return Incumbent(objective, list(solution)[: self._size], solver, origin, above)
 
     def complete(
         self, rows: list[Assignment], seconds: float, shared: Shared | None = None
@@ -231,8 +298,9 @@ class Neighbourhoods:
         elif best is not self._hinted:
             proto.solution_hint.vars.clear()
             proto.solution_hint.values.clear()
-            proto.solution_hint.vars.extend(range(len(proto.variables)))
-            proto.solution_hint.values.extend(best.values)
+            values = self._hint(best.values)
+            proto.solution_hint.vars.extend(range(len(values)))
+            proto.solution_hint.values.extend(values)
             self._hinted = best
         fixed = [
             i
@@ -288,7 +356,7 @@ def run(
         if left < 0.2 or best is None:
             return
         kind = _pick(kinds, rng)
-        free_people, free_days = _neighbourhood(kind, hood, best, rng)
+        free_people, free_days, items_only = _neighbourhood(kind, hood, best, rng)
         # a long run without a better roster earns longer steps (so larger neighbourhoods)
         seconds = step_seconds * 2 ** min(STALL_DOUBLINGS, stalled // STALL_STEPS)
         status, solver, free = hood.step(
@@ -298,25 +366,26 @@ def run(
             min(seconds, left),
             seed + shared.steps,
             shared,
-            items_only=kind.name == "items",
+            items_only=items_only,
         )
         shared.steps += 1
         if TRACE is not None:
             print(
                 f"step {shared.steps} {kind.name} {kind.size:.3f} free {free} "
                 f"{solver.status_name(status)} {solver.wall_time:.2f}s "
-                f"obj {solver.objective_value / SCALE:.0f} best {best.objective / SCALE:.0f}",
+                f"obj {solver.objective_value / SCALE:.0f} best {best.objective / SCALE:.0f} "
+                f"above {best.above}",
                 file=TRACE,
                 flush=True,
             )
         gain = 0
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            objective = round(solver.objective_value)
-            gain = max(0, best.objective - objective)
-            if objective < best.objective:
-                values = list(solver.response_proto.solution)
-                if shared.offer(Incumbent(objective, values, solver, f"lns/{kind.name}")):
-                    shared.improvements += 1
+            found = hood.outcome(solver, f"lns/{kind.name}")
+            if _before(found, best) and shared.offer(found):
+                shared.improvements += 1
+                # a roster as good with less hard work above the floor gains a unit a minute
+                below = (best.above or 0) - (found.above or 0)
+                gain = best.objective - found.objective or max(1, below)
         stalled = 0 if gain > 0 else stalled + 1
         rate = gain / max(solver.wall_time, 0.01)
         kind.rate = rate if kind.rate is None else 0.7 * kind.rate + 0.3 * rate
@@ -365,8 +434,7 @@ def _first_roster(hood: Neighbourhoods, shared: Shared, deadline: float, seed: i
             shared.first_search = None
             shared.running.remove(solver)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = list(solver.response_proto.solution)
-        shared.offer(Incumbent(round(solver.objective_value), values, solver, "first"))
+        shared.offer(hood.outcome(solver, "first"))
         return
     if shared.best is not None or shared.stop.is_set() or time.monotonic() >= deadline:
         return
@@ -383,22 +451,21 @@ def _offer_rows(
     """Complete person-by-person rows into a roster of the whole model and offer it."""
     status, solver = hood.complete(rows, max(0.0, deadline - time.monotonic()), shared)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = list(solver.response_proto.solution)
-        shared.offer(Incumbent(round(solver.objective_value), values, solver, "person by person"))
+        shared.offer(hood.outcome(solver, "person by person"))
 
 
 def _neighbourhood(
     kind: _Kind, hood: Neighbourhoods, best: Incumbent, rng: random.Random
-) -> tuple[set[str], set[int]]:
-    """The people and days freed by one step."""
+) -> tuple[set[str], set[int], bool]:
+    """The people and days freed by one step, and whether only their gradings move."""
     people, days = hood.people, hood.days
     if kind.name == "people":
         k = max(1, round(kind.size * len(people)))
-        return _related(hood, k, rng), set(days)
+        return _related(hood, k, rng), set(days), False
     if kind.name in ("days", "items"):
-        return set(people), day_window(kind.size, days, rng)
+        return set(people), day_window(kind.size, days, rng), kind.name == "items"
     if kind.name == "spread":
-        return _highest_loads(kind, hood, best, rng), set(days)
+        return _highest_loads(kind, hood, best, rng), set(days), False
     # a block: a share of the people over a window of days, each twice the size's share;
     # a hotspot: a block around a day where the best roster pays for demand
     if kind.name == "hotspot":
@@ -407,14 +474,20 @@ def _neighbourhood(
             return hot
     share = min(1.0, 2 * kind.size)
     k = max(1, round(share * len(people)))
-    return set(rng.sample(people, min(k, len(people)))), day_window(share, days, rng)
+    return set(rng.sample(people, min(k, len(people)))), day_window(share, days, rng), False
 
 
 def _hotspot(
     kind: _Kind, hood: Neighbourhoods, best: Incumbent, rng: random.Random
-) -> tuple[set[str], set[int]] | None:
+) -> tuple[set[str], set[int], bool] | None:
     """A share of the people who could change a place where the best roster pays, over
-    a window of days around it; the place drawn by what is paid there."""
+    a window of days around it; the place drawn by what is paid there.
+
+    At a late batch, every other such step moves only gradings instead: those of all its
+    graders, from its release to the end of the horizon (a grader takes it up by moving
+    other gradings to later days). On the 300-person week, gradings left late by the
+    first roster stayed late for 25-50 s of 1 s steps until an `items` step over the
+    right days drew them; such a step is small and solved to its optimum within 0.1 s."""
     paid = [(s, s.paid(best.values)) for s in hood.sites]
     paid = [(s, p) for s, p in paid if p > 0]
     if not paid:
@@ -426,6 +499,8 @@ def _hotspot(
         if pick <= 0:
             site = s
             break
+    if site.grading and rng.random() < 0.5:
+        return set(site.people), {d for d in hood.days if d >= site.first}, True
     share = min(1.0, 2 * kind.size)
     able = sorted(site.people) or hood.people
     k = max(1, round(share * len(able)))
@@ -438,8 +513,9 @@ def _hotspot(
     span = [d for d in hood.days if site.first <= d <= site.last]
     width = max(1, round(share * len(hood.days)))
     if len(span) >= width:
-        return people, day_window(width / len(span), span, rng)
-    return people, day_window(share, hood.days, rng, rng.choice(span) if span else None)
+        return people, day_window(width / len(span), span, rng), False
+    centre = rng.choice(span) if span else None
+    return people, day_window(share, hood.days, rng, centre), False
 
 
 def _related(hood: Neighbourhoods, k: int, rng: random.Random) -> set[str]:
@@ -464,8 +540,15 @@ def _highest_loads(
     loads = {p: best.values[i] for p, i in hood.loads.items()}
     highest = max(loads.values())
     top = {p for p, load in loads.items() if load == highest}
-    peers = _peers(hood.hard_groups, top)
     k = max(1, round(kind.size * len(hood.people)))
+    if len(top) > k and highest > hood.floor:
+        # too many at the top to free together: move hard work from some of the people
+        # above the floor to people under it (`Neighbourhoods._pay_above` rewards that)
+        over = [p for p, load in loads.items() if load > hood.floor]
+        top = {rng.choice(over)}
+        under = [p for p in _peers(hood.hard_groups, top) if loads.get(p, 0) < hood.floor]
+        return top | set(rng.sample(under, min(k - len(top), len(under))))
+    peers = _peers(hood.hard_groups, top)
     return top | set(rng.sample(peers, min(k, len(peers))))
 
 

@@ -266,7 +266,9 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
         roster=[],
     )
     if best_solver is not None and status in (SolveStatus.optimal, SolveStatus.feasible):
-        objective = best_solver.objective_value / SCALE
+        # the neighbourhood search's solvers add a tie-break to the objective (lns.Incumbent)
+        found = shared.best if shared is not None and shared.best is not None else None
+        objective = (found.objective if found else best_solver.objective_value) / SCALE
         bound = max(solver.best_objective_bound, progress.bound) / SCALE
         if status is SolveStatus.optimal:
             bound = objective

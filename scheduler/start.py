@@ -21,7 +21,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from models import RATING, Assignment, Instance
+from models import RATING, Assignment, Instance, Person
 from scheduler.model import build_model
 from scheduler.roster_values import extract_roster
 
@@ -42,6 +42,9 @@ finds first in 1.7-3.2 s. A person is solved whole all the same while the pace o
 people before them fits their share of the time: on a generated week (7 days) a person
 takes ~20 ms whole, and first rosters only left 157 agent-shifts of a 300-person week
 uncovered, whole ones 28 (both in the order listed)."""
+
+URGENT_AT_MOST = 10.0
+"""The most a queue's shortfall is scaled by in one person's model (`urgency`)."""
 
 GIVE_UP_AFTER = 3
 """People solved before the pace is trusted to give up a start that would take too long."""
@@ -68,6 +71,7 @@ def residual_instance(
     people: list[str],
     covered: Counter[tuple[str, int, str]],
     graded: Counter[str] | None = None,
+    urgency: dict[str, float] | None = None,
 ) -> Instance:
     """The instance for `people` alone, against the per-shift demand others leave open.
 
@@ -77,9 +81,12 @@ def residual_instance(
     same whether it was others or these people who filled it): improving one improves
     the other. Interval demand rows are passed whole: there the result is a guide only.
 
-    `graded` counts the gradings others did of each batch: a batch asks the rest of
-    it, rounded up to whole items and at most its own items (one person grades an item
-    once), and a batch with nothing left is dropped. When to grade is a guide only:
+    `graded` counts the gradings others did of each batch, and a batch asks what is
+    left: as many items as gradings left, graded once, or while more are left than the
+    batch has items, its items as many times as they fit whole. A person may still grade
+    every item once (not the left gradings' share of them: on the 300-person week the
+    raters of a double-graded batch each took half of what was left, and 523 gradings
+    stayed late). A batch with nothing left is dropped. When to grade is a guide only:
     late gradings of the others count as done.
     """
     base = instance.model_dump(mode="python", exclude={"people", "demand", "batches"})
@@ -89,8 +96,10 @@ def residual_instance(
         if left <= 0:
             continue
         data = batch.model_dump(mode="python")
-        data["items"] = min(batch.items, -(-left // batch.graders))
+        data["items"] = min(batch.items, left)
+        data["graders"] = max(1, min(batch.graders, left // data["items"]))
         batches.append(data)
+    weights = instance.weights
     interval_rows = [row.model_dump(mode="python") for row in instance.demand if row.shift is None]
     demand = [
         {
@@ -98,7 +107,10 @@ def residual_instance(
             "shift": s,
             "day": instance.dates[d].isoformat(),
             "agents": max(0, req.agents - covered[(q, d, s)]),
-            "under_weight": req.under_weight,
+            "under_weight": _scaled(
+                req.under_weight if req.under_weight is not None else weights.uncovered,
+                urgency.get(q, 1.0) if urgency else 1.0,
+            ),
             "over_weight": req.over_weight,
         }
         for (q, d, s), req in instance.demand_in_force.items()
@@ -111,6 +123,51 @@ def residual_instance(
         "batches": batches,
     }
     return Instance.model_validate(data)
+
+
+def _scaled(weight: int, factor: float) -> int:
+    return min(1_000_000, round(weight * factor))
+
+
+def _queue_days(instance: Instance, order: list[Person]) -> dict[str, list[int]]:
+    """For each queue, the working days the people from position n of `order` on could
+    give it, for every n (a suffix sum; the last entry is 0)."""
+    weeks = -(-len(instance.dates) // 7)
+    days = {p.id: min(len(instance.dates), weeks * p.contract.max_days_per_week) for p in order}
+    suffix: dict[str, list[int]] = {}
+    for queue in instance.queues:
+        sums = [0] * (len(order) + 1)
+        for n in range(len(order) - 1, -1, -1):
+            able = instance.can_work_queue(order[n], queue)
+            sums[n] = sums[n + 1] + (days[order[n].id] if able else 0)
+        suffix[queue.id] = sums
+    return suffix
+
+
+def urgency(
+    instance: Instance, covered: Counter[tuple[str, int, str]], supply: dict[str, int]
+) -> dict[str, float]:
+    """How much each queue needs the person placed now, relative to the queue that needs
+    them least: 1 + its agent-shifts still open per working day the people placed after
+    them could give it (`supply`), at most URGENT_AT_MOST (and that much when nobody after
+    them could work it).
+
+    A person solved alone fills whichever open shift pays most, and the people after them
+    may not be able to fill the others: on the 300-person week 9 escalation shifts were
+    left open while general shifts had 18 agents too many. Scaling what a short agent
+    costs in the person's model by this (`residual_instance`) left none open. With one
+    queue (Curtois-Qu) it is 1: nothing changes.
+    """
+    open_shifts: Counter[str] = Counter()
+    for (q, d, s), req in instance.demand_in_force.items():
+        open_shifts[q] += max(0, req.agents - covered[(q, d, s)])
+    need: dict[str, float] = {}
+    for queue in instance.queues:
+        days = supply[queue.id]
+        short = open_shifts[queue.id] / days if days else URGENT_AT_MOST
+        need[queue.id] = min(URGENT_AT_MOST, 1.0 + short)
+    least = min(need.values(), default=1.0)
+    return {q: factor / least for q, factor in need.items()}
 
 
 def coverage(instance: Instance, rows: list[Assignment]) -> Counter[tuple[str, int, str]]:
@@ -162,10 +219,12 @@ def person_by_person(
     groups = work_groups(instance)
     began = time.monotonic()
     order = sorted(instance.people, key=lambda p: sum(p.id in g for g in groups))
+    supply = _queue_days(instance, order)
     for n, person in enumerate(order):
         if (should_stop is not None and should_stop()) or time.monotonic() >= deadline:
             return None
-        rm = build_model(residual_instance(instance, [person.id], covered, graded))
+        needs = urgency(instance, covered, {q: days[n + 1] for q, days in supply.items()})
+        rm = build_model(residual_instance(instance, [person.id], covered, graded, needs))
         now = time.monotonic()
         left = deadline - now
         share = 0.5 * left / (len(instance.people) - n)

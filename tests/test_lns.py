@@ -16,7 +16,7 @@ from scheduler.context import SCALE
 from scheduler.model import build_model
 from scheduler.roster_values import extract_roster
 from scheduler.solve import SolveOptions, solve
-from tests.helpers import agent, check_agrees, demand, micro, rater
+from tests.helpers import agent, check_agrees, demand, micro, rater, shift_row
 
 BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
@@ -109,6 +109,65 @@ def test_only_a_better_roster_is_kept_and_the_bound_stops_the_search() -> None:
     assert not shared.stop.is_set()
     assert shared.offer(lns.Incumbent(90, [4], None, "d"))
     assert shared.stop.is_set()  # 90 is the bound: proven optimal
+
+
+def test_an_equal_roster_with_less_hard_work_above_the_floor_is_kept_but_not_reported() -> None:
+    """`above` breaks ties only: an equal objective with less of it replaces the best
+    silently (the user sees no better roster), more or unknown does not, and a lower
+    objective wins whatever its `above`."""
+    shared = lns.Shared()
+    reported: list[str] = []
+    shared.on_improve = lambda incumbent: reported.append(incumbent.origin)
+    assert shared.offer(lns.Incumbent(100, [1], None, "main"))  # above unknown
+    assert shared.offer(lns.Incumbent(100, [2], None, "less", above=60))
+    assert not shared.offer(lns.Incumbent(100, [3], None, "more", above=120))
+    assert not shared.offer(lns.Incumbent(100, [4], None, "unknown"))
+    assert shared.offer(lns.Incumbent(100, [5], None, "least", above=0))
+    assert shared.offer(lns.Incumbent(99, [6], None, "better", above=500))
+    assert shared.best is not None and shared.best.origin == "better"
+    assert reported == ["main", "better"]
+
+
+def _two_at_sixteen() -> Instance:
+    """One day: two agents wanted on the hard queue, one on the general queue. `xa` and
+    `xb` carry 16 h of hard work from last week, `yo` none; `zed` could do hard work but
+    is away. The spread is max - min = 24 h whoever works the hard queue (`zed` stays at
+    0 and one of `xa`, `xb` must take a hard shift: 16 + 8), so every roster pays the
+    same; `xa` and `xb` both on it put 2 x 8 h above the 16 h floor, one of them with
+    `yo` only 8 h."""
+    return micro(
+        days=1,
+        rules={"max_hard_share": 1.0},
+        demand=[demand("general", None), demand("esc", None, agents=2)],
+        people=[
+            agent("xa", history={"hard_hours_last_week": 16}),
+            agent("xb", history={"hard_hours_last_week": 16}),
+            agent("yo"),
+            agent("zed", unavailable=["2026-11-30"]),
+        ],
+    )
+
+
+def test_a_step_prefers_less_hard_work_above_the_lowest_top_load() -> None:
+    inst = _two_at_sixteen()
+    rm = build_model(inst)
+    hood = lns.Neighbourhoods(rm)
+    assert hood.floor == 16 * 60
+    both = [
+        shift_row(inst, "xa", 0, "day", "esc"),
+        shift_row(inst, "xb", 0, "day", "esc"),
+        shift_row(inst, "yo", 0, "day", "general"),
+    ]
+    _, solver = hood.complete(both, 30)
+    present = hood.outcome(solver, "present")
+    assert present.above == 2 * 8 * 60
+    status, solver, _ = hood.step(present, set(hood.people), set(hood.days), 30, 0)
+    assert status == cp_model.OPTIMAL
+    found = hood.outcome(solver, "step")
+    assert found.objective == present.objective  # the spread is 24 h either way
+    assert found.above == 8 * 60
+    on_esc = {r.person for r in extract_roster(rm, solver) if r.activity == "esc"}
+    assert "yo" in on_esc and len(on_esc & {"xa", "xb"}) == 1
 
 
 def test_two_workers_solve_to_the_proven_optimum_and_the_checker_agrees() -> None:
@@ -234,6 +293,24 @@ def test_an_items_step_keeps_every_shift_and_moves_only_gradings() -> None:
     assert round(solver.objective_value) <= best.objective
 
 
+def test_a_hotspot_at_a_late_batch_moves_its_graders_items_from_its_release_on() -> None:
+    """The batch (released Tuesday) is the only place the roster pays: every other such
+    step moves only gradings, of both its raters, Tuesday to Friday (a rater takes the
+    late gradings up by moving others to later days); the rest are ordinary blocks."""
+    rm = build_model(_grading_week())
+    hood = lns.Neighbourhoods(rm)
+    values = [0] * len(rm.model.proto.variables)
+    late = next(s.var for s in rm.sites if s.var.name == "late[b]")
+    values[late.index] = 100
+    best = lns.Incumbent(0, values, None, "test")
+    kind = lns._Kind("hotspot", 0.25)
+    drawn = [lns._hotspot(kind, hood, best, random.Random(seed)) for seed in range(20)]
+    moves = [d for d in drawn if d is not None and d[2]]
+    assert 0 < len(moves) < len(drawn)
+    for people, days, _ in moves:
+        assert people == {"ria", "sam"} and days == {1, 2, 3, 4}
+
+
 def test_a_spread_step_frees_everyone_at_the_top_load_and_only_people_who_could_take_over() -> None:
     """`ana` and `bo` share the highest hard load; `cy` could work the hard queue too, `dee`
     only the general queue and `ria` only rates (no hard batch here). The spread drops only
@@ -246,7 +323,8 @@ def test_a_spread_step_frees_everyone_at_the_top_load_and_only_people_who_could_
             agent("cy"),
             {"id": "dee", "roles": ["agent"], "skills": {"general": 3}},
             rater("ria"),
-        ]
+        ],
+        demand=[demand("general", None), demand("esc", None)],
     )
     rm = build_model(inst)
     hood = lns.Neighbourhoods(rm)
@@ -259,6 +337,38 @@ def test_a_spread_step_frees_everyone_at_the_top_load_and_only_people_who_could_
     for seed in range(5):
         freed = lns._highest_loads(kind, hood, best, random.Random(seed))
         assert freed == {"ana", "bo", "cy"}
+
+
+def test_a_spread_step_with_too_many_at_the_top_moves_hard_work_under_the_floor() -> None:
+    """Four agents share the top load, more than a step of two may free, so the step
+    pairs one person above the 16 h floor (last week's highest load) with one under it
+    who could take their hard shifts: `lo`. Nobody at or above the floor is drawn as the
+    second, and `dee`, who could do no hard work, never."""
+    hard = [agent(f"top{i}", history={"hard_hours_last_week": 16}) for i in range(4)]
+    inst = micro(
+        people=[
+            *hard,
+            agent("mid"),
+            agent("lo"),
+            {"id": "dee", "roles": ["agent"], "skills": {"general": 3}},
+        ],
+        demand=[demand("general", None), demand("esc", None)],
+    )
+    hood = lns.Neighbourhoods(build_model(inst))
+    assert hood.floor == 16 * 60
+    values = [0] * len(hood.model.proto.variables)
+    for i in range(4):
+        values[hood.loads[f"top{i}"]] = 24 * 60
+    values[hood.loads["mid"]] = 20 * 60
+    values[hood.loads["lo"]] = 8 * 60
+    best = lns.Incumbent(0, values, None, "test")
+    kind = lns._Kind("spread", 2 / len(hood.people))
+    drawn = set()
+    for seed in range(20):
+        freed = lns._highest_loads(kind, hood, best, random.Random(seed))
+        assert "lo" in freed and len(freed) == 2
+        drawn |= freed - {"lo"}
+    assert drawn == {"top0", "top1", "top2", "top3", "mid"}  # everyone above the floor
 
 
 def test_a_people_step_draws_people_who_could_swap_work() -> None:

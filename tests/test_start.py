@@ -11,7 +11,8 @@ from tests.helpers import agent, micro, rater
 
 def test_a_residual_batch_asks_what_the_others_left_and_keeps_each_persons_cap() -> None:
     """A batch of 100 items graded twice (200 gradings): whatever the others graded,
-    one person may still grade each item once only, so at most 100."""
+    one person may grade each item once, so at most 100, and all of what is left up to
+    that (the others' gradings may be on any items)."""
     inst = micro(
         people=[rater("ria"), rater("sam")],
         batches=[{"id": "b", "items": 100, "difficulty": "easy", "skill": "safety", "graders": 2}],
@@ -22,8 +23,8 @@ def test_a_residual_batch_asks_what_the_others_left_and_keeps_each_persons_cap()
         return [(b.id, b.items, b.graders) for b in left.batches]
 
     assert residual(0) == [("b", 100, 2)]  # 200 gradings left; ria's cap stays 100
-    assert residual(50) == [("b", 75, 2)]  # 150 left: 75 items twice
-    assert residual(191) == [("b", 5, 2)]  # 9 left: rounded up to whole items, 10
+    assert residual(50) == [("b", 100, 1)]  # 150 left: ria may still grade all 100 items
+    assert residual(120) == [("b", 80, 1)]  # 80 left: all of them
     assert residual(200) == []  # nothing left to grade
 
 
@@ -59,3 +60,32 @@ def test_person_by_person_gives_up_once_its_pace_overruns_the_time_it_may_take()
     solved.clear()
     assert start.person_by_person(inst, time.monotonic() + 60, done=solved.append) is not None
     assert solved[-1] == 6
+
+
+def test_a_person_fills_the_queue_nobody_after_them_could_fill() -> None:
+    """One day: one agent wanted on the general queue (short costs 1.5x the usual) and one
+    on the escalation queue. `flex` (general and escalations) and `chat` (general and a
+    chat queue) have as many options and `flex` is listed first. Alone, `flex` would take
+    the general queue (the dearer one to leave short) and `chat` could not take the
+    escalations; but nobody after `flex` could work them, while `chat` could work the
+    general queue, so `flex` takes the escalations."""
+    inst = micro(
+        days=1,
+        rules={"max_hard_share": 1.0},
+        queues=[
+            {"id": "general", "skill": "general"},
+            {"id": "esc", "skill": "escalation", "min_level": 3, "hard": True},
+            {"id": "chat", "skill": "safety"},
+        ],
+        demand=[
+            {"queue": "general", "shift": "day", "day": None, "agents": 1, "under_weight": 150_000},
+            {"queue": "esc", "shift": "day", "day": None, "agents": 1},
+        ],
+        people=[
+            agent("flex"),
+            {"id": "chat", "roles": ["agent"], "skills": {"general": 3, "safety": 3}},
+        ],
+    )
+    rows = start.person_by_person(inst, deadline=time.monotonic() + 60)
+    assert rows is not None
+    assert sorted((r.person, r.activity) for r in rows) == [("chat", "general"), ("flex", "esc")]

@@ -38,7 +38,8 @@ def goals(m: RosterModel) -> list[GoalTerm]:
             late_pen.append(batch.priority * late)
             weight = batch.priority * inst.weights.late_item
             release = inst.release_day(batch)
-            m.sites.append(Site(release, deadline, late, weight, frozenset(graders[batch.id])))
+            who = frozenset(graders[batch.id])
+            m.sites.append(Site(release, deadline, late, weight, who, grading=True))
     weights = inst.weights
     return [
         GoalTerm(

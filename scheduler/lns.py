@@ -81,7 +81,7 @@ class Incumbent:
     """A finished solver whose response holds these values (None: the main search's)."""
     origin: str
     above: int | None = None
-    """Hard minutes above the lowest top load the week allows (`Neighbourhoods.above`),
+    """Hard minutes above the lowest top load the week allows (`Neighbourhoods._pay_above`),
     when known: between rosters of equal objective, fewer is better."""
 
 
@@ -385,7 +385,7 @@ def run(
                 shared.improvements += 1
                 # a roster as good with less hard work above the floor gains a unit a minute
                 below = (best.above or 0) - (found.above or 0)
-                gain = best.objective - found.objective or max(1, below)
+                gain = (best.objective - found.objective) or max(1, below)
         stalled = 0 if gain > 0 else stalled + 1
         rate = gain / max(solver.wall_time, 0.01)
         kind.rate = rate if kind.rate is None else 0.7 * kind.rate + 0.3 * rate
@@ -542,8 +542,8 @@ def _highest_loads(
     top = {p for p, load in loads.items() if load == highest}
     k = max(1, round(kind.size * len(hood.people)))
     if len(top) > k and highest > hood.floor:
-        # too many at the top to free together: move hard work from some of the people
-        # above the floor to people under it (`Neighbourhoods._pay_above` rewards that)
+        # too many at the top to free together: move hard work from one person above the
+        # floor to people under it (`Neighbourhoods._pay_above` rewards that)
         over = [p for p, load in loads.items() if load > hood.floor]
         top = {rng.choice(over)}
         under = [p for p in _peers(hood.hard_groups, top) if loads.get(p, 0) < hood.floor]

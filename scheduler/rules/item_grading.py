@@ -12,10 +12,7 @@ The last one adds no rule (any rating shift in the week lifts it to the cap, and
 with none there are no items) but bounds the LP relaxation: a rater whose weekly cap
 is reached within one shift (750 easy items take 5 hours of an 8-hour shift) pays a
 whole shift for the cap, not 5/8 of one. Measured on a generated 300-person week at
-60 s: bound 6,521 -> 6,699, best roster 7,250 -> 7,133. A third statement, also no
-new rule, makes a week whose time needs part of one more shift pay it whole in the
-LP too (`_whole_shifts`); on the same week the main search's bound at 60 s went from
-6,699.5 to 6,704.2.
+60 s: bound 6,521 -> 6,699, best roster 7,250 -> 7,133.
 
 Given the caps, the gradings of a batch can always be dealt to items so that
 no item gets the same person twice (fill the graders' columns in turn).
@@ -24,9 +21,8 @@ no item gets the same person twice (fill the graders' columns in turn).
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
-from models import RATING, Person
+from models import RATING
 from scheduler.context import RosterModel
 
 
@@ -61,40 +57,3 @@ def add(m: RosterModel) -> None:
                     if d in week and (p, d, s, RATING) in v.work
                 ]
                 m.model.add(sum(counts) <= cap * sum(rating_shifts))
-                _whole_shifts(m, person, week, rating_shifts)
-
-
-def _whole_shifts(m: RosterModel, person: Person, week: list[int], shifts: list[Any]) -> None:
-    """The LP bound of paying whole rating shifts for a week's grading time.
-
-    With S rating shifts of at most L ms each, T ms of grading (T <= L x S) and at most
-    Tmax ms in the week (the weekly cap at the slowest batch the person may grade, or
-    their weekly hours), S is at least ceil(T / L). Between the last two whole numbers
-    of shifts that rule is the line through ((K-1) L, K-1) and (Tmax, K), K =
-    ceil(Tmax / L), steeper than T / L when Tmax is not a whole number of shifts:
-
-        r x S - T >= (K - 1) x (r - L),      r = Tmax - (K - 1) L  (0 < r < L)
-
-    Every whole (T, S) keeps it: it is the edge of their convex hull. A rater capped
-    at 750 expert items (750 min at 60 an hour) needs 2 shifts of 480 min, and the LP
-    paid 1.56 without it.
-    """
-    inst, v = m.instance, m.vars
-    slots = [(d, s) for p, d, s in v.slots_of[person.id] if d in week]
-    keys = [(person.id, d, s, b) for d, s in slots for b in inst.batch_by_id]
-    ms = {k: inst.item_ms(person, inst.batch_by_id[k[3]]) for k in keys if k in v.items}
-    if not ms or not shifts:
-        return
-    longest = 60_000 * max(
-        inst.shift_by_id[s].minutes for d, s in slots if (person.id, d, s, RATING) in v.work
-    )
-    most = min(
-        person.contract.max_items_per_week * max(ms.values()),
-        60_000 * person.contract.max_minutes_per_week,
-    )
-    whole = -(-most // longest)
-    rest = most - (whole - 1) * longest
-    if rest >= longest:
-        return
-    time = sum(t * v.items[k] for k, t in ms.items())
-    m.model.add(rest * sum(shifts) - time >= (whole - 1) * (rest - longest))

@@ -116,22 +116,6 @@ def test_a_weekly_cap_reached_within_one_shift_costs_one_shift() -> None:
     assert len({row.date for row in result.roster}) == 1
 
 
-def test_a_cap_that_needs_part_of_a_second_shift_is_graded_in_two_whole_shifts() -> None:
-    # Expert items, 60/h: an 8-hour shift grades 480, the cap is 750 a week (750 min).
-    # The model states that such a week pays whole shifts (the LP bound `_whole_shifts`:
-    # 270 S - T >= -210 minutes, the edge through 1 shift at 480 and 2 at 750); the
-    # best roster keeps it exactly: 750 items in two shifts, 250 of 1,000 left.
-    inst = micro(
-        days=3,
-        rules=NO_SHARE_LIMIT,
-        people=[rater("ria", **contract(max_items_per_week=750))],
-        batches=[batch(items=1000)],
-    )
-    result, _ = solve_checked(inst)
-    assert figure(result, "unfinished_items") == 250
-    assert len({row.date for row in result.roster}) == 2
-
-
 def test_skill_level_below_minimum_cannot_grade() -> None:
     inst = micro(
         days=1,

@@ -204,7 +204,9 @@ class Neighbourhoods:
         self.groups = start.work_groups(rm.instance)
         self.hard_groups = start.work_groups(rm.instance, hard=True)
         self._size = len(self._proto.variables)
-        self.floor = 0
+        histories = (rm.instance.person_by_id[p].history.hard_hours_last_week for p in self.loads)
+        self.floor = max((round(60 * h) for h in histories), default=0)
+        """The lowest top hard load any roster can have (minutes): last week's highest."""
         self._above = self._pay_above()
 
     def _pay_above(self) -> dict[int, int]:
@@ -224,9 +226,7 @@ class Neighbourhoods:
         """
         if len(self.loads) < 2:
             return {}
-        people = self.instance.person_by_id
-        floor = max(round(60 * people[p].history.hard_hours_last_week) for p in self.loads)
-        self.floor = floor
+        floor = self.floor
         added: dict[int, int] = {}
         for person, i in self.loads.items():
             most = list(self._proto.variables[i].domain)[-1]
@@ -534,6 +534,10 @@ def _highest_loads(
     """Everyone at the highest hard load (the spread is max - min: the max drops only
     when all of them drop), and a share of the people drawn from those who could take
     over some of their hard work (a hard queue or hard batch in common).
+
+    With more people at the top than that share, one person above the floor (the lowest
+    possible top, `Neighbourhoods._pay_above`) and people under it who could take over
+    some of their hard work: the step can then lower what is above the floor.
 
     The least loaded side is left alone: many people often have no hard work at all,
     and lifting the minimum would need all of them at once."""

@@ -158,6 +158,8 @@ def urgency(
     costs in the person's model by this (`residual_instance`) left none open. With one
     queue (Curtois-Qu) it is 1: nothing changes.
     """
+    if len(instance.queues) < 2:
+        return {}  # only how queues compare matters: with one, every person's model as is
     open_shifts: Counter[str] = Counter()
     for (q, d, s), req in instance.demand_in_force.items():
         open_shifts[q] += max(0, req.agents - covered[(q, d, s)])

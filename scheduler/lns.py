@@ -339,12 +339,15 @@ def run(
     deadline: float,
     seed: int,
     step_seconds: float = 1.0,
+    first: bool = True,
 ) -> None:
-    """Improve `shared.best` until `deadline` (time.monotonic) or `shared.stop`."""
+    """Improve `shared.best` until `deadline` (time.monotonic) or `shared.stop`; with
+    `first`, look for a first roster before (`_first_roster`)."""
     hood = Neighbourhoods(rm)
     if not hood.people:
         return
-    _first_roster(hood, shared, deadline, seed)
+    if first:
+        _first_roster(hood, shared, deadline, seed)
     rng = random.Random(seed)
     present = {"items": hood.has_items, "spread": len(hood.loads) >= 2}
     names = [k for k in KINDS if present.get(k, True)]

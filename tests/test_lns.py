@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import io
 import random
 import time
 from pathlib import Path
@@ -15,11 +17,13 @@ from scheduler.checker import evaluate
 from scheduler.context import SCALE
 from scheduler.model import build_model
 from scheduler.roster_values import extract_roster
-from scheduler.solve import SolveOptions, solve
+from scheduler.solve import SolveOptions, hand_over_due, solve
 from tests.helpers import agent, check_agrees, demand, micro, rater, shift_row
 
 BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
+# the module, not the function `scheduler.solve` that the package exports
+solve_module = importlib.import_module("scheduler.solve")
 
 
 def _first_roster(rm_model: cp_model.CpModel) -> tuple[lns.Incumbent, cp_model.CpSolver]:
@@ -389,3 +393,45 @@ def test_a_people_step_draws_people_who_could_swap_work() -> None:
     assert sorted(hood.people) == ["a1", "a2", "r1", "r2"]
     drawn = {frozenset(lns._related(hood, 2, random.Random(seed))) for seed in range(20)}
     assert drawn == {frozenset({"a1", "a2"}), frozenset({"r1", "r2"})}
+
+
+@pytest.mark.parametrize(
+    ("seconds", "bound", "bound_seconds", "best", "left", "due"),
+    [
+        # bound 900 of a best 1,000, unchanged for 20 s, 30 s left: the core goes over
+        (40.0, 900.0, 20.0, 1000.0, 30.0, True),
+        # unchanged for only 10 s: the main search keeps it
+        (30.0, 900.0, 20.0, 1000.0, 30.0, False),
+        # bound 400 of 1,000: the root LP is not solved yet, a stall says nothing
+        (40.0, 400.0, 20.0, 1000.0, 30.0, False),
+        # no roster yet: nothing for a second neighbourhood search to start from
+        (40.0, 900.0, 20.0, None, 30.0, False),
+        # 4 s left: too little for steps
+        (40.0, 900.0, 20.0, 1000.0, 4.0, False),
+    ],
+)
+def test_the_main_worker_hands_over_only_after_its_lp_bound_has_stalled(
+    seconds: float, bound: float, bound_seconds: float, best: float | None, left: float, due: bool
+) -> None:
+    # BOUND_STALL 15 s, HAND_OVER_BOUND half the best objective, HAND_OVER_LEFT 5 s
+    assert hand_over_due(seconds, bound, bound_seconds, best, left) is due
+
+
+def test_after_a_hand_over_the_roster_is_whole_and_the_bound_is_the_main_search_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no stall needed, Instance7's main worker hands its core over as soon as its
+    bound is half the first roster's objective; two neighbourhood searches then run, and
+    the result is still a whole roster the checker agrees with, under its bound."""
+    monkeypatch.setattr(solve_module, "BOUND_STALL", 0.0)
+    monkeypatch.setattr(solve_module, "HAND_OVER_LEFT", 0.0)
+    inst = load_instance(BENCH / "Instance7.txt")
+    log = io.StringIO()
+    result = solve(inst, SolveOptions(time_limit=5, workers=2, seed=0, log=log))
+    assert "its worker joins the neighbourhood search" in log.getvalue()
+    assert result.status in (SolveStatus.feasible, SolveStatus.optimal)
+    assert result.bound is not None and result.objective is not None
+    # 1,056 is the proven optimum; the hand-over waited for half the best objective, and
+    # the best at that moment was no better than the final one
+    assert result.objective / 2 <= result.bound <= 1056 <= result.objective
+    check_agrees(inst, result)

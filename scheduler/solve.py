@@ -330,7 +330,8 @@ def _solve_beside_lns(
     def main_search() -> cp_model.CpSolverStatus:
         try:
             code = solver.solve(rm.model, progress)
-            if handed.is_set() and not shared.stop.is_set():
+            unproven = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+            if handed.is_set() and unproven and not shared.stop.is_set():
                 # its core goes to a second neighbourhood search (`hand_over_due`)
                 lns.run(rm, shared, deadline, options.seed + 1, first=False)
             return code

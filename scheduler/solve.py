@@ -23,12 +23,16 @@ T = TypeVar("T")
 PAIR = ["max_lp", "default_lp"]
 """The main search's two workers when it has two (see `solve_model`)."""
 BOUND_STALL = 15.0
-"""Seconds without a better bound after which the one main worker hands its core over."""
+"""Seconds without a better bound or roster from the one main worker after which it hands
+its core over (`hand_over_due`)."""
 HAND_OVER_LEFT = 5.0
 """Seconds that must be left for a hand-over to be worth it."""
 HAND_OVER_BOUND = 0.5
 """The least share of the best objective the bound must reach before a hand-over: until
 the root LP is solved, the bound is presolve's and a stall says nothing."""
+HAND_OVER_GAP = 0.02
+"""The least gap between the best objective and the bound for a hand-over: a main
+search this close may still prove the best roster optimal, or find the optimum."""
 PAIR_ABOVE = 100_000
 """Variables above which the main search keeps both workers beside the neighbourhood
 search (`solve_model`)."""
@@ -66,8 +70,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.objective: float | None = None
         self._shared = shared
         self.started = time.monotonic()
-        self.bound_seconds = 0.0
-        """Seconds from the start to the last better bound."""
+        self.gained_seconds = 0.0
+        """Seconds from the start to the main search's last gain: a better bound, or a
+        best roster of its own (`hand_over_due`)."""
         self.first_seconds: float | None = None
         self.last_seconds: float | None = None
         self.count = 0
@@ -78,8 +83,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         """The main worker's core goes to a second neighbourhood search (`hand_over_due`)."""
         if self._log is not None:
             print(
-                f"  {seconds:7.1f}s  bound {self.bound / SCALE:,.2f} unchanged for "
-                f"{seconds - self.bound_seconds:.0f}s: its worker joins the neighbourhood search",
+                f"  {seconds:7.1f}s  no better bound nor roster from the main search for "
+                f"{seconds - self.gained_seconds:.0f}s: its worker joins the neighbourhood search",
                 file=self._log,
                 flush=True,
             )
@@ -87,7 +92,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     def on_bound(self, bound: float) -> None:
         """A better lower bound: reported at most once a second between rosters."""
         if bound > self.bound:
-            self.bound_seconds = time.monotonic() - self.started
+            self.gained_seconds = time.monotonic() - self.started
         self.bound = max(self.bound, bound)
         if self._shared is not None:
             self._shared.raise_bound(bound)
@@ -106,7 +111,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             return
         self._shared.raise_bound(self.best_objective_bound)
         values = list(self.response_proto.solution)
-        self._shared.offer(lns.Incumbent(round(self.objective_value), values, None, "main"))
+        if self._shared.offer(lns.Incumbent(round(self.objective_value), values, None, "main")):
+            self.gained_seconds = time.monotonic() - self.started
 
     def on_incumbent(self, incumbent: lns.Incumbent) -> None:
         """A better roster from either search (called by `lns.Shared.offer`)."""
@@ -345,7 +351,7 @@ def _solve_beside_lns(
             if hand_over_due(
                 seconds,
                 progress.bound,
-                progress.bound_seconds,
+                progress.gained_seconds,
                 best.objective if best is not None else None,
                 deadline - time.monotonic(),
             ):
@@ -370,14 +376,16 @@ def _solve_beside_lns(
 
 
 def hand_over_due(
-    seconds: float, bound: float, bound_seconds: float, best: float | None, left: float
+    seconds: float, bound: float, gained_seconds: float, best: float | None, left: float
 ) -> bool:
     """Whether the one main worker should give its core to a second neighbourhood search,
     `seconds` into the solve with `left` to go: some roster exists (`best`), the bound
     has reached HAND_OVER_BOUND of it (the root LP is solved: before, the bound is
-    presolve's and its stall says nothing), it has not risen since `bound_seconds` for
-    BOUND_STALL seconds, and HAND_OVER_LEFT seconds are left for steps. The bound found
-    so far stays the bound of the result.
+    presolve's and its stall says nothing) but is HAND_OVER_GAP or more below it (closer,
+    the main search may still prove it or find the optimum), the main search has not
+    raised it nor found a best roster of its own since `gained_seconds` for BOUND_STALL
+    seconds, and HAND_OVER_LEFT seconds are left for steps. The bound found so far stays
+    the bound of the result.
 
     Measured with `benchmarks/curtois.py --time-limit 60` on Instances 10, 12, 14, 16
     and 17, seeds 0 and 1 (benchmarks/README.md): after the root LP the main worker's
@@ -386,7 +394,8 @@ def hand_over_due(
     """
     if best is None or left < HAND_OVER_LEFT:
         return False
-    return bound >= HAND_OVER_BOUND * best and seconds - bound_seconds >= BOUND_STALL
+    between = HAND_OVER_BOUND * best <= bound <= (1 - HAND_OVER_GAP) * best
+    return between and seconds - gained_seconds >= BOUND_STALL
 
 
 def _run_interruptible(run: Callable[[], T], stop: Callable[[], None]) -> tuple[T, bool]:

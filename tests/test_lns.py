@@ -396,12 +396,15 @@ def test_a_people_step_draws_people_who_could_swap_work() -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "bound", "bound_seconds", "best", "left", "due"),
+    ("seconds", "bound", "gained_seconds", "best", "left", "due"),
     [
-        # bound 900 of a best 1,000, unchanged for 20 s, 30 s left: the core goes over
+        # bound 900 of a best 1,000, no gain from the main search for 20 s, 30 s left:
+        # the core goes over
         (40.0, 900.0, 20.0, 1000.0, 30.0, True),
-        # unchanged for only 10 s: the main search keeps it
+        # no gain for only 10 s: the main search keeps it
         (30.0, 900.0, 20.0, 1000.0, 30.0, False),
+        # bound 990 of 1,000, a gap under 2 %: the main search may still prove it
+        (40.0, 990.0, 20.0, 1000.0, 30.0, False),
         # bound 400 of 1,000: the root LP is not solved yet, a stall says nothing
         (40.0, 400.0, 20.0, 1000.0, 30.0, False),
         # no roster yet: nothing for a second neighbourhood search to start from
@@ -410,11 +413,12 @@ def test_a_people_step_draws_people_who_could_swap_work() -> None:
         (40.0, 900.0, 20.0, 1000.0, 4.0, False),
     ],
 )
-def test_the_main_worker_hands_over_only_after_its_lp_bound_has_stalled(
-    seconds: float, bound: float, bound_seconds: float, best: float | None, left: float, due: bool
+def test_the_main_worker_hands_over_only_after_its_lp_bound_and_rosters_have_stalled(
+    seconds: float, bound: float, gained_seconds: float, best: float | None, left: float, due: bool
 ) -> None:
-    # BOUND_STALL 15 s, HAND_OVER_BOUND half the best objective, HAND_OVER_LEFT 5 s
-    assert hand_over_due(seconds, bound, bound_seconds, best, left) is due
+    # BOUND_STALL 15 s, HAND_OVER_BOUND half the best objective, HAND_OVER_GAP 2 %,
+    # HAND_OVER_LEFT 5 s
+    assert hand_over_due(seconds, bound, gained_seconds, best, left) is due
 
 
 def test_after_a_hand_over_the_roster_is_whole_and_the_bound_is_the_main_search_s(

@@ -98,6 +98,8 @@ class Shared:
     """Solvers to stop when the search ends (Ctrl-C, time, optimality)."""
     first_search: cp_model.CpSolver | None = None
     """The neighbourhood search's own search for a first roster, stopped by any roster."""
+    interrupts: list[Callable[[], None]] = field(default_factory=list)
+    """Called too when the search ends (GLOP's `scheduler.lp_bound.LpBound.stop`)."""
     steps: int = 0
     improvements: int = 0
 
@@ -130,8 +132,11 @@ class Shared:
         self.stop.set()
         with self.lock:
             solvers = list(self.running)
+            interrupts = list(self.interrupts)
         for solver in solvers:
             solver.stop_search()
+        for interrupt in interrupts:
+            interrupt()
 
 
 def _before(candidate: Incumbent, best: Incumbent) -> bool:

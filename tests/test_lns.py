@@ -230,6 +230,36 @@ def test_person_by_person_keeps_every_rule_and_the_open_demand() -> None:
     assert evaluate(big, rows).violations == []
 
 
+def test_an_agent_on_a_shift_over_its_demand_moves_to_one_left_short() -> None:
+    """Ana and Bo both on the general queue on Monday, where one is wanted, and nobody on
+    the escalation queue, where one is wanted too: re-solving them one at a time against
+    the other's roster moves one to the escalation queue (the other stays)."""
+    inst = micro(
+        days=1,
+        queues=[  # esc not hard here: a day all hard is over the default hard share
+            {"id": "general", "skill": "general"},
+            {"id": "esc", "skill": "escalation", "min_level": 3},
+        ],
+        demand=[demand("general", "mon"), demand("esc", "mon")],
+        people=[agent("ana"), agent("bo")],
+    )
+    rows = [shift_row(inst, "ana", 0, "day"), shift_row(inst, "bo", 0, "day")]
+    filled = start.fill_open_demand(inst, rows, deadline=time.monotonic() + 60)
+    assert sorted(r.activity for r in filled) == ["esc", "general"]
+    assert evaluate(inst, filled).violations == []
+
+
+def test_a_single_queue_is_left_as_the_start_made_it() -> None:
+    inst = micro(
+        days=1,
+        queues=[{"id": "general", "skill": "general"}],
+        demand=[demand("general", "mon", agents=3)],
+        people=[agent("ana"), agent("bo")],
+    )
+    rows = [shift_row(inst, "ana", 0, "day")]
+    assert start.fill_open_demand(inst, rows, deadline=time.monotonic() + 60) == rows
+
+
 def test_the_search_starts_person_by_person_when_cp_sat_has_no_first_roster(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from models import Assignment, Evaluation, Instance, Role, SolveResult, SolveStatus
+from scheduler import lns
 from scheduler.checker import evaluate
+from scheduler.context import RosterModel
 from scheduler.solve import SolveOptions, solve
 
 MONDAY = "2026-11-30"
@@ -99,3 +103,36 @@ def shift_row(
         hours=template.hours,
         hard=inst.queue_by_id[queue].hard,
     )
+
+
+def no_roster_week() -> Instance:
+    """Four days worked before the horizon and fixed on Monday and Tuesday, against at
+    most five in a row: no roster exists."""
+    return micro(
+        days=3,
+        demand=[demand("general", None)],
+        people=[
+            agent(
+                "ana",
+                history={"consecutive_days_worked": 4},
+                fixed=[{"day": "mon", "shift": "day"}, {"day": "tue", "shift": "day"}],
+            ),
+            agent("bo"),
+        ],
+    )
+
+
+def record_searches(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Every neighbourhood search started from now on: whether it looked for a first
+    roster of its own (`scheduler.lns.run`'s `first`)."""
+    searches: list[bool] = []
+    real_run = lns.run
+
+    def run(
+        rm: RosterModel, shared: lns.Shared, deadline: float, seed: int, first: bool = True
+    ) -> None:
+        searches.append(first)
+        real_run(rm, shared, deadline, seed, first=first)
+
+    monkeypatch.setattr(lns, "run", run)
+    return searches

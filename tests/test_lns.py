@@ -14,11 +14,20 @@ from ortools.sat.python import cp_model
 from models import Instance, SolveStatus, load_instance
 from scheduler import lns, start
 from scheduler.checker import evaluate
-from scheduler.context import SCALE, RosterModel
+from scheduler.context import SCALE
 from scheduler.model import build_model
 from scheduler.roster_values import extract_roster
 from scheduler.solve import SolveOptions, hand_over_due, solve
-from tests.helpers import agent, check_agrees, demand, micro, rater, shift_row
+from tests.helpers import (
+    agent,
+    check_agrees,
+    demand,
+    micro,
+    no_roster_week,
+    rater,
+    record_searches,
+    shift_row,
+)
 
 BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
@@ -194,19 +203,7 @@ def test_two_workers_on_our_own_week_pass_the_checker() -> None:
 
 
 def test_two_workers_still_say_when_no_roster_exists() -> None:
-    # four days worked before and fixed on Monday and Tuesday, at most five in a row
-    inst = micro(
-        days=3,
-        demand=[demand("general", None)],
-        people=[
-            agent(
-                "ana",
-                history={"consecutive_days_worked": 4},
-                fixed=[{"day": "mon", "shift": "day"}, {"day": "tue", "shift": "day"}],
-            ),
-            agent("bo"),
-        ],
-    )
+    inst = no_roster_week()
     result = solve(inst, SolveOptions(time_limit=30, workers=2, seed=0))
     assert result.status is SolveStatus.infeasible
     assert result.roster == []
@@ -460,16 +457,7 @@ def test_after_a_hand_over_the_roster_is_whole_and_the_bound_is_the_main_search_
     checker agrees with, above the bound the main search had reached."""
     monkeypatch.setattr(solve_module, "BOUND_STALL", 0.0)
     monkeypatch.setattr(solve_module, "HAND_OVER_LEFT", 0.0)
-    searches: list[bool] = []
-    real_run = lns.run
-
-    def run(
-        rm: RosterModel, shared: lns.Shared, deadline: float, seed: int, first: bool = True
-    ) -> None:
-        searches.append(first)
-        real_run(rm, shared, deadline, seed, first=first)
-
-    monkeypatch.setattr(lns, "run", run)
+    searches = record_searches(monkeypatch)
     inst = load_instance(BENCH / "Instance7.txt")
     log = io.StringIO()
     result = solve(inst, SolveOptions(time_limit=5, workers=2, seed=0, log=log))

@@ -13,10 +13,10 @@ from ortools.sat.python import cp_model
 
 from models import SolveStatus, load_instance
 from scheduler import lns, lp_bound
-from scheduler.context import SCALE, RosterModel
+from scheduler.context import SCALE
 from scheduler.model import build_model
 from scheduler.solve import SolveOptions, solve_model
-from tests.helpers import agent, check_agrees, demand, micro
+from tests.helpers import check_agrees, no_roster_week, record_searches
 
 BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
@@ -158,16 +158,7 @@ def test_a_model_above_lp_above_is_bounded_by_glop_then_searched_twice(
     of its own). Instance7's optimum is 1,056 (proven in the literature)."""
     solve_module = importlib.import_module("scheduler.solve")
     monkeypatch.setattr(solve_module, "LP_ABOVE", 0)
-    searches: list[bool] = []
-    run = lns.run
-
-    def recorded(
-        rm: RosterModel, shared: lns.Shared, deadline: float, seed: int, first: bool = True
-    ) -> None:
-        searches.append(first)
-        run(rm, shared, deadline, seed, first=first)
-
-    monkeypatch.setattr(lns, "run", recorded)
+    searches = record_searches(monkeypatch)
     inst = load_instance(BENCH / "Instance7.txt")
     rm = build_model(inst)
     relaxation = lp_bound.relaxation(rm.model)
@@ -188,22 +179,10 @@ def test_a_model_above_lp_above_is_bounded_by_glop_then_searched_twice(
 def test_with_no_roster_after_the_lp_cp_sat_proves_that_none_exists(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Four days worked before and fixed on Monday and Tuesday, at most five in a row: no
-    roster exists, and above LP_ABOVE the output still says so."""
+    """No roster exists (`no_roster_week`), and above LP_ABOVE the output still says so."""
     monkeypatch.setattr(importlib.import_module("scheduler.solve"), "LP_ABOVE", 0)
-    inst = micro(
-        days=3,
-        demand=[demand("general", None)],
-        people=[
-            agent(
-                "ana",
-                history={"consecutive_days_worked": 4},
-                fixed=[{"day": "mon", "shift": "day"}, {"day": "tue", "shift": "day"}],
-            ),
-            agent("bo"),
-        ],
-    )
-    result = solve_model(build_model(inst), SolveOptions(time_limit=30, workers=2, seed=0))
+    options = SolveOptions(time_limit=30, workers=2, seed=0)
+    result = solve_model(build_model(no_roster_week()), options)
     assert result.status is SolveStatus.infeasible
     assert result.roster == []
 

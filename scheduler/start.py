@@ -46,6 +46,10 @@ uncovered, whole ones 28 (both in the order listed)."""
 URGENT_AT_MOST = 10.0
 """The most a queue's shortfall is scaled by in one person's model (`urgency`)."""
 
+REPAIR_SHARE = 0.25
+"""The most `fill_open_demand` may take after `person_by_person`, as a share of the time
+the people took: a shift nobody can take would otherwise cost a re-solve of every agent."""
+
 GIVE_UP_AFTER = 3
 """People solved before the pace is trusted to give up a start that would take too long."""
 
@@ -258,7 +262,9 @@ def person_by_person(
         rows.extend(mine)
         if done is not None:
             done(n + 1)
-    return fill_open_demand(instance, rows, deadline, seed, should_stop)
+    # the repair may take a quarter of the time the people took (the start's pace rule)
+    until = min(deadline, time.monotonic() + REPAIR_SHARE * (time.monotonic() - began))
+    return fill_open_demand(instance, rows, until, seed, should_stop)
 
 
 def fill_open_demand(
@@ -301,6 +307,9 @@ def fill_open_demand(
             if (should_stop is not None and should_stop()) or time.monotonic() >= deadline:
                 return rows
             if "rater" in person.roles or not instance.can_work_queue(person, queue):
+                continue
+            off_days, off_slots = instance.unavailable_slots(person)
+            if d in off_days or (d, shift_id) in off_slots:
                 continue
             others = [row for row in rows if row.person != person.id]
             graded: Counter[str] = Counter()

@@ -147,11 +147,14 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         if self._log is not None:
             objective = objective_units / SCALE
             bound = self.bound / SCALE
-            gap = _gap(objective, bound) if self.bound > float("-inf") else 1.0
+            if self.bound > float("-inf"):
+                against = f"bound {bound:,.2f}  gap {_gap(objective, bound):.2%}"
+            else:  # a large model's LP (`_lp_then_lns`) not solved yet
+                against = "no bound yet"
             by = f"  ({origin})" if origin else ""
             print(
                 f"  {self.last_seconds:7.1f}s  roster #{self.count}: "
-                f"objective {objective:,.2f}  bound {bound:,.2f}  gap {gap:.2%}{by}",
+                f"objective {objective:,.2f}  {against}{by}",
                 file=self._log,
                 flush=True,
             )

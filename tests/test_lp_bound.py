@@ -189,14 +189,19 @@ def test_with_no_roster_after_the_lp_cp_sat_proves_that_none_exists(
 
 def test_the_lp_bound_raises_the_bound_the_search_stops_at() -> None:
     """The progress passes the LP's bound on to the neighbourhood search (which stops once
-    a roster meets it) and keeps it as the result's bound."""
+    a roster meets it) and keeps it as the result's bound; until a bound is known, a
+    roster's line says so instead of a gap."""
     solve_module = importlib.import_module("scheduler.solve")
     rm = build_model(load_instance(INSTANCES / "small-week.yaml"))
     shared = lns.Shared()
     log = io.StringIO()
     progress = solve_module._Progress(rm, SolveOptions(log=log), shared)
+    progress.report(300 * SCALE, "lns/people")  # before any bound: the LP still solving
+    assert "roster #1: objective 300.00  no bound yet  (lns/people)" in log.getvalue()
     progress.on_bound(100 * SCALE)
     progress.on_lp_bound(250 * SCALE)
     progress.on_lp_bound(200 * SCALE)  # lower: kept out
     assert progress.bound == shared.bound == 250 * SCALE
     assert "LP relaxation solved: bound 250.00" in log.getvalue()
+    progress.report(300 * SCALE, "")
+    assert "roster #2: objective 300.00  bound 250.00  gap 16.67%" in log.getvalue()

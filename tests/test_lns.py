@@ -246,6 +246,25 @@ def test_an_agent_on_a_shift_over_its_demand_moves_to_one_left_short() -> None:
     assert evaluate(inst, filled).violations == []
 
 
+def test_a_shift_left_short_by_a_move_is_filled_in_the_next_round() -> None:
+    """Ana (general and escalation) is on the general queue, Bo (general only) is off,
+    and an open escalation shift weighs more than a general one: Ana moves to it, which
+    leaves the general shift short, and a second round puts Bo there."""
+    inst = micro(
+        days=1,
+        queues=[  # esc not hard here: a day all hard is over the default hard share
+            {"id": "general", "skill": "general"},
+            {"id": "esc", "skill": "escalation", "min_level": 3},
+        ],
+        demand=[demand("general", "mon"), {**demand("esc", "mon"), "under_weight": 200_000}],
+        people=[agent("ana"), {"id": "bo", "roles": ["agent"], "skills": {"general": 3}}],
+    )
+    rows = [shift_row(inst, "ana", 0, "day")]
+    filled = start.fill_open_demand(inst, rows, deadline=time.monotonic() + 60)
+    assert sorted((r.person, r.activity) for r in filled) == [("ana", "esc"), ("bo", "general")]
+    assert evaluate(inst, filled).violations == []
+
+
 def test_a_single_queue_is_left_as_the_start_made_it() -> None:
     inst = micro(
         days=1,

@@ -191,7 +191,8 @@ def certified_bound(lp: Relaxation, duals: list[float]) -> int:
 
 
 class LpBound:
-    """GLOP on a relaxation, in a thread of its own; `stop` interrupts it."""
+    """GLOP on a relaxation; `stop`, from another thread, interrupts it (Ctrl-C, time,
+    optimality: `scheduler.lns.Shared.interrupts`)."""
 
     def __init__(self, lp: Relaxation) -> None:
         self.lp = lp

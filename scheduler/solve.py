@@ -122,7 +122,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         print(f"  {now:7.1f}s  bound {bound / SCALE:,.2f}", file=self._log, flush=True)
 
     def on_solution_callback(self) -> None:
-        self.bound = max(self.bound, self.best_objective_bound)
+        with self._bound_lock:  # shared with `on_bound`, called from other threads
+            self.bound = max(self.bound, self.best_objective_bound)
         if self._shared is None:
             self.report(self.objective_value, "")
             return

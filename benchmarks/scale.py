@@ -1,12 +1,13 @@
 """Our own domain at scale: generated weeks of 50 to 1,000 people (`roster generate`).
 
     python benchmarks/scale.py                       # 50, 100, 300, 1000 people, 60 s each
-    python benchmarks/scale.py --people 50 100 300 --time-limit 60 --workers 2
+    python benchmarks/scale.py --people 50 100 300 --time-limit 60 --workers 2 --solve-seed 1
 
-Each size is generated with seed 0 and solved in a fresh process (so peak memory is
-that size's own). Printed as a Markdown table: model build seconds, seconds to the
-first roster, seconds until the gap to the bound first fell under 1 %, the gap at
-the time limit, the status and the peak memory of the child process.
+Each size is generated with `--seed` and solved with `--solve-seed` (both 0 unless
+given), in a fresh process (so peak memory is that size's own). Printed as a
+Markdown table: model build seconds, seconds to the first roster, seconds until the
+gap to the bound first fell under 1 %, the gap at the time limit, the status and the
+peak memory of the child process.
 """
 
 from __future__ import annotations
@@ -45,14 +46,16 @@ class _Track:
             self.under_1pct = seconds
 
 
-def run_one(people: int, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
+def run_one(
+    people: int, time_limit: float, workers: int, seed: int, solve_seed: int = 0
+) -> dict[str, Any]:
     """Generate, build and solve one size through `scheduler.solve`; in its own process."""
     inst = Instance.model_validate(generate(people, seed=seed))
     built = time.monotonic()
     rm = build_model(inst)
     build_seconds = time.monotonic() - built
     track = _Track()
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=0, watch=track)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=solve_seed, watch=track)
     result = solve_model(rm, options)
     return {
         "people": people,
@@ -71,10 +74,12 @@ def _child(queue: mp.Queue[dict[str, Any]], *args: Any) -> None:
     queue.put(run_one(*args))
 
 
-def fresh(people: int, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
+def fresh(
+    people: int, time_limit: float, workers: int, seed: int, solve_seed: int = 0
+) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     queue: mp.Queue[dict[str, Any]] = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(queue, people, time_limit, workers, seed))
+    proc = ctx.Process(target=_child, args=(queue, people, time_limit, workers, seed, solve_seed))
     proc.start()
     row = queue.get()
     proc.join()
@@ -91,6 +96,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=0, help="0: as roster solve picks")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated instance")
+    parser.add_argument("--solve-seed", type=int, default=0, help="the solver's random seed")
     args = parser.parse_args()
     print(
         "| people | variables | build s | first roster s | gap < 1 % at s "
@@ -98,7 +104,7 @@ def main() -> None:
     )
     print("|---:|---:|---:|---:|---:|---:|---|---:|")
     for people in args.people:
-        r = fresh(people, args.time_limit, args.workers, args.seed)
+        r = fresh(people, args.time_limit, args.workers, args.seed, args.solve_seed)
         gap = "-" if r["gap"] is None else f"{r['gap']:.2%}"
         print(
             f"| {people} | {r['variables']:,} | {r['build']:.1f} | {_s(r['first'])} "

@@ -1,4 +1,5 @@
-"""The `roster` command line: solve, validate, verify, schema."""
+"""The `roster` command line: validate, solve, replan, export, check, verify, staffing,
+demand, whatif, generate, schema."""
 
 from __future__ import annotations
 

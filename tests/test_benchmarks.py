@@ -40,3 +40,24 @@ def test_the_scale_harness_solves_a_small_generated_week() -> None:
     row = scale.run_one(20, 10.0, 1, 0)
     assert row["people"] == 20 and row["variables"] > 0
     assert row["first"] is not None and row["status"] in ("optimal", "best_found")
+
+
+def test_the_scale_harness_hands_its_solve_seed_to_the_solver(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--seed` makes the week, `--solve-seed` seeds the search: the two are apart."""
+    scale = _script("scale")
+    seen: list[int] = []
+
+    def solve_model(rm: object, options: object) -> object:
+        seen.append(options.seed)  # type: ignore[attr-defined]
+        raise _StopAtSolveError
+
+    monkeypatch.setattr(scale, "solve_model", solve_model)
+    with pytest.raises(_StopAtSolveError):
+        scale.run_one(20, 10.0, 1, 0, 7)
+    assert seen == [7]
+
+
+class _StopAtSolveError(Exception):
+    """Ends a harness run at the solver, once the options it was given are seen."""

@@ -13,6 +13,7 @@ peak memory of the child process.
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing as mp
 import resource
 import sys
@@ -105,7 +106,8 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|---:|---|---:|")
     for people in args.people:
         r = fresh(people, args.time_limit, args.workers, args.seed, args.solve_seed)
-        gap = "-" if r["gap"] is None else f"{r['gap']:.2%}"
+        known = r["gap"] is not None and math.isfinite(r["gap"])
+        gap = f"{r['gap']:.2%}" if known else "no bound"
         print(
             f"| {people} | {r['variables']:,} | {r['build']:.1f} | {_s(r['first'])} "
             f"| {_s(r['under_1pct'])} | {gap} | {r['status']} | {r['rss_mb']:,.0f} |",

@@ -140,6 +140,9 @@ class SolveResult(BaseModel):
     objective: float | None
     bound: float | None
     gap: float | None = Field(description="(objective - bound) / objective; 0 when optimal.")
+    no_bound_reason: str | None = Field(
+        default=None, description="Why a roster comes without a bound, when it does."
+    )
     solve_seconds: float
     stopped_early: bool = Field(default=False, description="Interrupted by the user.")
     first_roster_seconds: float | None = Field(default=None, description="Until the first roster.")

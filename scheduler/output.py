@@ -204,6 +204,7 @@ def summary_document(
         "objective": result.objective,
         "bound": result.bound,
         "gap": result.gap,
+        "no_bound_reason": result.no_bound_reason,
         "solve_seconds": round(result.solve_seconds, 3),
         "stopped_early": result.stopped_early,
         "first_roster_seconds": _round(result.first_roster_seconds),
@@ -320,7 +321,8 @@ def format_summary(instance: Instance, result: SolveResult, evaluation: Evaluati
     if result.status is SolveStatus.feasible and result.gap is not None:
         head += f" (gap {result.gap:.2%} to the bound)"
     elif result.status is SolveStatus.feasible:
-        head += " (no bound known: solved by parts, docs/search.md)"
+        why = f": {result.no_bound_reason}" if result.no_bound_reason else ""
+        head += f" (no bound known{why}; docs/search.md)"
     head += f" in {result.solve_seconds:.1f} s"
     if result.stopped_early and result.has_roster:
         head += ", stopped by the user"

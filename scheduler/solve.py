@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -171,6 +172,11 @@ def auto_workers() -> int:
     return min(cores or 1, 16)
 
 
+BY_PARTS = "solved by parts"
+LP_UNSOLVED = "the LP relaxation was not solved within the time limit"
+"""Why a roster comes without a bound (`SolveResult.no_bound_reason`; docs/search.md)."""
+
+
 def _gap(objective: float, bound: float) -> float:
     if abs(objective) < 1e-9:
         return 0.0 if abs(bound) < 1e-9 else 1.0
@@ -212,6 +218,7 @@ def _solve_by_parts(instance: Instance, options: SolveOptions) -> SolveResult:
         objective=outcome.objective if found else None,
         bound=None,
         gap=None,
+        no_bound_reason=BY_PARTS if found else None,
         solve_seconds=time.monotonic() - started,
         stopped_early=stopped,
         workers=1,
@@ -321,14 +328,17 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
         # the neighbourhood search's solvers add a tie-break to the objective (lns.Incumbent)
         found = shared.best if shared is not None and shared.best is not None else None
         objective = (found.objective if found else best_solver.objective_value) / SCALE
-        bound = max(_bound_of(solver), progress.bound) / SCALE
+        bound: float | None = max(_bound_of(solver), progress.bound) / SCALE
         if status is SolveStatus.optimal:
             bound = objective
+        elif bound is not None and not math.isfinite(bound):
+            bound = None  # the LP relaxation of a large model was not solved in time
         result = result.model_copy(
             update={
                 "objective": objective,
                 "bound": bound,
-                "gap": 0.0 if status is SolveStatus.optimal else _gap(objective, bound),
+                "gap": None if bound is None else _gap(objective, bound),
+                "no_bound_reason": LP_UNSOLVED if bound is None else None,
                 "goals": goal_figures(rm, best_solver),
                 "first_roster_seconds": progress.first_seconds,
                 "best_roster_seconds": progress.last_seconds,

@@ -77,6 +77,7 @@ def test_an_instance_too_large_is_solved_by_parts_and_says_it_has_no_bound(
     result = solve(inst, SolveOptions(time_limit=3, workers=2, seed=0))
     assert result.status is SolveStatus.feasible
     assert result.bound is None and result.gap is None
+    assert result.no_bound_reason == "solved by parts"
     evaluation = evaluate(inst, result.roster)
     assert evaluation.violations == []
     assert result.objective == evaluation.objective

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from models import SolveStatus, load_instance
-from scheduler import lns, lp_bound
+from scheduler import lns, lp_bound, output
 from scheduler.context import SCALE
 from scheduler.model import build_model
 from scheduler.solve import SolveOptions, solve_model
@@ -185,6 +186,25 @@ def test_with_no_roster_after_the_lp_cp_sat_proves_that_none_exists(
     result = solve_model(build_model(no_roster_week()), options)
     assert result.status is SolveStatus.infeasible
     assert result.roster == []
+
+
+def test_a_roster_found_before_the_lp_is_solved_comes_without_a_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the time limit comes before GLOP's bound, the result has a roster and no bound:
+    no infinite gap, and the summary says why there is no bound (in strict JSON)."""
+    monkeypatch.setattr(importlib.import_module("scheduler.solve"), "LP_ABOVE", 0)
+    monkeypatch.setattr(lp_bound.LpBound, "solve", lambda self, seconds: None)
+    inst = load_instance(INSTANCES / "small-week.yaml")
+    result = solve_model(build_model(inst), SolveOptions(time_limit=5, workers=2, seed=0))
+    assert result.status is SolveStatus.feasible
+    assert result.bound is None and result.gap is None
+    assert result.no_bound_reason == "the LP relaxation was not solved within the time limit"
+    head = output.format_summary(inst, result, None).splitlines()[0]
+    assert "(no bound known: the LP relaxation was not solved within the time limit;" in head
+    doc = json.loads(json.dumps(output.summary_document(inst, result, None), allow_nan=False))
+    assert doc["bound"] is None and doc["no_bound_reason"] == result.no_bound_reason
+    check_agrees(inst, result)
 
 
 def test_the_lp_bound_raises_the_bound_the_search_stops_at() -> None:

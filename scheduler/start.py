@@ -22,6 +22,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from models import RATING, Assignment, Instance, Person
+from scheduler.checker import evaluate
 from scheduler.model import build_model
 from scheduler.roster_values import extract_roster
 
@@ -138,10 +139,15 @@ def _scaled(weight: int, factor: float) -> int:
     return min(1_000_000, round(weight * factor))
 
 
+def _weeks(instance: Instance) -> int:
+    """Weeks the horizon touches (weekly caps count per week)."""
+    return -(-len(instance.dates) // 7)
+
+
 def _queue_days(instance: Instance, order: list[Person]) -> dict[str, list[int]]:
     """For each queue, the working days the people from position n of `order` on could
     give it, for every n (a suffix sum; the last entry is 0)."""
-    weeks = -(-len(instance.dates) // 7)
+    weeks = _weeks(instance)
     days = {p.id: min(len(instance.dates), weeks * p.contract.max_days_per_week) for p in order}
     suffix: dict[str, list[int]] = {}
     for queue in instance.queues:
@@ -267,9 +273,12 @@ def person_by_person(
         rows.extend(mine)
         if done is not None:
             done(n + 1)
-    # the repair may take a quarter of the time the people took (the start's pace rule)
-    until = min(deadline, time.monotonic() + REPAIR_SHARE * (time.monotonic() - began))
-    return fill_open_demand(instance, rows, until, seed, should_stop)
+    # each repair may take a quarter of the time the people took (the start's pace rule)
+    took = time.monotonic() - began
+    until = min(deadline, time.monotonic() + REPAIR_SHARE * took)
+    rows = fill_open_demand(instance, rows, until, seed, should_stop)
+    until = min(deadline, time.monotonic() + REPAIR_SHARE * took)
+    return fill_late_gradings(instance, rows, until, seed, should_stop)
 
 
 def fill_open_demand(
@@ -281,7 +290,10 @@ def fill_open_demand(
 ) -> list[Assignment]:
     """For each shift the rows leave short of its demand, re-solve alone, one at a time,
     the agents who could work its queue, against everybody else's rows as they now are;
-    keep a person's new roster when it was solved to its optimum and works that shift.
+    keep a person's new roster when it was solved to its optimum, works that shift, and
+    the checker scores the whole roster better (a move to it from a shift just as short
+    would only move the gap: on the 1,000-person week one agent swapped between two such
+    shifts round after round, and the shift stayed open while others could add it).
 
     The people solved first in `person_by_person` could not see what the later ones would
     leave open: on the generated 300-person week one escalation night shift stayed open
@@ -316,6 +328,7 @@ def _fill_round(
     """One pass of `fill_open_demand` over the shifts short at its start (a person who
     moves may leave another shift short: the next round sees it)."""
     covered = coverage(instance, rows)
+    objective: float | None = None  # the rows' as the checker scores them, once needed
     short = [
         (key, req.agents)
         for key, req in instance.demand_in_force.items()
@@ -344,10 +357,182 @@ def _fill_round(
             if solver.solve(rm.model) != cp_model.OPTIMAL:
                 continue
             mine = extract_roster(rm, solver)
-            if any(
+            if not any(
                 (r.activity, r.shift, r.date) == (queue_id, shift_id, instance.dates[d])
                 for r in mine
             ):
-                rows = others + mine
-                covered = coverage(instance, rows)
+                continue
+            # a move that leaves another shift as short is no gain (and could cycle)
+            scored = evaluate(instance, others + mine)
+            if objective is None:
+                objective = evaluate(instance, rows).objective
+            if scored.violations or scored.objective >= objective - 1e-9:
+                continue
+            rows, objective = others + mine, scored.objective
+            covered = coverage(instance, rows)
     return rows
+
+
+def fill_late_gradings(
+    instance: Instance,
+    rows: list[Assignment],
+    deadline: float,
+    seed: int = 0,
+    should_stop: Any = None,
+) -> list[Assignment]:
+    """For each batch the rows grade late (or not at all), offer those gradings to the people
+    who could grade it, one at a time: re-solve the person alone with those gradings open, then the
+    people who graded them late (who now drop them), and keep the rows when the checker
+    scores them better. A person who also works a queue on a day near the batch's days
+    may first give that shift away (`fill_open_demand` offers it to the agents).
+
+    A person solved alone cannot see gradings that others did late (`residual_instance`
+    counts them as done), and the people solved last in `person_by_person` could not take
+    them when their hard days were already spent: on the generated 300-person week the
+    start left 194 gradings of an expert batch late, done by a person who also works the
+    escalation queue; the people with room to take them were dual-role too, on
+    escalation shifts in the batch's days (hard work, at most two days in a row). The
+    new rows are compared whole (`scheduler.checker.evaluate`, a few milliseconds), so
+    a chain of moves is kept only when the roster is better.
+    """
+    if not _late_gradings(instance, rows):
+        return rows
+    scored = evaluate(instance, rows)
+    if scored.violations:
+        return rows
+    objective = scored.objective
+    for _ in range(REPAIR_ROUNDS):  # a kept chain may leave another batch's gradings late
+        late = _late_gradings(instance, rows)
+        before = objective
+        for batch_id, _ in late.most_common():
+            for person in instance.people:
+                if (should_stop is not None and should_stop()) or time.monotonic() >= deadline:
+                    return rows
+                if not _late_gradings(instance, rows)[batch_id]:
+                    break
+                rows, objective = _offer_late(
+                    instance, rows, objective, person, batch_id, deadline, seed, should_stop
+                )
+        if objective >= before:
+            break
+    return rows
+
+
+def _offer_late(
+    instance: Instance,
+    rows: list[Assignment],
+    objective: float,
+    person: Person,
+    batch_id: str,
+    deadline: float,
+    seed: int,
+    should_stop: Any,
+) -> tuple[list[Assignment], float]:
+    """The batch's late gradings offered to `person` (`fill_late_gradings`): the rows and
+    their objective, new when the checker scores them better."""
+    batch = instance.batch_by_id[batch_id]
+    if not instance.can_grade(person, batch):
+        return rows, objective
+    cap = person.contract.max_items_per_week
+    graded = sum(row.items for row in rows if row.person == person.id)
+    if cap is not None and graded >= cap * _weeks(instance):
+        return rows, objective  # no room: taking any would mean others taking theirs
+    margin = instance.rules.max_consecutive_hard_days
+    first = instance.release_day(batch) - margin
+    last = instance.deadline_day(batch) + margin
+    shifts = [
+        row
+        for row in rows
+        if row.person == person.id
+        and row.activity != RATING
+        and first <= instance.dates.index(row.date) <= last
+    ]
+    for given in [None, *shifts]:
+        if time.monotonic() >= deadline:
+            break
+        trial = rows
+        if given is not None:
+            trial = [row for row in rows if row is not given]
+            trial = fill_open_demand(instance, trial, deadline, seed, should_stop)
+            key = (given.activity, instance.dates.index(given.date), given.shift)
+            if coverage(instance, trial)[key] < coverage(instance, rows)[key]:
+                continue  # nobody took the shift over
+        taken = _take_late(instance, trial, person.id, batch_id, deadline, seed)
+        if taken is None:
+            continue
+        scored = evaluate(instance, taken)
+        if not scored.violations and scored.objective < objective - 1e-9:
+            return taken, scored.objective
+    return rows, objective
+
+
+def _late_gradings(instance: Instance, rows: list[Assignment]) -> Counter[str]:
+    """Gradings not done by their batch's deadline (late, or not done at all), by batch."""
+    on_time: Counter[str] = Counter()
+    for row in rows:
+        if row.batch:
+            batch = instance.batch_by_id[row.batch]
+            if instance.dates.index(row.date) <= instance.deadline_day(batch):
+                on_time[row.batch] += row.items
+    late: Counter[str] = Counter()
+    for batch in instance.batches:
+        if batch.required > on_time[batch.id]:
+            late[batch.id] = batch.required - on_time[batch.id]
+    return late
+
+
+def _take_late(
+    instance: Instance,
+    rows: list[Assignment],
+    person: str,
+    batch_id: str,
+    deadline: float,
+    seed: int,
+) -> list[Assignment] | None:
+    """`person` re-solved alone with the late gradings of the batch open, then each person
+    who graded it late re-solved against the new rows; None when a model was not solved
+    to its optimum."""
+    batch = instance.batch_by_id[batch_id]
+    on_time_only = {batch_id}
+    new = _resolved(instance, rows, person, deadline, seed, on_time_only)
+    if new is None:
+        return None
+    late_graders = {
+        row.person
+        for row in new
+        if row.batch == batch_id
+        and row.person != person
+        and instance.dates.index(row.date) > instance.deadline_day(batch)
+    }
+    for other in sorted(late_graders):
+        new = _resolved(instance, new, other, deadline, seed)
+        if new is None:
+            return None
+    return new
+
+
+def _resolved(
+    instance: Instance,
+    rows: list[Assignment],
+    person: str,
+    deadline: float,
+    seed: int,
+    on_time_only: set[str] | None = None,
+) -> list[Assignment] | None:
+    """The rows with `person` re-solved alone against everybody else's; the late gradings
+    of the batches in `on_time_only` are left open to them. None unless solved to the
+    optimum in time."""
+    others = [row for row in rows if row.person != person]
+    graded: Counter[str] = Counter()
+    for row in others:
+        if row.batch:
+            batch = instance.batch_by_id[row.batch]
+            late = instance.dates.index(row.date) > instance.deadline_day(batch)
+            if not (late and on_time_only and row.batch in on_time_only):
+                graded[row.batch] += row.items
+    residual = residual_instance(instance, [person], coverage(instance, others), graded)
+    rm = build_model(residual)
+    solver = small_solver(min(PERSON_SECONDS, deadline - time.monotonic()), seed)
+    if solver.solve(rm.model) != cp_model.OPTIMAL:
+        return None
+    return others + extract_roster(rm, solver)

@@ -265,6 +265,24 @@ def test_a_shift_left_short_by_a_move_is_filled_in_the_next_round() -> None:
     assert evaluate(inst, filled).violations == []
 
 
+def test_a_move_that_leaves_another_shift_as_short_is_not_kept() -> None:
+    """Ana is on Monday's general shift and the escalation one is open, both weighing the
+    same: moving her there would only move the gap, so she stays, and Bo (off, who could
+    add the shift) takes it."""
+    inst = micro(
+        days=1,
+        queues=[  # esc not hard here: a day all hard is over the default hard share
+            {"id": "general", "skill": "general"},
+            {"id": "esc", "skill": "escalation", "min_level": 3},
+        ],
+        demand=[demand("general", "mon"), demand("esc", "mon")],
+        people=[agent("ana"), agent("bo")],
+    )
+    rows = [shift_row(inst, "ana", 0, "day")]
+    filled = start.fill_open_demand(inst, rows, deadline=time.monotonic() + 60)
+    assert sorted((r.person, r.activity) for r in filled) == [("ana", "general"), ("bo", "esc")]
+
+
 def test_a_single_queue_is_left_as_the_start_made_it() -> None:
     inst = micro(
         days=1,

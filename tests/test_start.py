@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from typing import Any
 
+from models import Assignment, Instance, Role
 from scheduler import start
-from tests.helpers import agent, micro, rater
+from scheduler.checker import evaluate
+from tests.helpers import agent, demand, micro, rater, shift_row
 
 
 def test_a_residual_batch_asks_what_the_others_left_and_keeps_each_persons_cap() -> None:
@@ -89,3 +92,87 @@ def test_a_person_fills_the_queue_nobody_after_them_could_fill() -> None:
     rows = start.person_by_person(inst, deadline=time.monotonic() + 60)
     assert rows is not None
     assert sorted((r.person, r.activity) for r in rows) == [("chat", "general"), ("flex", "esc")]
+
+
+def _late_batch(**parts: Any) -> Instance:
+    """400 medium safety items released and due Monday (half a shift of one rater)."""
+    batch = {
+        "id": "x",
+        "items": 400,
+        "difficulty": "medium",
+        "skill": "safety",
+        "release": "mon",
+        "deadline": "mon",
+    }
+    return micro(days=3, batches=[batch], **parts)
+
+
+def _grading(inst: Instance, person: str, d: int, batch: str, items: int) -> list[Assignment]:
+    """`person` rates on the `day` shift of day `d`: `items` of `batch` in 4 h, 4 h idle."""
+    start_at, end_at = inst.shift_times(d, inst.shift_by_id["day"])
+    row = Assignment(
+        date=inst.dates[d],
+        shift="day",
+        start=start_at,
+        end=end_at,
+        person=person,
+        role=Role.rater,
+        activity="rating",
+        batch=batch,
+        items=items,
+        hours=4.0,
+        hard=False,
+    )
+    return [row, row.model_copy(update={"batch": "", "items": 0})]
+
+
+def test_gradings_done_late_by_one_person_are_taken_up_on_time_by_another() -> None:
+    """Ria (away on Monday) grades the Monday batch on Tuesday, late. Re-solved alone she
+    can do no better; Sam can grade it on Monday, once he sees Ria's late gradings as
+    open (a person alone counts the others' gradings as done, late or not), and Ria, then
+    re-solved, drops them."""
+    inst = _late_batch(people=[rater("ria", unavailable=[{"day": "mon"}]), rater("sam")])
+    rows = _grading(inst, "ria", 1, "x", 400)
+    assert evaluate(inst, rows).goal("late_items").value == 400
+    filled = start.fill_late_gradings(inst, rows, deadline=time.monotonic() + 60)
+    evaluation = evaluate(inst, filled)
+    assert evaluation.violations == []
+    assert evaluation.goal("late_items").value == 0
+    assert sorted((r.person, r.date.isoformat(), r.items) for r in filled if r.batch) == [
+        ("sam", "2026-11-30", 400)
+    ]
+
+
+def test_a_grader_on_a_queue_shift_hands_it_to_an_agent_and_grades_on_time() -> None:
+    """Dee (rater and agent) is on Monday's escalation shift and grades the Monday batch
+    on Tuesday, late; nobody else may grade it. Alone, Dee keeps the shift (an open one
+    weighs more than the late gradings); given away, Bo (agent only) takes it and Dee
+    grades on Monday: both moves are kept because the whole roster is better."""
+    queues = [  # not hard here: a day all hard is over the default hard share
+        {"id": "general", "skill": "general"},
+        {"id": "esc", "skill": "escalation", "min_level": 3},
+    ]
+    dee = {"id": "dee", "roles": ["rater", "agent"], "skills": {"safety": 3, "escalation": 3}}
+    inst = _late_batch(queues=queues, demand=[demand("esc", "mon")], people=[dee, agent("bo")])
+    rows = [shift_row(inst, "dee", 0, "day", queue="esc"), *_grading(inst, "dee", 1, "x", 400)]
+    before = evaluate(inst, rows)
+    filled = start.fill_late_gradings(inst, rows, deadline=time.monotonic() + 60)
+    after = evaluate(inst, filled)
+    assert after.violations == []
+    assert after.goal("late_items").value == 0 and after.objective < before.objective
+    assert sorted((r.person, r.date.isoformat(), r.activity, r.items) for r in filled) == [
+        ("bo", "2026-11-30", "esc", 0),
+        ("dee", "2026-11-30", "rating", 0),
+        ("dee", "2026-11-30", "rating", 400),
+    ]
+
+
+def test_gradings_not_done_at_all_are_offered_too() -> None:
+    """Nobody grades the Monday batch: its gradings are open like late ones, and Sam (Ria
+    is away on Monday) takes them on time."""
+    inst = _late_batch(people=[rater("ria", unavailable=[{"day": "mon"}]), rater("sam")])
+    assert evaluate(inst, []).goal("unfinished_items").value == 400
+    filled = start.fill_late_gradings(inst, [], deadline=time.monotonic() + 60)
+    assert sorted((r.person, r.date.isoformat(), r.items) for r in filled if r.batch) == [
+        ("sam", "2026-11-30", 400)
+    ]

@@ -6,6 +6,8 @@ import time
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from models import Assignment, Instance, Role
 from scheduler import start
 from scheduler.checker import evaluate
@@ -176,3 +178,23 @@ def test_gradings_not_done_at_all_are_offered_too() -> None:
     assert sorted((r.person, r.date.isoformat(), r.items) for r in filled if r.batch) == [
         ("sam", "2026-11-30", 400)
     ]
+
+
+def test_person_by_person_ends_with_both_repairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The open shifts are offered first, then the late gradings, each given the rows
+    the one before returned."""
+    calls: list[str] = []
+
+    def repair(name: str) -> Any:
+        def run(instance: Instance, rows: list[Assignment], *args: Any) -> list[Assignment]:
+            calls.append(name)
+            return [*rows, *_grading(instance, "sam", 0, "x", 400)] if name == "open" else rows
+
+        return run
+
+    monkeypatch.setattr(start, "fill_open_demand", repair("open"))
+    monkeypatch.setattr(start, "fill_late_gradings", repair("late"))
+    inst = _late_batch(people=[rater("ria", unavailable=[{"day": "mon"}]), rater("sam")])
+    rows = start.person_by_person(inst, deadline=time.monotonic() + 60)
+    assert calls == ["open", "late"]
+    assert rows is not None and rows[-2:] == _grading(inst, "sam", 0, "x", 400)

@@ -14,7 +14,7 @@ from typing import TextIO, TypeVar
 from ortools.sat.python import cp_model
 
 from models import Instance, SolveResult, SolveStatus
-from scheduler import decompose, lns, lp_bound
+from scheduler import decompose, lns, lp_bound, symmetry
 from scheduler.context import SCALE, RosterModel
 from scheduler.model import build_model
 from scheduler.roster_values import extract_roster, goal_figures
@@ -282,6 +282,8 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
         # Instances 10, 11, 14, 16 and 17 the bound stayed within 1 % of before.
         params.add_lp_constraints_lazily = False
         params.root_lp_iterations = 50_000
+    # identical people ordered, in the main search's model only (`scheduler.symmetry`)
+    main_model = rm.model if lp_first else symmetry.broken(rm)[0]
     shared = lns.Shared() if use_lns else None
     progress = _Progress(rm, options, shared)
     solver.best_bound_callback = progress.on_bound
@@ -296,12 +298,12 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
     started = time.monotonic()
     if shared is None:
         status_code, stopped = _run_interruptible(
-            lambda: solver.solve(rm.model, progress), solver.stop_search
+            lambda: solver.solve(main_model, progress), solver.stop_search
         )
         best_solver: cp_model.CpSolver | None = solver
     else:
         status_code, stopped, best_solver = _solve_beside_lns(
-            rm, solver, progress, shared, options, started, lp_first
+            rm, solver, progress, shared, options, started, lp_first, main_model
         )
     if status_code == cp_model.MODEL_INVALID:
         raise ModelTooLargeError(rm.model.validate())
@@ -356,9 +358,11 @@ def _solve_beside_lns(
     options: SolveOptions,
     started: float,
     lp_first: bool = False,
+    main_model: cp_model.CpModel | None = None,
 ) -> tuple[cp_model.CpSolverStatus, bool, cp_model.CpSolver | None]:
     """The main search in one thread, the neighbourhood search in another; with
-    `lp_first`, the main search is `_lp_then_lns`.
+    `lp_first`, the main search is `_lp_then_lns`. The main search solves `main_model`
+    (the model with its symmetry broken, `scheduler.symmetry`) when given.
 
     Returns the status, whether Ctrl-C stopped it, and the solver holding the best roster.
     """
@@ -374,7 +378,7 @@ def _solve_beside_lns(
         try:
             if lp_first:
                 return _lp_then_lns(rm, solver, progress, shared, options.seed, deadline)
-            code = solver.solve(rm.model, progress)
+            code = solver.solve(main_model if main_model is not None else rm.model, progress)
             unproven = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
             if handed.is_set() and unproven and not shared.stop.is_set():
                 # its core goes to a second neighbourhood search (`hand_over_due`)

@@ -62,7 +62,8 @@ def test_a_model_with_no_identical_people_is_left_as_it_is() -> None:
 
 
 def test_the_main_search_solves_the_ordered_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With one worker the roster is the main search's: the first of two alike agents."""
+    """Asked for, the order is in the main search's model: with one worker the roster is
+    the main search's, the first of two alike agents. Not asked for, it is not built."""
     solve_module = importlib.import_module("scheduler.solve")
     calls: list[int] = []
     real = symmetry.broken
@@ -74,6 +75,9 @@ def test_the_main_search_solves_the_ordered_model(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(solve_module.symmetry, "broken", recorded)
     inst = micro(days=2, demand=[demand("general", "tue")], people=[agent("bo"), agent("ana")])
-    result = solve(inst, SolveOptions(time_limit=30, workers=1, seed=0))
+    result = solve(inst, SolveOptions(time_limit=30, workers=1, seed=0, break_symmetry=True))
     assert calls == [1]
     assert [r.person for r in result.roster] == ["ana"]
+    calls.clear()
+    solve(inst, SolveOptions(time_limit=30, workers=1, seed=0))
+    assert calls == []

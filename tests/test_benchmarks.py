@@ -42,6 +42,16 @@ def test_the_scale_harness_solves_a_small_generated_week() -> None:
     assert row["first"] is not None and row["status"] in ("optimal", "best_found")
 
 
+def test_the_symmetry_benchmark_prints_both_models(capsys: pytest.CaptureFixture[str]) -> None:
+    _script("symmetry").main(["--people", "50", "--deterministic-time", "1"])
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert [row.split("|")[1].strip() for row in rows[1:]] == [
+        "as built",
+        "identical people ordered",
+    ]
+    assert rows[2].split("|")[3].strip() == "3"  # the 50-person week's three pairs
+
+
 def test_the_scale_harness_hands_its_solve_seed_to_the_solver(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -346,29 +346,20 @@ def _fill_round(
             off_days, off_slots = instance.unavailable_slots(person)
             if d in off_days or (d, shift_id) in off_slots:
                 continue
-            others = [row for row in rows if row.person != person.id]
-            graded: Counter[str] = Counter()
-            for row in others:
-                if row.batch:
-                    graded[row.batch] += row.items
-            residual = residual_instance(instance, [person.id], coverage(instance, others), graded)
-            rm = build_model(residual)
-            solver = small_solver(min(PERSON_SECONDS, deadline - time.monotonic()), seed)
-            if solver.solve(rm.model) != cp_model.OPTIMAL:
-                continue
-            mine = extract_roster(rm, solver)
-            if not any(
-                (r.activity, r.shift, r.date) == (queue_id, shift_id, instance.dates[d])
-                for r in mine
+            new = _resolved(instance, rows, person.id, deadline, seed)
+            if new is None or not any(
+                (r.person, r.activity, r.shift, r.date)
+                == (person.id, queue_id, shift_id, instance.dates[d])
+                for r in new
             ):
                 continue
             # a move that leaves another shift as short is no gain (and could cycle)
-            scored = evaluate(instance, others + mine)
+            scored = evaluate(instance, new)
             if objective is None:
                 objective = evaluate(instance, rows).objective
             if scored.violations or scored.objective >= objective - 1e-9:
                 continue
-            rows, objective = others + mine, scored.objective
+            rows, objective = new, scored.objective
             covered = coverage(instance, rows)
     return rows
 
@@ -380,11 +371,12 @@ def fill_late_gradings(
     seed: int = 0,
     should_stop: Any = None,
 ) -> list[Assignment]:
-    """For each batch the rows grade late (or not at all), offer those gradings to the people
-    who could grade it, one at a time: re-solve the person alone with those gradings open, then the
-    people who graded them late (who now drop them), and keep the rows when the checker
-    scores them better. A person who also works a queue on a day near the batch's days
-    may first give that shift away (`fill_open_demand` offers it to the agents).
+    """For each batch the rows grade late (or not at all), offer those gradings to the
+    people who could grade it, one at a time: re-solve the person alone with those
+    gradings open, then the people who graded them late (who now drop them), and keep the
+    rows when the checker scores them better. A person who also works a queue on a day
+    near the batch's days may first give that shift away (`fill_open_demand` offers it to
+    the agents).
 
     A person solved alone cannot see gradings that others did late (`residual_instance`
     counts them as done), and the people solved last in `person_by_person` could not take
@@ -402,17 +394,18 @@ def fill_late_gradings(
         return rows
     objective = scored.objective
     for _ in range(REPAIR_ROUNDS):  # a kept chain may leave another batch's gradings late
-        late = _late_gradings(instance, rows)
         before = objective
-        for batch_id, _ in late.most_common():
+        for batch_id, left in _late_gradings(instance, rows).most_common():
             for person in instance.people:
                 if (should_stop is not None and should_stop()) or time.monotonic() >= deadline:
                     return rows
-                if not _late_gradings(instance, rows)[batch_id]:
+                if not left:
                     break
-                rows, objective = _offer_late(
+                new, objective = _offer_late(
                     instance, rows, objective, person, batch_id, deadline, seed, should_stop
                 )
+                if new is not rows:
+                    rows, left = new, _late_gradings(instance, new)[batch_id]
         if objective >= before:
             break
     return rows

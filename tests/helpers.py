@@ -15,6 +15,14 @@ from scheduler.solve import SolveOptions, solve
 MONDAY = "2026-11-30"
 
 
+SOFT_QUEUES: list[dict[str, Any]] = [
+    {"id": "general", "skill": "general"},
+    {"id": "esc", "skill": "escalation", "min_level": 3},
+]
+"""`micro`'s two queues with escalation not hard: a day all hard is over the default
+hard share, so one agent on one day could not take it."""
+
+
 def agent(pid: str, **extra: Any) -> dict[str, Any]:
     """An agent who can work the general and the escalation queue."""
     return {"id": pid, "roles": ["agent"], "skills": {"general": 3, "escalation": 3}, **extra}

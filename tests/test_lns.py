@@ -19,6 +19,7 @@ from scheduler.model import build_model
 from scheduler.roster_values import extract_roster
 from scheduler.solve import SolveOptions, hand_over_due, solve
 from tests.helpers import (
+    SOFT_QUEUES,
     agent,
     check_agrees,
     demand,
@@ -233,10 +234,7 @@ def test_an_agent_on_a_shift_over_its_demand_moves_to_one_left_short() -> None:
     the other's roster moves one to the escalation queue (the other stays)."""
     inst = micro(
         days=1,
-        queues=[  # esc not hard here: a day all hard is over the default hard share
-            {"id": "general", "skill": "general"},
-            {"id": "esc", "skill": "escalation", "min_level": 3},
-        ],
+        queues=SOFT_QUEUES,
         demand=[demand("general", "mon"), demand("esc", "mon")],
         people=[agent("ana"), agent("bo")],
     )
@@ -252,10 +250,7 @@ def test_a_shift_left_short_by_a_move_is_filled_in_the_next_round() -> None:
     leaves the general shift short, and a second round puts Bo there."""
     inst = micro(
         days=1,
-        queues=[  # esc not hard here: a day all hard is over the default hard share
-            {"id": "general", "skill": "general"},
-            {"id": "esc", "skill": "escalation", "min_level": 3},
-        ],
+        queues=SOFT_QUEUES,
         demand=[demand("general", "mon"), {**demand("esc", "mon"), "under_weight": 200_000}],
         people=[agent("ana"), {"id": "bo", "roles": ["agent"], "skills": {"general": 3}}],
     )
@@ -271,10 +266,7 @@ def test_a_move_that_leaves_another_shift_as_short_is_not_kept() -> None:
     add the shift) takes it."""
     inst = micro(
         days=1,
-        queues=[  # esc not hard here: a day all hard is over the default hard share
-            {"id": "general", "skill": "general"},
-            {"id": "esc", "skill": "escalation", "min_level": 3},
-        ],
+        queues=SOFT_QUEUES,
         demand=[demand("general", "mon"), demand("esc", "mon")],
         people=[agent("ana"), agent("bo")],
     )

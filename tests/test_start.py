@@ -11,7 +11,7 @@ import pytest
 from models import Assignment, Instance, Role
 from scheduler import start
 from scheduler.checker import evaluate
-from tests.helpers import agent, demand, micro, rater, shift_row
+from tests.helpers import SOFT_QUEUES, agent, demand, micro, rater, shift_row
 
 
 def test_a_residual_batch_asks_what_the_others_left_and_keeps_each_persons_cap() -> None:
@@ -150,12 +150,8 @@ def test_a_grader_on_a_queue_shift_hands_it_to_an_agent_and_grades_on_time() -> 
     on Tuesday, late; nobody else may grade it. Alone, Dee keeps the shift (an open one
     weighs more than the late gradings); given away, Bo (agent only) takes it and Dee
     grades on Monday: both moves are kept because the whole roster is better."""
-    queues = [  # not hard here: a day all hard is over the default hard share
-        {"id": "general", "skill": "general"},
-        {"id": "esc", "skill": "escalation", "min_level": 3},
-    ]
     dee = {"id": "dee", "roles": ["rater", "agent"], "skills": {"safety": 3, "escalation": 3}}
-    inst = _late_batch(queues=queues, demand=[demand("esc", "mon")], people=[dee, agent("bo")])
+    inst = _late_batch(queues=SOFT_QUEUES, demand=[demand("esc", "mon")], people=[dee, agent("bo")])
     rows = [shift_row(inst, "dee", 0, "day", queue="esc"), *_grading(inst, "dee", 1, "x", 400)]
     before = evaluate(inst, rows)
     filled = start.fill_late_gradings(inst, rows, deadline=time.monotonic() + 60)

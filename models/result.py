@@ -150,8 +150,18 @@ class SolveResult(BaseModel):
     workers: int
     seed: int
     time_limit: float | None
-    goals: list[GoalFigure]
+    goals: list[GoalFigure] = Field(
+        description="Each goal's figure: the checker's, recomputed from the roster."
+    )
     roster: list[Assignment]
+    model_objective: float | None = Field(
+        default=None,
+        description="The solver's own objective for the roster; `objective` is the checker's.",
+    )
+    model_disagrees: list[str] = Field(
+        default_factory=list,
+        description="Figures where the solver's value differs from the checker's (a bug).",
+    )
 
     @property
     def has_roster(self) -> bool:

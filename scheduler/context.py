@@ -112,5 +112,10 @@ class RosterModel:
 
         return mark
 
+    objective_is_goals: bool = True
+    """The model minimises the goals' sum (False where a caller minimises something else,
+    as `scheduler.replan` the changes): only then is its objective compared with the
+    checker's (`scheduler.solve.certified`)."""
+
     def objective(self) -> cp_model.LinearExprT:
         return sum((g.penalty for g in self.goals), start=cp_model.LinearExpr.constant(0))

@@ -8,7 +8,7 @@ exactly in minutes; reported figures divide it out again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from ortools.sat.python import cp_model
 
@@ -57,10 +57,17 @@ GOALS: list[Callable[[RosterModel], list[GoalTerm]]] = [
 """Goal families, in the priority order of SPEC.md."""
 
 
-def build_model(instance: Instance, explain: bool = False) -> RosterModel:
-    """The full model; with `explain`, only the hard rules, each group behind a guard."""
+def build_model(
+    instance: Instance,
+    explain: bool = False,
+    named: Collection[tuple[str, int, str, str]] = (),
+) -> RosterModel:
+    """The full model; with `explain`, only the hard rules, each group behind a guard.
+
+    `named`: (person, day index, shift, activity) work of a roster the model must be able
+    to keep exactly (`scheduler.variables.possible_activities`)."""
     model = cp_model.CpModel()
-    variables = make_variables(instance, model, explain=explain)
+    variables = make_variables(instance, model, explain=explain, named=named)
     roster_model = RosterModel(instance, model, variables, explain=explain)
     for add_rule in HARD_RULES:
         add_rule(roster_model)

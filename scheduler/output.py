@@ -217,6 +217,8 @@ def summary_document(
             for g in result.goals
         },
         "roster_rows": len(result.roster),
+        "model_objective": result.model_objective,
+        "model_disagrees": result.model_disagrees,
     }
     if evaluation is not None:
         doc["check"] = {
@@ -346,6 +348,11 @@ def format_summary(instance: Instance, result: SolveResult, evaluation: Evaluati
         else:
             lines.append(f"Checker: {len(evaluation.violations)} hard-rule violations:")
             lines += [f"  {v}" for v in evaluation.violations]
+    if result.model_disagrees:
+        lines.append(
+            "The figures above are the checker's; the solver's own differ (a bug: please "
+            "report it): " + "; ".join(result.model_disagrees)
+        )
     return "\n".join(lines)
 
 

@@ -125,7 +125,8 @@ def replan(
     before = [r for r in previous if r.date < since]
     pinned = pin_rows(instance, before, since - dt.timedelta(days=1), where)
     pinned = _nothing_else_before(pinned, before, since)
-    start = build_model(pinned)
+    named = _named(pinned, previous)
+    start = build_model(pinned, named=named)
     _hint(start, previous)  # start from the published roster: the rules mostly hold there
     first = solve_model(start, options)
     if not first.has_roster or first.objective is None:
@@ -143,12 +144,13 @@ def _fewest_changes(
     options: SolveOptions,
 ) -> SolveResult | None:
     """Solve again with the goals held at the first solve's objective, minimising changes."""
-    rm = build_model(instance)
+    rm = build_model(instance, named=_named(instance, previous))
     assert first.objective is not None
     changed = _change_count(rm, previous, since)
     limit = round(first.objective * SCALE) + 1
     rm.model.add(rm.objective() <= limit)
     rm.model.minimize(changed)
+    rm.objective_is_goals = False
     _hint(rm, first.roster)
     result = solve_model(rm, options)
     if not result.has_roster:
@@ -160,6 +162,12 @@ def _fewest_changes(
     return result.model_copy(
         update={"objective": goals, "bound": bound, "gap": gap, "status": first.status}
     )
+
+
+def _named(instance: Instance, roster: list[Assignment]) -> set[tuple[str, int, str, str]]:
+    """The published roster's work, so that the model can keep each of it as it was."""
+    index = {date: d for d, date in enumerate(instance.dates)}
+    return {(r.person, index[r.date], r.shift, r.activity) for r in roster if r.date in index}
 
 
 def _change_count(rm: RosterModel, previous: list[Assignment], since: dt.date) -> Any:

@@ -6,13 +6,47 @@ main search's, or a neighbourhood step's on a clone of the model (`scheduler.lns
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model_helper import FlatIntExpr
 
 from models import RATING, Assignment, GoalFigure, Role
 from scheduler.context import SCALE, RosterModel
 
 
-def goal_figures(rm: RosterModel, solver: cp_model.CpSolver) -> list[GoalFigure]:
+class Solution(Protocol):
+    """What the readers below need of a solver: the value of a variable or expression."""
+
+    def value(self, expression: cp_model.LinearExprT) -> int: ...
+
+    def boolean_value(self, literal: cp_model.IntVar) -> bool: ...
+
+
+class Values:
+    """A roster held as every variable's value (by index), read like a solver.
+
+    The best roster of a solve is read from the values the search kept for it
+    (`scheduler.lns.Incumbent`), never from whichever solver ran last, so that its
+    rows and its objective are of one and the same roster."""
+
+    def __init__(self, values: list[int]) -> None:
+        self._values = values
+
+    def value(self, expression: cp_model.LinearExprT) -> int:
+        if not isinstance(expression, cp_model.LinearExpr):
+            return int(expression)
+        flat = FlatIntExpr(expression)
+        return int(
+            flat.offset
+            + sum(c * self._values[v.index] for v, c in zip(flat.vars, flat.coeffs, strict=True))
+        )
+
+    def boolean_value(self, literal: cp_model.IntVar) -> bool:
+        return bool(self.value(literal))
+
+
+def goal_figures(rm: RosterModel, solver: Solution) -> list[GoalFigure]:
     return [
         GoalFigure(
             name=g.name,
@@ -25,7 +59,7 @@ def goal_figures(rm: RosterModel, solver: cp_model.CpSolver) -> list[GoalFigure]
     ]
 
 
-def extract_roster(rm: RosterModel, solver: cp_model.CpSolver) -> list[Assignment]:
+def extract_roster(rm: RosterModel, solver: Solution) -> list[Assignment]:
     """Roster rows from the solver's values (docs/rules.md, "Roster rows")."""
     inst, v = rm.instance, rm.vars
     rows: list[Assignment] = []

@@ -13,11 +13,12 @@ from typing import TextIO, TypeVar
 
 from ortools.sat.python import cp_model
 
-from models import Instance, SolveResult, SolveStatus
+from models import GoalFigure, Instance, SolveResult, SolveStatus
 from scheduler import decompose, lns, lp_bound, symmetry
+from scheduler.checker import evaluate
 from scheduler.context import SCALE, RosterModel
 from scheduler.model import build_model
-from scheduler.roster_values import extract_roster, goal_figures
+from scheduler.roster_values import Solution, Values, extract_roster, goal_figures
 
 T = TypeVar("T")
 
@@ -217,7 +218,7 @@ def _solve_by_parts(instance: Instance, options: SolveOptions) -> SolveResult:
 
     _, stopped = _run_interruptible(run, outcome.stop.set)
     found = outcome.rows is not None
-    return SolveResult(
+    result = SolveResult(
         instance=instance.name,
         status=SolveStatus.feasible if found else SolveStatus.unknown,
         objective=outcome.objective if found else None,
@@ -234,6 +235,9 @@ def _solve_by_parts(instance: Instance, options: SolveOptions) -> SolveResult:
         best_roster_seconds=outcome.best_seconds,
         roster=outcome.rows or [],
     )
+    if not found:
+        return result
+    return certified(instance, result, [], outcome.objective, None).model_copy(update={"gap": None})
 
 
 def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveResult:
@@ -332,27 +336,79 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
         roster=[],
     )
     if best_solver is not None and status in (SolveStatus.optimal, SolveStatus.feasible):
-        # the neighbourhood search's solvers add a tie-break to the objective (lns.Incumbent)
+        # the best roster's own values: its rows and objective are of one roster
         found = shared.best if shared is not None and shared.best is not None else None
-        objective = (found.objective if found else best_solver.objective_value) / SCALE
+        solution: Solution = Values(found.values) if found is not None else best_solver
+        model_objective = (found.objective if found else best_solver.objective_value) / SCALE
         bound: float | None = max(_bound_of(solver), progress.bound) / SCALE
-        if status is SolveStatus.optimal:
-            bound = objective
-        elif bound is not None and not math.isfinite(bound):
+        if bound is not None and not math.isfinite(bound):
             bound = None  # the LP relaxation of a large model was not solved in time
-        result = result.model_copy(
-            update={
-                "objective": objective,
-                "bound": bound,
-                "gap": None if bound is None else _gap(objective, bound),
-                "no_bound_reason": LP_UNSOLVED if bound is None else None,
-                "goals": goal_figures(rm, best_solver),
-                "first_roster_seconds": progress.first_seconds,
-                "best_roster_seconds": progress.last_seconds,
-                "roster": extract_roster(rm, best_solver),
-            }
+        result = certified(
+            instance,
+            result.model_copy(
+                update={
+                    "first_roster_seconds": progress.first_seconds,
+                    "best_roster_seconds": progress.last_seconds,
+                    "roster": extract_roster(rm, solution),
+                    "no_bound_reason": LP_UNSOLVED if bound is None else None,
+                }
+            ),
+            goal_figures(rm, solution),
+            model_objective if rm.objective_is_goals else None,
+            bound,
         )
     return result
+
+
+STRICT = "ROSTER_STRICT"
+"""An environment variable: when set, a figure of the solver's that differs from the
+checker's raises `ModelCheckerMismatchError` (the tests set it) instead of being recorded."""
+
+
+class ModelCheckerMismatchError(AssertionError):
+    """The solver's figures for a roster differ from the checker's: a bug in one of them."""
+
+
+def certified(
+    instance: Instance,
+    result: SolveResult,
+    model_goals: list[GoalFigure],
+    model_objective: float | None,
+    bound: float | None,
+) -> SolveResult:
+    """The result with the checker's figures for its roster: objective, every goal, gap.
+
+    The figures written are always the checker's on the roster written. The solver's
+    own (`model_goals`, and `model_objective` when the model's objective is the goals'
+    sum) are compared with them: a difference is recorded in `model_disagrees`, and
+    raises when `ROSTER_STRICT` is set. `bound` is the solver's; a proven optimum has
+    the checker's objective as its bound.
+    """
+    evaluation = evaluate(instance, result.roster)
+    objective = evaluation.objective
+    disagrees = [
+        f"{mine.name}: solver {mine.penalty:g}, checker {theirs.penalty:g}"
+        for mine, theirs in zip(model_goals, evaluation.goals, strict=False)
+        if mine.name != theirs.name or abs(mine.penalty - theirs.penalty) > 1e-6
+    ]
+    if len(model_goals) not in (0, len(evaluation.goals)):
+        disagrees.append(f"goals: solver {len(model_goals)}, checker {len(evaluation.goals)}")
+    if model_objective is not None and abs(model_objective - objective) > 1e-6:
+        disagrees.append(f"objective: solver {model_objective:g}, checker {objective:g}")
+    if disagrees and os.environ.get(STRICT):
+        raise ModelCheckerMismatchError(f"{instance.name}: " + "; ".join(disagrees))
+    if result.status is SolveStatus.optimal:
+        bound = objective
+    return result.model_copy(
+        update={
+            "objective": objective,
+            "goals": evaluation.goals,
+            "bound": bound,
+            "gap": None if bound is None else _gap(objective, bound),
+            "model_objective": model_objective,
+            "model_disagrees": disagrees,
+        }
+    )
 
 
 def _solve_beside_lns(

@@ -3,9 +3,10 @@
 Rule modules read these and add only their own auxiliaries.
 
 - `work[p, d, s, a]`: person p works shift s of day d on activity a (a queue or
-  `rating`). Made only where that is possible at all: the shift runs that day,
-  the person is available and qualified, the template allows the activity, and
-  for a queue, demand is in force there (or a fixed assignment puts them there).
+  `rating`). Made wherever the hard rules allow it at all: the shift runs that
+  day, the person is available and qualified, and the template allows the
+  activity. The model's space of rosters is the checker's, with one reduction
+  proven safe below (`possible_activities`).
 - `on[p, d, s]`: p works shift s of day d (on some activity).
 - `day_on[p, d]`: p works a shift starting on day d.
 - `items[p, d, s, b]`: items of batch b that p grades in shift s of day d; made for
@@ -20,6 +21,7 @@ Rule modules read these and add only their own auxiliaries.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -47,8 +49,27 @@ class Variables:
     batches_of: dict[Slot, list[str]] = field(default_factory=dict)
 
 
-def possible_activities(inst: Instance, person: Person, day: int, shift_id: str) -> list[str]:
-    """Activities a person could do in a shift, before any rule but qualification."""
+def possible_activities(
+    inst: Instance, person: Person, day: int, shift_id: str, named: Collection[str] = ()
+) -> list[str]:
+    """Activities a person could do in a shift, before any rule but qualification.
+
+    Every queue the person is qualified for and the template allows is possible. A
+    queue is *idle* in a shift when no per-shift demand row is in force for it there,
+    its shift holds no interval with demand on it, and no fixed assignment names it:
+    an agent there counts only as over demand, one agent-shift at `weights.overstaffed`
+    (no row gives its own weight). Two idle queues of the same hardness are then
+    interchangeable for every rule and goal of docs/rules.md: qualification and the
+    template are checked here; hours, rest, days, runs and preferences see only the
+    shift; the hard rules and the fairness goal see only whether the queue is hard
+    (a hard queue's shift is hard for all its minutes); coverage pays the same weight
+    for each. So of the idle queues only the first non-hard and the first hard one (in
+    the instance's order) are offered: every roster the checker accepts has one of the
+    same objective in the model, with the other idle queues renamed. `named` are
+    activities a given roster puts the person on here (a published roster being
+    re-planned), offered too so that it can be kept exactly. `tests/test_space.py`
+    checks the reduction by enumeration.
+    """
     shift = inst.shift_by_id[shift_id]
     demand = inst.demand_in_force
     fixed_here = {
@@ -56,21 +77,21 @@ def possible_activities(inst: Instance, person: Person, day: int, shift_id: str)
         for f in person.fixed
         if f.shift == shift_id and f.activity is not None and day in inst.days_of(f.day)
     }
-    # a fixed shift without an activity may be worked on any queue the person can do
-    fixed_any = any(
-        f.shift == shift_id and f.activity is None and day in inst.days_of(f.day)
-        for f in person.fixed
-    )
     out = []
+    idle_kinds: set[bool] = set()
     for queue in inst.queues:
         if not inst.can_work_queue(person, queue) or not inst.allows(shift, queue.id):
             continue
-        if (
+        busy = (
             (queue.id, day, shift_id) in demand
             or queue.id in inst.interval_queues.get((day, shift_id), ())
             or queue.id in fixed_here
-            or fixed_any
-        ):
+            or queue.id in named
+        )
+        if busy:
+            out.append(queue.id)
+        elif queue.hard not in idle_kinds:
+            idle_kinds.add(queue.hard)
             out.append(queue.id)
     if "rater" in person.roles and inst.allows(shift, RATING):
         out.append(RATING)
@@ -81,10 +102,19 @@ def rating_batches(inst: Instance, person: Person, day: int) -> list[str]:
     return [b.id for b in inst.batches if inst.can_grade(person, b) and inst.release_day(b) <= day]
 
 
-def make_variables(inst: Instance, model: cp_model.CpModel, explain: bool = False) -> Variables:
+def make_variables(
+    inst: Instance,
+    model: cp_model.CpModel,
+    explain: bool = False,
+    named: Collection[tuple[str, int, str, str]] = (),
+) -> Variables:
     """Variables for every shift a person could work; with `explain`, also for those they
-    are unavailable for, so that availability becomes a rule that can be named."""
+    are unavailable for, so that availability becomes a rule that can be named. `named`
+    are (person, day, shift, activity) work a given roster holds (`possible_activities`)."""
     v = Variables()
+    named_at: dict[Slot, set[str]] = defaultdict(set)
+    for p, d, s, a in named:
+        named_at[(p, d, s)].add(a)
     for person in inst.people:
         off_days, off_slots = inst.unavailable_slots(person)
         for d in inst.day_range:
@@ -97,7 +127,9 @@ def make_variables(inst: Instance, model: cp_model.CpModel, explain: bool = Fals
                 away = d in off_days or (d, shift.id) in off_slots
                 if away and not explain:
                     continue
-                activities = possible_activities(inst, person, d, shift.id)
+                activities = possible_activities(
+                    inst, person, d, shift.id, named_at.get((person.id, d, shift.id), ())
+                )
                 if not activities:
                     continue
                 slot = (person.id, d, shift.id)

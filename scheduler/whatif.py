@@ -19,40 +19,29 @@ and to Ray alike; rows come back in scenario order whatever the backend.
 from __future__ import annotations
 
 import concurrent.futures
-import copy
 import csv
 import difflib
 import importlib
 import json
 import logging
-import math
 import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from models import InputError, Instance
-from models.loader import read_document, validate_instance
+from models.loader import read_document
+from models.patch import OPERATIONS, SHAPES, apply_operations, build_instance, instance_data
+from models.patch import PatchError as ScenarioError
 from scheduler.output import check_out_dir, staged_folder
 
-BACKENDS = ("process", "ray")
+__all__ = ["OPERATIONS", "ScenarioError", "apply_operations", "build_instance", "instance_data"]
 
-OPERATIONS: dict[str, str] = {
-    "remove_people": "person ids to remove",
-    "add_people": "people to add, each a mapping as in the instance's people list",
-    "remove_batches": "batch ids to remove",
-    "deadlines": "a mapping of batch id to its new deadline (a day, or null for none)",
-    "scale_demand": "a factor for every demand row's agents (rounded up) and contacts",
-    "deflection": "the share the AI closes, for every forecast with contacts_before_ai",
-    "rules": "rule fields to change (merged into rules)",
-    "weights": "goal weights to change (merged into weights)",
-    "set": "a mapping of dotted field path to value",
-}
-"""Every patch operation, in the order they are applied, with the value it takes."""
+BACKENDS = ("process", "ray")
 
 SCENARIO_KEYS = ("name", "description", *OPERATIONS)
 
@@ -76,10 +65,6 @@ ERROR_VERDICT = "error"
 SHOWN_SHORTFALLS = 3
 """Shortfall lines printed per scenario under the table; whatif.json has them all."""
 _SHOWN_CHARS = 80
-
-
-class ScenarioError(Exception):
-    """A scenario that cannot be applied to this instance: an error row, not a stop."""
 
 
 @dataclass(frozen=True)
@@ -218,70 +203,10 @@ def _entry_problems(where: str, entry: dict[Any, Any]) -> list[str]:
                 f"{where}.{key}: unknown operation{_suggest(str(key), list(SCENARIO_KEYS))}"
             )
             continue
-        expected = _SHAPES[key](value)
+        expected = SHAPES[key](value)
         if expected:
             problems.append(f"{where}.{key}: expected {expected}, got {_show(value)}")
     return problems
-
-
-def _ids(value: Any) -> str | None:
-    ok = isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
-    return None if ok else "a non-empty list of ids"
-
-
-def _mappings(value: Any) -> str | None:
-    ok = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
-    return None if ok else "a non-empty list of mappings (one per person)"
-
-
-def _deadlines(value: Any) -> str | None:
-    ok = (
-        isinstance(value, dict)
-        and value
-        and all(isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in value.items())
-    )
-    return None if ok else "a mapping of batch id to a day (an ISO date or weekday) or null"
-
-
-def _fields(value: Any) -> str | None:
-    ok = isinstance(value, dict) and value and all(isinstance(k, str) for k in value)
-    return None if ok else "a non-empty mapping of field names to values"
-
-
-def _paths(value: Any) -> str | None:
-    ok = (
-        isinstance(value, dict)
-        and value
-        and all(isinstance(k, str) and all(k.split(".")) for k in value)
-    )
-    return None if ok else "a non-empty mapping of dotted paths (people.ana.speed) to values"
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _factor(value: Any) -> str | None:
-    ok = _is_number(value) and 0 < value <= 1000
-    return None if ok else "a number above 0 (at most 1000)"
-
-
-def _share(value: Any) -> str | None:
-    ok = _is_number(value) and 0 <= value < 1
-    return None if ok else "a share from 0 up to (not including) 1"
-
-
-_SHAPES: dict[str, Callable[[Any], str | None]] = {
-    "remove_people": _ids,
-    "add_people": _mappings,
-    "remove_batches": _ids,
-    "deadlines": _deadlines,
-    "scale_demand": _factor,
-    "deflection": _share,
-    "rules": _fields,
-    "weights": _fields,
-    "set": _paths,
-}
 
 
 def _show(value: Any) -> str:
@@ -297,168 +222,6 @@ def _suggest(name: str, known: list[str]) -> str:
 
 
 # ---- applying a scenario -------------------------------------------------------
-
-
-def instance_data(instance: Instance) -> dict[str, Any]:
-    """The instance as plain data that validates back to an equal instance."""
-    return instance.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
-def apply_operations(data: dict[str, Any], operations: dict[str, Any]) -> None:
-    """Patch instance data in place, operations in `OPERATIONS` order; `ScenarioError`."""
-    for op in OPERATIONS:
-        if op in operations:
-            _APPLY[op](data, operations[op])
-
-
-def build_instance(base: dict[str, Any], operations: dict[str, Any], path: Path) -> Instance:
-    """The patched and validated instance; `ScenarioError` says what is wrong with it."""
-    data = copy.deepcopy(base)
-    apply_operations(data, operations)
-    try:
-        return validate_instance(data, path)
-    except InputError as exc:
-        prefix = f"{path}: "
-        raise ScenarioError(
-            "; ".join(message.removeprefix(prefix) for message in exc.messages)
-        ) from None
-
-
-def _remove(kind: str, key: str) -> Callable[[dict[str, Any], Any], None]:
-    def apply(data: dict[str, Any], ids: list[str]) -> None:
-        items: list[dict[str, Any]] = data.get(key, [])
-        known = {item.get("id") for item in items}
-        unknown = [i for i in ids if i not in known]
-        if unknown:
-            raise ScenarioError(f"remove_{key}: {_no_such(kind, unknown, known)}")
-        removed = set(ids)
-        data[key] = [item for item in items if item.get("id") not in removed]
-
-    return apply
-
-
-def _no_such(kind: str, unknown: list[str], known: set[Any]) -> str:
-    names = ", ".join(repr(i) for i in unknown)
-    hint = _suggest(unknown[0], sorted(str(k) for k in known)) if len(unknown) == 1 else ""
-    if hint.startswith(" (known"):
-        hint = ""
-    kinds = _PLURALS.get(kind, kind) if len(unknown) > 1 else kind
-    return f"no {kinds} {names} in the instance{hint}"
-
-
-_PLURALS = {"person": "people", "batch": "batches"}
-
-
-def _add_people(data: dict[str, Any], people: list[dict[str, Any]]) -> None:
-    data.setdefault("people", []).extend(copy.deepcopy(people))
-
-
-def _deadlines_op(data: dict[str, Any], deadlines: dict[str, str | None]) -> None:
-    batches = {b.get("id"): b for b in data.get("batches", [])}
-    unknown = [b for b in deadlines if b not in batches]
-    if unknown:
-        raise ScenarioError(f"deadlines: {_no_such('batch', unknown, set(batches))}")
-    for batch_id, day in deadlines.items():
-        if day is None:
-            batches[batch_id].pop("deadline", None)
-        else:
-            batches[batch_id]["deadline"] = day
-
-
-def _scale_demand(data: dict[str, Any], factor: float) -> None:
-    rows = data.get("demand", [])
-    if not rows:
-        raise ScenarioError("scale_demand: the instance has no demand rows to scale")
-    for row in rows:
-        if isinstance(row.get("agents"), int):
-            # round() first: 5 x 1.2 is 6.000000000000001 in floating point, not 7 agents.
-            row["agents"] = math.ceil(round(row["agents"] * factor, 9))
-        forecast = row.get("forecast")
-        if isinstance(forecast, dict):
-            for key in ("contacts", "contacts_before_ai"):
-                if isinstance(forecast.get(key), int | float):
-                    forecast[key] = forecast[key] * factor
-
-
-def _deflection(data: dict[str, Any], share: float) -> None:
-    forecasts = [
-        row["forecast"]
-        for row in data.get("demand", [])
-        if isinstance(row.get("forecast"), dict) and "contacts_before_ai" in row["forecast"]
-    ]
-    if not forecasts:
-        raise ScenarioError(
-            "deflection: no forecast in the instance gives contacts_before_ai, "
-            "so there is no deflection to set"
-        )
-    for forecast in forecasts:
-        forecast["deflection"] = share
-
-
-def _merge(key: str) -> Callable[[dict[str, Any], Any], None]:
-    def apply(data: dict[str, Any], values: dict[str, Any]) -> None:
-        target = data.setdefault(key, {})
-        if not isinstance(target, dict):
-            raise ScenarioError(f"{key}: the instance's {key} is not a mapping")
-        target.update(copy.deepcopy(values))
-
-    return apply
-
-
-def _set(data: dict[str, Any], assignments: dict[str, Any]) -> None:
-    for dotted, value in assignments.items():
-        parts = dotted.split(".")
-        target: Any = data
-        for depth, part in enumerate(parts):
-            last = depth == len(parts) - 1
-            walked = ".".join(parts[:depth]) or "the instance"
-            if isinstance(target, dict):
-                if last:
-                    target[part] = copy.deepcopy(value)
-                else:
-                    target = target.setdefault(part, {})
-            elif isinstance(target, list):
-                index = _list_index(target, part, f"set: {dotted}: {walked}")
-                if last:
-                    target[index] = copy.deepcopy(value)
-                else:
-                    target = target[index]
-            else:
-                raise ScenarioError(
-                    f"set: {dotted}: {walked} is {_show(target)}, not a mapping or a list"
-                )
-
-
-def _list_index(items: list[Any], part: str, where: str) -> int:
-    """A list item by position (0 is the first) or, in a list of mappings, by id."""
-    if part.lstrip("-").isdigit():
-        index = int(part)
-        if not 0 <= index < len(items):
-            raise ScenarioError(
-                f"{where} has {len(items)} items, so no item {index} (the first is 0)"
-            )
-        return index
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and item.get("id") == part:
-            return index
-    ids = sorted(str(item["id"]) for item in items if isinstance(item, dict) and "id" in item)
-    hint = _suggest(part, ids) if ids else ""
-    if hint.startswith(" (known"):
-        hint = ""
-    raise ScenarioError(f"{where} has no item with id {part!r}{hint}")
-
-
-_APPLY: dict[str, Callable[[dict[str, Any], Any], None]] = {
-    "remove_people": _remove("person", "people"),
-    "add_people": _add_people,
-    "remove_batches": _remove("batch", "batches"),
-    "deadlines": _deadlines_op,
-    "scale_demand": _scale_demand,
-    "deflection": _deflection,
-    "rules": _merge("rules"),
-    "weights": _merge("weights"),
-    "set": _set,
-}
 
 
 # ---- one scenario --------------------------------------------------------------

@@ -28,13 +28,12 @@ def test_history_counts_towards_max_consecutive_days() -> None:
 
 
 def test_min_consecutive_days() -> None:
-    # Wanted only Tuesday; days off before (history) and Wednesday off: a 1-day run
-    # between days off is shorter than the minimum 2, so Tuesday stays uncovered.
+    # Wanted only Tuesday; Monday and Wednesday are fixed days off: a 1-day run between
+    # days off is shorter than the minimum 2, so Tuesday stays uncovered. (Were Monday
+    # free, Mon-Tue would be a run of 2, Monday over demand at 50 < 100,000.)
     inst = micro(
         demand=[demand("general", "tue")],
-        people=[
-            agent("ana", history={"consecutive_days_off": 3}, **contract(min_consecutive_days=2))
-        ],
+        people=[agent("ana", days_off=["mon", "wed"], **contract(min_consecutive_days=2))],
     )
     result, _ = solve_checked(inst)
     assert figure(result, "uncovered") == 1
@@ -48,11 +47,11 @@ def test_min_consecutive_days() -> None:
 
 
 def test_min_consecutive_days_off() -> None:
-    # Wanted Mon and Wed; working both leaves a single day off between: too short for
-    # a minimum of 2 days off, so one of them is short.
+    # Wanted Mon and Wed, Tuesday a fixed day off; working both leaves a single day off
+    # between: too short for a minimum of 2 days off, so one of them is short.
     inst = micro(
         demand=[demand("general", "mon"), demand("general", "wed")],
-        people=[agent("ana", **contract(min_consecutive_days_off=2))],
+        people=[agent("ana", days_off=["tue"], **contract(min_consecutive_days_off=2))],
     )
     result, _ = solve_checked(inst)
     assert figure(result, "uncovered") == 1

@@ -33,10 +33,22 @@ def test_max_consecutive_hard_days_with_history() -> None:
 
 
 def test_hard_share_needs_other_work_beside() -> None:
-    # At most half of a week's hours hard. Only escalations wanted (Mon, Tue): any hard
-    # shift would be 100 % of the hours, so both are short.
+    # At most half of a week's hours hard. Only escalations wanted (Mon, Tue): a hard
+    # shift alone would be 100 % of the hours. Ana can still take one of them with a
+    # shift on the general queue the other day (8 hard hours of 16, over demand there:
+    # 50 < 100,000), so one is short, not two.
     only_hard = micro(days=2, demand=[demand("esc", None)], people=[agent("ana")])
     result, _ = solve_checked(only_hard)
+    assert figure(result, "uncovered") == 1
+    assert figure(result, "overstaffed") == 1
+    assert sorted(a.activity for a in result.roster) == ["esc", "general"]
+    # Only escalations qualified for, with no other queue to work: both are short.
+    esc_only = micro(
+        days=2,
+        demand=[demand("esc", None)],
+        people=[agent("ana", skills={"escalation": 3})],
+    )
+    result, _ = solve_checked(esc_only)
     assert figure(result, "uncovered") == 2
     # With general work on Tuesday, 8 hard hours of 16 is exactly 50 %: both covered.
     mixed = micro(

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from models import InputError, Instance, SolveResult, SolveStatus, load_instance, read_roster_csv
 from models.loader import instance_json_schema
 
@@ -95,7 +97,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from scheduler.check import check, report_document, report_text
+    from scheduler.check import check, fix_scenarios, report_document, report_text
     from scheduler.output import check_out_dir, write_outputs
     from scheduler.verdict import EXIT_CODES
 
@@ -110,11 +112,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         instance,
         report.result,
         report.evaluation,
-        extra={"check.json": json.dumps(document, indent=2, default=str) + "\n"},
+        extra={
+            "check.json": json.dumps(document, indent=2, default=str) + "\n",
+            "fixes.yaml": yaml.safe_dump(fix_scenarios(report), sort_keys=False, width=100),
+        },
         exports=not args.no_exports,
     )
     print(report_text(instance, report))
     print(f"Wrote {out_dir}/check.json")
+    if report.fixes:
+        print(
+            f"Each fix is a scenario of {out_dir}/fixes.yaml: try them side by side with "
+            f"`roster whatif {args.instance} {out_dir}/fixes.yaml`"
+        )
     return EXIT_CODES[report.verdict]
 
 

@@ -57,6 +57,12 @@ def find_conflict(
     return [Conflict(g, describe(instance, g)) for g in core]
 
 
+def rules_hold(instance: Instance, time_limit: float = 30.0, seed: int = 0) -> bool:
+    """Whether every hard rule can hold together (not proven otherwise within the time)."""
+    rm = build_model(instance, explain=True)
+    return _core(rm.model, rm.guards, list(rm.guards), time_limit, seed) is None
+
+
 def holds_without(instance: Instance, drop: Group, time_limit: float = 30.0, seed: int = 0) -> bool:
     """Whether every hard rule but the `drop` group can hold together."""
     rm = build_model(instance, explain=True)
@@ -137,6 +143,9 @@ def describe(instance: Instance, group: Group) -> str:
             )
         ),
         "max_weekends": f"{who}: at most {c.max_weekends} weekend(s) worked",
+        "max_hours_total": f"{who}: at most {c.max_hours_total or 0:g} h over the horizon",
+        "min_hours_total": f"{who}: at least {c.min_hours_total or 0:g} h over the horizon",
+        "shift_sequence": f"{who}: no shift right after one whose forbidden_next names it",
         "max_shifts_per_template": (
             f"{who}: at most {c.max_shifts.get(detail or '', 0)} {detail} shift(s)"
         ),

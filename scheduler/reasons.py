@@ -23,10 +23,12 @@ else:
   (the sentence says whether the share or the hard days bind).
 
 The capacity is the sum over raters of the smallest of the four. When it is
-below the gradings required, the binding resource is the bound with the smallest
-sum; otherwise the raters' time went to *other work* (named from the roster), or,
-when they did no other work then, the *goal weights* left it unused. With no
-qualified rater at all the binding resource is *qualified people*.
+below the gradings required, the binding resource is that bound when it is the
+same for every rater, else *each rater's own limit* (the sentence says which
+holds whom: one rater's time plus another's cap); otherwise the raters' time
+went to *other work* (named from the roster), or, when they did no other work
+then, the *goal weights* left it unused. With no qualified rater at all the
+binding resource is *qualified people*.
 
 Uncovered requirement (`kind="queue"`). Every agent qualified for the queue is
 placed in one class at the (first short) interval: unavailable, a fixed day off,
@@ -36,12 +38,15 @@ been added is decided by adding one shift that holds the interval to their
 rostered shifts and testing the rules that shift touches (docs/rules.md). The
 binding resource: *qualified people* when fewer qualified agents are available
 than required; else *goal weights* when someone free was left off; else the
-largest of *other work*, *weekly limits*, *rest and rotation rules*.
+largest of *other work*, *weekly limits*, and the rest and rotation rules, which
+are named by the rule that keeps the most of them off: *min rest*, *days in a row*,
+*minimum runs*, *hard days a week*, *hard days in a row*, *hard-work share*.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -59,7 +64,12 @@ OTHER_WORK = "other work"
 GOAL_WEIGHTS = "goal weights"
 QUALIFIED = "qualified people"
 WEEKLY_LIMITS = "weekly limits"
-REST_ROTATION = "rest and rotation rules"
+PER_RATER = "each rater's own limit"
+MIN_REST = "min rest"
+DAYS_IN_A_ROW = "days in a row"
+MIN_RUNS = "minimum runs"
+HARD_DAYS = "hard days a week"
+HARD_RUN = "hard days in a row"
 
 BINDINGS: dict[str, str] = {
     RATING_TIME: "the qualified raters' rating shifts, days and hours a week hold too few items",
@@ -72,7 +82,13 @@ BINDINGS: dict[str, str] = {
     QUALIFIED: "too few qualified people are available at that time",
     WEEKLY_LIMITS: "the qualified people free then have reached a limit on days, hours, "
     "weekends or shifts",
-    REST_ROTATION: "adding the shift would break min rest, days in a row or hard-case rotation",
+    PER_RATER: "the raters are held by different limits (time for one, the item cap for "
+    "another): the capacity is the sum of each one's own least bound",
+    MIN_REST: "adding the shift would leave less than min_rest_hours between shifts",
+    DAYS_IN_A_ROW: "adding the shift would pass max_consecutive_days",
+    MIN_RUNS: "adding the shift would break min_consecutive_days or min_consecutive_days_off",
+    HARD_DAYS: "adding the shift would pass max_hard_days_per_week",
+    HARD_RUN: "adding the shift would pass max_consecutive_hard_days",
 }
 """Every binding resource a reason can name, and what it means."""
 
@@ -106,6 +122,15 @@ def explain(instance: Instance, roster: list[Assignment], evaluation: Evaluation
 
 
 # ---- text helpers -------------------------------------------------------------
+
+
+def duration(minutes: float) -> str:
+    """Minutes as a person reads them, rounded up to the minute: 1 min, 8 h, 8 h 20 min."""
+    whole = math.ceil(minutes - 1e-9)
+    hours, rest = divmod(whole, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" if not rest else f"{hours} h {rest} min"
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:
@@ -329,6 +354,12 @@ _ALLOW_NAME = {
     DISTINCT: "one grading per item",
     HARD_SHARE: "the hard-work limits",
 }
+_OWN_NAME = {
+    RATING_TIME: "rating time",
+    ITEM_CAPS: "the weekly item cap",
+    DISTINCT: "one grading per item",
+    HARD_SHARE: "the hard-work limits",
+}
 _FIGURE_KEY = {
     RATING_TIME: "rating_time",
     ITEM_CAPS: "weekly_item_caps",
@@ -357,6 +388,7 @@ def _batch_reason(instance: Instance, row: BatchRow, roster: list[Assignment]) -
         min(b.time, b.caps, b.distinct, b.time if b.hard is None else b.hard) for b in bounds
     )
     late_hours = row.late / rate
+    late_time = duration(60 * late_hours)
     when = f"by {_day(row.deadline)}"
     figures: dict[str, float | int | str] = {
         "required": row.required,
@@ -379,12 +411,20 @@ def _batch_reason(instance: Instance, row: BatchRow, roster: list[Assignment]) -
     first = (
         f"{batch.id} needs {row.required:,} gradings of {batch.difficulty.value} "
         f"{batch.skill}{level} {when}; {row.done_by_deadline:,} {planned} planned, "
-        f"{row.late:,} late = {late_hours:.1f} h of grading at {rate:g} an hour."
+        f"{row.late:,} late = {late_time} of grading at {rate:g} an hour."
     )
     raters = _plural(len(qualified), "qualified rater")
     if not qualified:
         sentence = f"{first} No rater has {batch.skill} level {batch.min_level}."
         return Reason("batch", batch.id, when, figures, QUALIFIED, sentence)
+    own = [_own_limit(b) for b in bounds]
+    if capacity < row.required and len({name for name, _ in own}) > 1:
+        figures["per_rater"] = "; ".join(
+            f"{p.id}: {name} {n:,}" for p, (name, n) in zip(qualified, own, strict=True)
+        )
+        clause = _per_rater_clause(qualified, own)
+        sentence = f"{first} Its {raters} could give at most {capacity:,} by then: {clause}."
+        return Reason("batch", batch.id, when, figures, PER_RATER, sentence)
     if capacity < row.required:
         order = list(aggregates)
         binding = min(order, key=lambda name: (aggregates[name], order.index(name)))
@@ -405,6 +445,26 @@ def _batch_reason(instance: Instance, row: BatchRow, roster: list[Assignment]) -
         sentence = f"{first} Its {raters} could give at most {capacity:,} by then: {clause}."
         return Reason("batch", batch.id, when, figures, binding, sentence)
     return _other_work(instance, batch, row, roster, qualified, window, figures, when, first)
+
+
+def _own_limit(b: _Bounds) -> tuple[str, int]:
+    """The bound that holds one rater, and its gradings (ties: the first in this order)."""
+    named = [(RATING_TIME, b.time), (ITEM_CAPS, b.caps), (DISTINCT, b.distinct)]
+    if b.hard is not None:
+        named.append((HARD_SHARE, b.hard))
+    return min(named, key=lambda pair: pair[1])
+
+
+def _per_rater_clause(people: list[Person], own: list[tuple[str, int]]) -> str:
+    """E.g. "rating time holds Ria (2,400); the weekly item cap holds Sam (750)"."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for person, (name, n) in zip(people, own, strict=True):
+        by_kind[name].append(f"{person.display_name} ({n:,})")
+    parts = []
+    for name, who in by_kind.items():
+        shown = who[:3] + ([f"{len(who) - 3} more"] if len(who) > 3 else [])
+        parts.append(f"{_OWN_NAME[name]} holds {_join(shown)}")
+    return "each is held by a limit of their own: " + "; ".join(parts)
 
 
 def _runner_up(aggregates: dict[str, int], binding: str, required: int) -> str:
@@ -840,6 +900,17 @@ _KEY_ORDER = (
 )
 
 
+_REST_RULES = {
+    "rest": MIN_REST,
+    "consecutive": DAYS_IN_A_ROW,
+    "min_run": MIN_RUNS,
+    "hard_days": HARD_DAYS,
+    "hard_run": HARD_RUN,
+    "hard_share": HARD_SHARE,
+}
+"""The binding named for each way a rest or rotation rule keeps someone off."""
+
+
 def _queue_reason(
     instance: Instance, run: list[CoverageRow], worked: dict[str, list[_Worked]]
 ) -> Reason:
@@ -887,8 +958,12 @@ def _queue_reason(
     elif groups[_FREE]:
         binding = GOAL_WEIGHTS
     else:
-        ranked = [(OTHER_WORK, _OTHER), (WEEKLY_LIMITS, _WEEKLY), (REST_ROTATION, _REST)]
+        ranked = [(OTHER_WORK, _OTHER), (WEEKLY_LIMITS, _WEEKLY), (_REST, _REST)]
         binding = max(ranked, key=lambda pair: (groups[pair[1]], -ranked.index(pair)))[0]
+        if binding == _REST:  # the rule that keeps the most of them off
+            rest = [(key, n) for (key, _), n in details.items() if key in _REST_RULES]
+            key = max(rest, key=lambda kn: (kn[1], -_KEY_ORDER.index(kn[0])))[0]
+            binding = _REST_RULES[key]
 
     at = f" at {first.start:%H:%M}" if len(run) > 1 else ""
     head = (

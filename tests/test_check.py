@@ -10,12 +10,14 @@ import pytest
 import yaml
 
 from models import Instance, SolveStatus
-from scheduler.check import CheckReport, apply_changes, check
+from models.patch import patched
+from scheduler.check import CheckReport, check, fix_scenarios
 from scheduler.checker import evaluate
 from scheduler.cli import main
-from scheduler.explain import find_conflict
+from scheduler.explain import rules_hold
 from scheduler.solve import SolveOptions, solve
 from scheduler.verdict import Verdict
+from scheduler.whatif import build_instance, instance_data
 from tests.helpers import MONDAY, agent, demand, micro
 
 OPTIONS = SolveOptions(time_limit=20, workers=1, seed=0)
@@ -62,12 +64,16 @@ def _expert_week(items: int) -> dict[str, Any]:
 
 
 def _assert_fixes_hold(instance: Instance, report: CheckReport) -> None:
-    """Apply each proposed fix to the instance and solve again: its target must be met."""
+    """Apply each proposed fix to the instance, as it is and as its `roster whatif`
+    scenario, and solve again: its target must be met."""
     assert report.fixes, "a fix was expected"
-    for fix in report.fixes:
-        changed = apply_changes(instance, fix.changes)
-        if fix.kind == "relax_rule":
-            assert find_conflict(changed) is None, fix.sentence
+    scenarios = fix_scenarios(report)["scenarios"][1:]
+    for fix, scenario in zip(report.fixes, scenarios, strict=True):
+        changed = patched(instance, fix.operations)
+        operations = {k: v for k, v in scenario.items() if k not in ("name", "description")}
+        assert build_instance(instance_data(instance), operations, Path("x")) == changed
+        if fix.kind in ("relax_rule", "drop_fixed"):
+            assert rules_hold(changed), fix.sentence
             continue
         result = solve(changed, OPTIONS)
         assert result.has_roster, fix.sentence
@@ -95,11 +101,14 @@ def test_ten_expert_hours_short_and_the_earliest_deadline() -> None:
     (reason,) = [s for s in report.shortfalls if s["kind"] == "batch"]
     assert reason["figures"]["late"] == 600
     assert reason["figures"]["hours_needed"] == pytest.approx(10.0)
-    assert "10.0 h" in reason["sentence"]
+    assert "10 h of grading" in reason["sentence"]
     deadline = [f for f in report.fixes if f.kind == "later_deadline"]
     assert [f.figures["deadline"] for f in deadline] == ["2026-12-08"]
-    extra = [f for f in report.fixes if f.kind == "extra_hours"]
-    assert extra and extra[0].figures["skill"] == "safety" and extra[0].figures["level"] == 3
+    # 10 h of grading in 8 h rating shifts: two shifts by extra raters, no fewer
+    (extra,) = [f for f in report.fixes if f.kind == "extra_people"]
+    assert extra.figures["shifts_added"] == 2 and extra.figures["hours_added"] == 16
+    assert extra.figures["grading_minutes"] == 600
+    assert extra.sentence.startswith("10 h of expert safety (level ≥ 3) grading")
     _assert_fixes_hold(inst, report)
 
 
@@ -145,7 +154,9 @@ def test_history_and_fixed_shifts_breaking_max_consecutive_days() -> None:
     assert "Ana: at most 5 days in a row, 4 worked before the horizon" in texts
     assert "Ana: fixed on Mon 2026-11-30 day" in texts
     assert "Ana: fixed on Tue 2026-12-01 day" in texts
-    assert len(report.fixes) == 3  # drop either fixed shift, or allow 6 days in a row
+    # drop either fixed shift, or allow 6 days in a row (the least that holds)
+    assert [f.kind for f in report.fixes] == ["drop_fixed", "drop_fixed", "relax_rule"]
+    assert report.fixes[2].operations == {"set": {"people.ana.contract.max_consecutive_days": 6}}
     _assert_fixes_hold(inst, report)
 
 
@@ -165,7 +176,7 @@ def test_short_queue_gets_extra_agents_and_a_lower_target(tmp_path: Path) -> Non
     report = check(inst, OPTIONS)
     assert report.verdict is Verdict.shortfalls
     assert any(s["kind"] == "queue" for s in report.shortfalls)
-    assert {f.kind for f in report.fixes} >= {"extra_hours"}
+    assert {f.kind for f in report.fixes} >= {"extra_people"}
     _assert_fixes_hold(inst, report)
 
 

@@ -11,14 +11,19 @@ from models import RATING, Assignment, Instance, Role
 from scheduler.checker import evaluate
 from scheduler.reasons import (
     BINDINGS,
+    DAYS_IN_A_ROW,
     DISTINCT,
     GOAL_WEIGHTS,
+    HARD_DAYS,
+    HARD_RUN,
     HARD_SHARE,
     ITEM_CAPS,
+    MIN_REST,
+    MIN_RUNS,
     OTHER_WORK,
+    PER_RATER,
     QUALIFIED,
     RATING_TIME,
-    REST_ROTATION,
     WEEKLY_LIMITS,
     Reason,
     explain,
@@ -78,7 +83,13 @@ def test_rating_time_binds_one_rater_ten_hours_short() -> None:
     assert f["capacity"] == 120
     assert reason.binding == RATING_TIME
     assert reason.when == "by Tue 2026-12-01"
-    for text in ("720", "120 are planned", "600 late = 10.0 h", "at 60 an hour", "level ≥ 3"):
+    for text in (
+        "720",
+        "120 are planned",
+        "600 late = 10 h of grading",
+        "at 60 an hour",
+        "level ≥ 3",
+    ):
         assert text in reason.sentence, reason.sentence
     assert "1 qualified rater could give at most 120" in reason.sentence.replace("Its ", "")
     assert "rating time binds (the hard-work limits, too, would allow only 120)" in reason.sentence
@@ -98,7 +109,7 @@ def test_weekly_item_cap_binds() -> None:
     assert "hard_share" not in f
     assert reason.binding == ITEM_CAPS
     assert "weekly item caps bind (rating time would allow 1,200)" in reason.sentence
-    assert "150 late = 1.0 h" in reason.sentence
+    assert "150 late = 1 h of grading" in reason.sentence
 
 
 def test_one_grading_per_item_per_person_binds() -> None:
@@ -286,7 +297,7 @@ def test_rest_keeps_the_late_worker_off_the_early_shift() -> None:
     reason = only(hand_reasons(inst, roster), "queue", "general")
     assert reason.figures["rest_rotation"] == 1
     assert reason.figures["rest:11"] == 1
-    assert reason.binding == REST_ROTATION
+    assert reason.binding == MIN_REST
     assert "1 would rest less than 11 h between shifts" in reason.sentence
 
 
@@ -355,7 +366,12 @@ def test_every_binding_is_documented() -> None:
         GOAL_WEIGHTS,
         QUALIFIED,
         WEEKLY_LIMITS,
-        REST_ROTATION,
+        PER_RATER,
+        MIN_REST,
+        DAYS_IN_A_ROW,
+        MIN_RUNS,
+        HARD_DAYS,
+        HARD_RUN,
     }
     assert names == set(BINDINGS)
 
@@ -371,3 +387,54 @@ def test_reasons_do_not_import_the_solver() -> None:
         "assert not any(m.startswith('ortools') for m in sys.modules), 'ortools imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=path.parents[1])
+
+
+def test_each_rater_held_by_a_limit_of_their_own() -> None:
+    # One 8 h day of easy items (150 an hour): Ria's time holds 1,200 (her cap is
+    # 10,000), Sam's cap of 50 holds him; capacity 1,200 + 50 = 1,250 of 1,300, and one
+    # grading per item holds neither (each may grade 1,300). The caps total 10,050 and
+    # the time 2,400, so neither sum names the limit: each rater's own does.
+    inst = micro(
+        days=1,
+        people=[
+            rater("ria", **contract(max_items_per_week=10_000)),
+            rater("sam", **contract(max_items_per_week=50)),
+        ],
+        batches=[batch(items=1300, difficulty="easy")],
+    )
+    reason = only(solved_reasons(inst), "batch", "b")
+    f = reason.figures
+    assert (f["capacity"], f["late"]) == (1250, 50)
+    assert reason.binding == PER_RATER
+    assert f["per_rater"] == "ria: rating time 1,200; sam: weekly item caps 50"
+    assert "rating time holds ria (1,200); the weekly item cap holds sam (50)" in reason.sentence
+
+
+def test_one_late_grading_is_shown_to_the_minute() -> None:
+    # 61 expert items at 60 an hour in a 1 h shift: one late, one minute of grading.
+    inst = micro(
+        days=1,
+        shifts=ONE_HOUR,
+        rules=NO_SHARE_LIMIT,
+        people=[rater("ria")],
+        batches=[batch(items=61)],
+    )
+    reason = only(solved_reasons(inst), "batch", "b")
+    assert reason.figures["late"] == 1
+    assert "1 late = 1 min of grading at 60 an hour" in reason.sentence
+
+
+def test_a_shortfall_held_by_hard_days_names_that_rule() -> None:
+    # Ana has had 3 hard days this week (Mon-Wed on esc); Thursday's esc shift would be
+    # a fourth, over max_hard_days_per_week 3: the binding is that rule, not a family.
+    inst = micro(
+        days=4,
+        rules={"max_hard_share": 1.0, "max_consecutive_hard_days": 7},
+        demand=[demand("esc", None)],
+        people=[agent("ana")],
+    )
+    roster = [queue_shift(inst, "ana", d, "day", "esc") for d in range(3)]
+    reason = only(hand_reasons(inst, roster), "queue", "esc")
+    assert reason.figures["hard_days:3"] == 1
+    assert reason.binding == HARD_DAYS
+    assert "1 has had 3 hard days that week" in reason.sentence

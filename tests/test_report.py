@@ -191,7 +191,7 @@ def test_fixes_and_reasons_from_check(data: OutputData) -> None:
                 "kind": "fewer_graders",
                 "target": "chat-quality",
                 "sentence": "Grade chat-quality by 1 instead of 2 people per item.",
-                "changes": [{"op": "set", "path": "batches.2.graders", "value": 1}],
+                "changes": {"set": {"batches.chat-quality.graders": 1}},
                 "figures": {},
                 "verified": True,
             }
@@ -236,9 +236,7 @@ def test_report_without_a_roster(data: OutputData) -> None:
                     "kind": "relax_rule",
                     "target": "Ana: at most 5 days in a row",
                     "sentence": "Set Ana's max consecutive days to 6 (now 5).",
-                    "changes": [
-                        {"op": "set", "path": "people.0.contract.max_consecutive_days", "value": 6}
-                    ],
+                    "changes": {"set": {"people.ana.contract.max_consecutive_days": 6}},
                     "verified": True,
                 }
             ],

@@ -989,7 +989,6 @@ def _fixes_section(data: OutputData) -> str:
             return _section("fixes", title, "", f"<p>No shortfalls to fix. {text}</p>")
         items = "".join(f"<li>{_e(s)}</li>" for s in missing)
         return _section("fixes", title, "", f"<ul class='shortfalls'>{items}</ul><p>{text}</p>")
-    inst = data.instance
     shortfalls: list[dict[str, Any]] = list(check.get("shortfalls") or [])
     conflicts: list[dict[str, Any]] = list(check.get("conflicts") or [])
     fixes: list[dict[str, Any]] = list(check.get("fixes") or [])
@@ -1005,7 +1004,7 @@ def _fixes_section(data: OutputData) -> str:
     if conflicts:
         items = "".join(f"<li>{_e(c.get('text', ''))}</li>" for c in conflicts)
         relax = fixes_for({str(c.get("text", "")) for c in conflicts})
-        fix_html = f"<h4>What would fix it (any one)</h4>{_fix_list(inst, relax)}" if relax else ""
+        fix_html = f"<h4>What would fix it (any one)</h4>{_fix_list(relax)}" if relax else ""
         blocks.append(
             "<div class='target conflict'><h3>These rules contradict each other</h3>"
             f"<p class='muted'>Relax any one of them.</p><ul>{items}</ul>{fix_html}</div>"
@@ -1016,7 +1015,7 @@ def _fixes_section(data: OutputData) -> str:
     for subject, group in by_subject.items():
         why = "".join(f"<li>{_shortfall_line(s)}</li>" for s in group)
         mine = fixes_for({subject})
-        fix_html = _fix_list(inst, mine) if mine else "<p class='muted'>No verified fix.</p>"
+        fix_html = _fix_list(mine) if mine else "<p class='muted'>No verified fix.</p>"
         kind = str(group[0].get("kind", ""))
         blocks.append(
             f"<div class='target' data-target='{_e(subject)}'><h3>{_e(subject)} "
@@ -1025,7 +1024,7 @@ def _fixes_section(data: OutputData) -> str:
         )
     rest = [f for i, f in enumerate(fixes) if i not in used]
     if rest:
-        blocks.append(f"<div class='target'><h3>Other fixes</h3>{_fix_list(inst, rest)}</div>")
+        blocks.append(f"<div class='target'><h3>Other fixes</h3>{_fix_list(rest)}</div>")
     if notes:
         items = "".join(f"<li>{_e(n)}</li>" for n in notes)
         blocks.append(f"<div class='notes'><h4>Notes</h4><ul>{items}</ul></div>")
@@ -1045,7 +1044,7 @@ def _shortfall_line(shortfall: dict[str, Any]) -> str:
     return f"{_e(shortfall.get('sentence', ''))}{pill}"
 
 
-def _fix_list(inst: Instance, fixes: Iterable[dict[str, Any]]) -> str:
+def _fix_list(fixes: Iterable[dict[str, Any]]) -> str:
     items = []
     for fix in fixes:
         verified = (
@@ -1053,11 +1052,10 @@ def _fix_list(inst: Instance, fixes: Iterable[dict[str, Any]]) -> str:
             if fix.get("verified")
             else "<span class='pill warn'>not verified</span>"
         )
-        changes = "".join(
-            f"<li><code>{_e(_change(inst, c))}</code></li>" for c in fix.get("changes", [])
-        )
+        lines = _changes(fix.get("changes"))
+        changes = "".join(f"<li><code>{_e(line)}</code></li>" for line in lines)
         detail = (
-            f"<details><summary>{_plural(len(fix.get('changes', [])), 'change')} to the "
+            f"<details><summary>{_plural(len(lines), 'change')} to the "
             f"instance</summary><ul>{changes}</ul></details>"
             if changes
             else ""
@@ -1070,33 +1068,26 @@ def _fix_list(inst: Instance, fixes: Iterable[dict[str, Any]]) -> str:
     return f"<ul class='fixes'>{''.join(items)}</ul>"
 
 
-def _change(inst: Instance, change: dict[str, Any]) -> str:
-    """A change in words: `set batches.safety-redteam.graders = 1`."""
-    op = str(change.get("op", ""))
-    path = _named_path(inst, str(change.get("path", "")))
-    if op == "set":
-        return f"set {path} = {json.dumps(change.get('value'), ensure_ascii=False)}"
-    if op == "add":
-        value = change.get("value")
-        return f"add to {path}: {json.dumps(value, ensure_ascii=False, separators=(', ', ': '))}"
-    return f"{op} {path}"
+def _changes(operations: Any) -> list[str]:
+    """A fix's patch operations (docs/whatif.md) in words, one line each."""
+    if not isinstance(operations, dict):
+        return []
 
+    def show(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
-def _named_path(inst: Instance, path: str) -> str:
-    """`people.3.contract` as `people.ana.contract`: list items by their id."""
-    parts = path.split(".")
-    lists: dict[str, list[Any]] = {
-        "people": inst.people,
-        "batches": inst.batches,
-        "queues": inst.queues,
-        "shifts": inst.shifts,
-    }
-    if len(parts) >= 2 and parts[0] in lists and parts[1].isdigit():
-        items = lists[parts[0]]
-        index = int(parts[1])
-        if index < len(items):
-            parts[1] = str(items[index].id)
-    return ".".join(parts)
+    lines = []
+    for op, value in operations.items():
+        if op in ("set", "rules", "weights", "deadlines") and isinstance(value, dict):
+            prefix = {"set": "", "rules": "rules.", "weights": "weights.", "deadlines": ""}[op]
+            for key, item in value.items():
+                where = f"batches.{key}.deadline" if op == "deadlines" else f"{prefix}{key}"
+                lines.append(f"set {where} = {show(item)}")
+        elif op == "add_people" and isinstance(value, list):
+            lines += [f"add person {show(person)}" for person in value]
+        else:
+            lines.append(f"{op}: {show(value)}")
+    return lines
 
 
 # ---- style and script -----------------------------------------------------------------

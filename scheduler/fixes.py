@@ -585,12 +585,13 @@ def _set_holds(holds: Callable[[dict[str, Any]], bool], path: str, value: Any) -
 
 
 def _loosened(limit: _Limit, now: float) -> list[Any]:
-    """Every value of the limit looser than `now`, from the least change to the most."""
-    edge = limit.highest if limit.loosen_up else limit.lowest
-    steps = round(abs(edge - now) / limit.step)
+    """Every value of the limit looser than `now`, from the least change to the most:
+    whole steps, so that a minute stays a whole minute (509 / 60 h, not 8.483333)."""
+    per = round(1 / limit.step)  # steps in a unit: 60 a minute, 100 a percent, 1 a day
+    here, edge = round(now * per), round((limit.highest if limit.loosen_up else limit.lowest) * per)
     sign = 1 if limit.loosen_up else -1
-    moved = [now + sign * k * limit.step for k in range(1, steps + 1)]
-    return [round(x) if limit.step >= 1 else round(x, 6) for x in moved]
+    steps = range(here + sign, edge + sign, sign)
+    return [n if per == 1 else n / per for n in steps]
 
 
 def _show_value(limit: _Limit, value: float) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -220,3 +222,184 @@ def test_cli_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str
     data["batches"][0]["items"] = -1
     assert main(["check", str(_write(tmp_path, data))]) == 2
     assert "batches[0].items" in capsys.readouterr().err
+
+
+# ---- the situations of the truth issue: verdicts, figures and the smallest fix ----------
+
+
+def test_min_hours_total_met_on_a_queue_without_demand_fits() -> None:
+    # Only Monday's general shift is asked for; Ana must work 24 h over the 3 days, so
+    # she works all three (Tue and Wed over demand, which is no shortfall): fits. A
+    # model without variables where no demand is in force called it unstaffable.
+    inst = micro(
+        days=3,
+        demand=[demand("general", "mon")],
+        people=[agent("ana", contract={"min_hours_total": 24})],
+    )
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.fits
+    assert report.evaluation is not None
+    assert report.evaluation.goal("overstaffed").value == 2
+
+
+def _hard_days_week() -> Instance:
+    """Four days, one escalation shift wanted each day; Ana and Bo may take one hard day
+    a week each (the hard share lifted): two esc days covered, two short."""
+    return micro(
+        days=4,
+        rules={"max_hard_days_per_week": 1, "max_hard_share": 1.0},
+        demand=[demand("esc", None)],
+        people=[agent("ana"), agent("bo")],
+    )
+
+
+def test_a_hard_queue_short_gets_the_fewest_shifts_and_a_rotation_fix() -> None:
+    inst = _hard_days_week()
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.shortfalls
+    assert report.evaluation is not None
+    assert report.evaluation.goal("uncovered").value == 2
+    # on each short day both have had their one hard day: that rule binds, by name
+    assert [s["binding"] for s in report.shortfalls] == ["hard days a week"] * 2
+    # two extra agents, one esc shift each (hard days are per person): 2 shifts, 16 h
+    (extra,) = [f for f in report.fixes if f.kind == "extra_people"]
+    assert (extra.figures["shifts_added"], extra.figures["hours_added"]) == (2, 16)
+    assert extra.figures["people"] == 2
+    added = extra.operations["add_people"]
+    fixed_days = sorted(f["day"] for p in added for f in p["fixed"])
+    assert fixed_days == sorted(s.split()[0] for s in extra.figures["shifts"])
+    for day in fixed_days:  # the days in the text are the days in the change
+        assert f"{dt.date.fromisoformat(day):%a %Y-%m-%d}" in extra.sentence
+    # two hard days a week each covers all four
+    (rotation,) = [f for f in report.fixes if f.kind == "relax_rotation"]
+    assert rotation.operations == {"rules": {"max_hard_days_per_week": 2}}
+    _assert_fixes_hold(inst, report)
+
+
+def test_a_hundred_gradings_short_need_one_shift() -> None:
+    # 2,500 expert items by Friday, 2,400 possible: 100 late = 1 h 40 min, one 8 h shift.
+    inst = Instance.model_validate(_expert_week(2500))
+    report = check(inst, OPTIONS)
+    (extra,) = [f for f in report.fixes if f.kind == "extra_people"]
+    assert extra.figures["shifts_added"] == 1 and extra.figures["grading_minutes"] == 100
+    assert extra.sentence.startswith("1 h 40 min of expert safety")
+    _assert_fixes_hold(inst, report)
+
+
+def test_one_grading_over_capacity_still_gets_a_fix() -> None:
+    # 2,401 items: one grading late, one minute of grading. One extra shift closes it,
+    # though it costs more than the late grading: a fix makes it fit, it is not priced.
+    inst = Instance.model_validate(_expert_week(2401))
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.shortfalls
+    (reason,) = report.shortfalls
+    assert "1 late = 1 min of grading" in reason["sentence"]
+    (extra,) = [f for f in report.fixes if f.kind == "extra_people"]
+    assert extra.figures["shifts_added"] == 1
+    assert [f.figures["deadline"] for f in report.fixes if f.kind == "later_deadline"] == [
+        "2026-12-07"
+    ]
+    _assert_fixes_hold(inst, report)
+
+
+def _night_then(start: str) -> Instance:
+    """Ana fixed on Monday's night shift (22:00-06:00) and on Tuesday's shift at `start`."""
+    return micro(
+        days=2,
+        shifts=[
+            {"id": "night", "start": "22:00", "hours": 8},
+            {"id": "next", "start": start, "hours": 8},
+        ],
+        demand=[demand("general", "mon", shift="night")],
+        people=[
+            agent(
+                "ana",
+                name="Ana",
+                fixed=[{"day": "mon", "shift": "night"}, {"day": "tue", "shift": "next"}],
+            )
+        ],
+    )
+
+
+@pytest.mark.parametrize(("start", "rest"), [("06:00", 0), ("14:30", 8.5)])
+def test_min_rest_is_loosened_by_the_least_that_holds(start: str, rest: float) -> None:
+    # The night ends Tuesday 06:00: a shift at 06:00 leaves 0 h of rest, at 14:30 8 h 30
+    # min; with min rest 11 h the two fixed shifts contradict, and the least min rest
+    # that lets both stand is exactly that gap.
+    inst = _night_then(start)
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.cannot_staff
+    assert sorted(c.rule for c in report.conflicts) == [
+        "fixed_assignment",
+        "fixed_assignment",
+        "min_rest",
+    ]
+    (relax,) = [f for f in report.fixes if f.kind == "relax_rule"]
+    assert relax.operations == {"set": {"people.ana.contract.min_rest_hours": rest}}
+    shown = "0 h" if rest == 0 else "8 h 30 min"
+    assert f"Set Ana's min rest to {shown} (now 11 h)" in relax.sentence
+    _assert_fixes_hold(inst, report)
+
+
+def test_min_hours_total_beyond_the_horizon_is_named_and_lowered() -> None:
+    # Two days of one 8 h shift hold 16 h at most; a contract asking 24 h cannot hold,
+    # and 16 h is the most it may ask.
+    inst = micro(
+        days=2,
+        demand=[demand("general", "mon")],
+        people=[agent("ana", name="Ana", contract={"min_hours_total": 24})],
+    )
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.cannot_staff
+    assert [c.text for c in report.conflicts] == ["Ana: at least 24 h over the horizon"]
+    (relax,) = report.fixes
+    assert relax.operations == {"set": {"people.ana.contract.min_hours_total": 16}}
+    _assert_fixes_hold(inst, report)
+
+
+def test_a_rule_that_is_not_a_limit_is_said() -> None:
+    # The day shift may not follow itself (forbidden_next) and Ana is fixed on it Monday
+    # and Tuesday: there is no limit to loosen, only a fixed shift to drop; a note says
+    # so for the shift sequence.
+    inst = micro(
+        days=2,
+        shifts=[{"id": "day", "start": "09:00", "hours": 8, "forbidden_next": ["day"]}],
+        people=[
+            agent(
+                "ana",
+                name="Ana",
+                fixed=[{"day": "mon", "shift": "day"}, {"day": "tue", "shift": "day"}],
+            )
+        ],
+    )
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.cannot_staff
+    assert "shift_sequence" in {c.rule for c in report.conflicts}
+    assert [f.kind for f in report.fixes] == ["drop_fixed", "drop_fixed"]
+    assert any("is not a limit" in note for note in report.notes)
+    _assert_fixes_hold(inst, report)
+
+
+def test_fixes_apply_to_an_instance_whose_people_are_a_csv_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The hard-days week with its people in people.csv: `roster check` writes each fix
+    # as a scenario of fixes.yaml, and `roster whatif` runs every one of them to a week
+    # that fits (the first scenario is the week as it is).
+    data = _hard_days_week().model_dump(mode="json", exclude_none=True)
+    (tmp_path / "people.csv").write_text(
+        "id,roles,skills.general,skills.escalation\nana,agent,3,3\nbo,agent,3,3\n"
+    )
+    data["people"] = "people.csv"
+    path = _write(tmp_path, data)
+    out = tmp_path / "check"
+    argv = ["check", str(path), "--out", str(out), "--workers", "1", "--time-limit", "20"]
+    assert main([*argv, "--quiet", "--no-exports"]) == 1
+    scenarios = yaml.safe_load((out / "fixes.yaml").read_text())["scenarios"]
+    assert len(scenarios) == 1 + len(json.loads((out / "check.json").read_text())["fixes"])
+    assert "roster whatif" in capsys.readouterr().out
+    sweep = tmp_path / "whatif"
+    argv = ["whatif", str(path), str(out / "fixes.yaml"), "--jobs", "1", "--out", str(sweep)]
+    main([*argv, "--time-limit", "20"])
+    rows = list(csv.DictReader((sweep / "whatif.csv").open()))
+    assert [r["verdict"] for r in rows] == ["fits with shortfalls"] + ["fits"] * (len(rows) - 1)

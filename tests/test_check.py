@@ -242,6 +242,27 @@ def test_min_hours_total_met_on_a_queue_without_demand_fits() -> None:
     assert report.evaluation.goal("overstaffed").value == 2
 
 
+def test_a_hard_queue_held_by_the_hard_share_beside_a_queue_without_demand() -> None:
+    # A week of one escalation shift a day; Ana works at most 5 days (40 h), of which
+    # half may be hard: 2 esc shifts (16 h of at most 20), beside 2 days on general,
+    # where nobody asked for agents (2 over demand, 50 each; a third would only cost).
+    # 5 esc shifts stay short, not 7: a model without the general queue's variables
+    # left her no other work, so no hard work at all.
+    inst = micro(days=7, demand=[demand("esc", None)], people=[agent("ana")])
+    report = check(inst, OPTIONS)
+    assert report.verdict is Verdict.shortfalls
+    assert report.evaluation is not None
+    assert report.evaluation.goal("uncovered").value == 5
+    assert report.evaluation.goal("overstaffed").value == 2
+    # each extra agent's hard shift needs as many other hours: 5 esc + 5 general shifts
+    (extra,) = [f for f in report.fixes if f.kind == "extra_people"]
+    assert extra.figures["shifts_added"] == 10
+    # Ana's 5 days hold at most 5 esc shifts: no rotation rule alone can cover 7
+    assert not [f for f in report.fixes if f.kind == "relax_rotation"]
+    assert any("hard share" in note for note in report.notes)
+    _assert_fixes_hold(inst, report)
+
+
 def _hard_days_week() -> Instance:
     """Four days, one escalation shift wanted each day; Ana and Bo may take one hard day
     a week each (the hard share lifted): two esc days covered, two short."""

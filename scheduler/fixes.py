@@ -3,9 +3,10 @@
 A fix is a set of patch operations (`models.patch`, the language of `roster whatif`
 scenarios), naming people, batches and demand rows by id or key, so that it applies
 to the instance whatever file its lists came from. Every fix is proposed only after
-the changed instance was solved again (or, for a contradiction, its rules shown to
-hold together) and what it targets is gone: a fix is what makes it fit, never a
-trade of the shortfall against a price.
+CP-SAT found, for the changed instance, a roster that keeps every hard rule, has none
+of the shortfall it targets and no other shortfall worse than the roster checked
+(`meets`); for a contradiction, after its rules were shown to hold together. A fix is
+what makes it fit, never a trade of the shortfall against a price.
 
 Each limit is searched over its whole range by bisection for the least change that
 fits (a later deadline, fewer graders per item, a lower service level, a looser
@@ -36,11 +37,11 @@ from ortools.sat.python import cp_model
 from models import RATING, Evaluation, Instance
 from models.instance import Requirement
 from models.patch import PatchError, instance_data, patched, row_key
-from scheduler.checker import evaluate
+from scheduler.context import RosterModel
 from scheduler.explain import Conflict, rules_hold
 from scheduler.model import build_model
 from scheduler.reasons import duration
-from scheduler.solve import SolveOptions, solve
+from scheduler.solve import SolveOptions
 
 
 @dataclass
@@ -112,28 +113,73 @@ def least(low: int, high: int, fits: Callable[[int], bool]) -> int | None:
 
 
 class _Prober:
-    """Applies operations, solves again, and says whether a target's shortfall is gone."""
+    """Applies operations and says whether the target can then be met (`meets`)."""
 
-    def __init__(self, instance: Instance, options: SolveOptions) -> None:
+    def __init__(self, instance: Instance, now: Evaluation, options: SolveOptions) -> None:
         self.instance = instance
+        self.now = now
         self.options = options
         self._seen: dict[str, bool] = {}
 
     def fits(self, operations: dict[str, Any], target: Target) -> bool:
         key = repr((sorted(operations.items(), key=str), target))
         if key not in self._seen:
-            self._seen[key] = self._fits(operations, target)
+            try:
+                changed = patched(self.instance, operations)
+            except PatchError:
+                self._seen[key] = False
+            else:
+                self._seen[key] = meets(changed, target, self.now, self.options)
         return self._seen[key]
 
-    def _fits(self, operations: dict[str, Any], target: Target) -> bool:
-        try:
-            changed = patched(self.instance, operations)
-        except PatchError:
-            return False
-        result = solve(changed, self.options)
-        if not result.has_roster:
-            return False
-        return target.left(evaluate(changed, result.roster)) == 0
+
+def shortfall_model(changed: Instance, target: Target, now: Evaluation) -> RosterModel:
+    """The roster model of a changed instance in which the target's shortfall is zero and
+    every other shortfall (per requirement, per batch) no worse than in `now`."""
+    rm = build_model(changed)
+    model, v = rm.model, rm.vars
+    short_now = {
+        (r.queue, r.date, r.shift, None if r.shift else r.start): r.short for r in now.coverage
+    }
+    on_queue: dict[tuple[str, int, str], list[Any]] = defaultdict(list)
+    for (_, d, s, a), x in v.work.items():
+        on_queue[(a, d, s)].append(x)
+    for req in changed.requirements:
+        key = (req.queue, changed.dates[req.day], req.shift, None if req.shift else req.start)
+        allowed = 0 if target == Target("queue", req.queue) else short_now.get(key, 0)
+        if req.agents - allowed > 0:
+            model.add(_cover_expr(changed, on_queue, req) >= req.agents - allowed)
+    late_now = {b.batch: b.late for b in now.batches}
+    done_by: dict[str, list[Any]] = defaultdict(list)
+    for (_, d, _, b), x in v.items.items():
+        if d <= changed.deadline_day(changed.batch_by_id[b]):
+            done_by[b].append(x)
+    for batch in changed.batches:
+        if changed.deadline_day(batch) >= changed.horizon.days:
+            continue  # cannot be late within the horizon
+        allowed = 0 if target == Target("batch", batch.id) else late_now.get(batch.id, 0)
+        if batch.required - allowed > 0:
+            model.add(sum(done_by[batch.id]) >= batch.required - allowed)
+    return rm
+
+
+def _solver(options: SolveOptions) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = options.time_limit or 20.0
+    solver.parameters.num_workers = options.workers or 1
+    solver.parameters.random_seed = options.seed
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
+def meets(changed: Instance, target: Target, now: Evaluation, options: SolveOptions) -> bool:
+    """Whether a roster of the changed instance keeps every hard rule, has none of the
+    target's shortfall and no other shortfall worse than `now` (found by CP-SAT within
+    the time limit: a feasibility search, which stops at the first such roster)."""
+    rm = shortfall_model(changed, target, now)
+    rm.model.clear_objective()  # type: ignore[no-untyped-call]
+    status = _solver(options).solve(rm.model)
+    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 # ---- fixes for shortfalls -------------------------------------------------------------
@@ -143,7 +189,7 @@ def shortfall_fixes(
     instance: Instance, evaluation: Evaluation, options: SolveOptions, notes: list[str]
 ) -> list[Fix]:
     """Fixes for each shortfall; `notes` gathers what was tried and found not to help."""
-    probe = _Prober(instance, options)
+    probe = _Prober(instance, evaluation, options)
     fixes: list[Fix] = []
     for row in evaluation.batches:
         if not row.late:
@@ -315,10 +361,10 @@ def _extra_people_fix(
         notes.append(sized)
         return []
     fix, proven = sized
-    if not probe.fits(fix.operations, target):
+    if not probe.fits(fix.operations, target):  # the people as written, fixed on their days
         notes.append(
             f"The {fix.figures['shifts_added']} extra shifts sized for {target.id} did not "
-            "close it when the week was solved again within the time limit."
+            "close it once fixed on their days."
         )
         return []
     if not proven:
@@ -366,10 +412,6 @@ def _pool(instance: Instance, target: Target, evaluation: Evaluation) -> list[di
     return out
 
 
-def _coverage_key(instance: Instance, queue: str, day: int, shift: str | None, start: Any) -> Any:
-    return (queue, instance.dates[day], shift, None if shift else start)
-
-
 def _cover_expr(
     instance: Instance, on_queue: dict[tuple[str, int, str], list[Any]], req: Requirement
 ) -> Any:
@@ -386,40 +428,15 @@ def extra_people(
     or a note saying why there is none."""
     pool = _pool(instance, target, evaluation)
     extended = patched(instance, {"add_people": pool})
-    rm = build_model(extended)
+    rm = shortfall_model(extended, target, evaluation)
     model, v = rm.model, rm.vars
-    short_now = {
-        (r.queue, r.date, r.shift, None if r.shift else r.start): r.short
-        for r in evaluation.coverage
-    }
-    on_queue: dict[tuple[str, int, str], list[Any]] = defaultdict(list)
-    for (_, d, s, a), x in v.work.items():
-        on_queue[(a, d, s)].append(x)
-    for req in extended.requirements:
-        key = _coverage_key(extended, req.queue, req.day, req.shift, req.start)
-        allowed = 0 if target.kind == "queue" and req.queue == target.id else short_now.get(key, 0)
-        if req.agents - allowed > 0:
-            model.add(_cover_expr(extended, on_queue, req) >= req.agents - allowed)
-    late_now = {b.batch: b.late for b in evaluation.batches}
-    for batch in extended.batches:
-        deadline = extended.deadline_day(batch)
-        if deadline >= extended.horizon.days:
-            continue  # cannot be late within the horizon
-        done = [x for (p, d, s, b), x in v.items.items() if b == batch.id and d <= deadline]
-        allowed = 0 if target == Target("batch", batch.id) else late_now.get(batch.id, 0)
-        if batch.required - allowed > 0:
-            model.add(sum(done) >= batch.required - allowed)
     extra_ids = [e["id"] for e in pool]
     slots = [s for pid in extra_ids for s in v.slots_of[pid]]
     minutes = {s: extended.shift_by_id[s[2]].minutes for s in slots}
     most_minutes = sum(minutes.values()) + 1
     # the fewest shifts first, then the fewest minutes among them
     model.minimize(sum((most_minutes + minutes[s]) * v.on[s] for s in slots))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = options.time_limit or 20.0
-    solver.parameters.num_workers = options.workers or 1
-    solver.parameters.random_seed = options.seed
-    solver.parameters.catch_sigint_signal = False
+    solver = _solver(options)
     status = solver.solve(model)
     noun = "gradings late" if target.kind == "batch" else "shortfall"
     if status == cp_model.INFEASIBLE:

@@ -9,6 +9,7 @@ the CSV and JSON files first and then the exports from them, and
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,15 @@ import pandas as pd
 from models import Assignment, InputError, Instance, read_roster_csv
 
 EXPORTS = ("roster.xlsx", "calendars", "report.html")
+
+
+def one_line(text: str) -> str:
+    """A name or label as one line of plain text: every control character (a line
+    break from a spreadsheet cell, a tab, a NUL) and line separator becomes a space."""
+    cleaned = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text
+    )
+    return " ".join(cleaned.split())
 """What `write_exports` adds to an output folder."""
 
 

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from scheduler.exports import OutputData
+from scheduler.exports import OutputData, one_line
 from scheduler.exports.spreadsheet import RATING, ShiftWork, shifts_of
 
 PRODID = "-//ai-staffing-scheduler//roster//EN"
@@ -45,6 +45,23 @@ def file_name(person: str) -> str:
     return f"_{person}.ics" if f"{person}.ics".lower() == TEAM_FILE else f"{person}.ics"
 
 
+def file_names(people: Sequence[str]) -> dict[str, str]:
+    """Each person's calendar file, distinct even where the file system ignores case:
+    of ids alike but for case (`Ana`, `ana`), the first in the instance's order keeps
+    `<id>.ics` and the next get `<id>-2.ics`, `<id>-3.ics`, ..."""
+    out: dict[str, str] = {}
+    taken = {TEAM_FILE}
+    for person in people:
+        name = file_name(person)
+        k = 1
+        while name.lower() in taken:
+            k += 1
+            name = f"{person}-{k}.ics"
+        taken.add(name.lower())
+        out[person] = name
+    return out
+
+
 def summary(work: ShiftWork) -> str:
     """ "early · general", "rating · safety-redteam, chat-quality"."""
     parts: list[str] = []
@@ -57,7 +74,7 @@ def summary(work: ShiftWork) -> str:
 
 
 def description(work: ShiftWork, queue_skill: dict[str, str]) -> str:
-    lines = [f"{work.name} ({work.person}), {' and '.join(work.roles)}."]
+    lines = [f"{one_line(work.name)} ({work.person}), {' and '.join(work.roles)}."]
     for activity in work.activities:
         if activity != RATING:
             skill = queue_skill.get(activity)
@@ -80,7 +97,7 @@ def _calendar(name: str) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     return calendar
 
 
@@ -96,7 +113,7 @@ def _event(
     event.add("dtstamp", stamp)
     event.add("dtstart", work.start.replace(tzinfo=zone))
     event.add("dtend", work.end.replace(tzinfo=zone))
-    event.add("summary", f"{work.name}: {summary(work)}" if with_name else summary(work))
+    event.add("summary", f"{one_line(work.name)}: {summary(work)}" if with_name else summary(work))
     event.add("description", description(work, queue_skill))
     categories = [*work.activities, *work.roles]
     if work.hard:
@@ -125,17 +142,18 @@ def write(data: OutputData, folder: Path) -> None:
     works = shifts_of(data.roster)
     folder.mkdir(parents=True, exist_ok=True)
 
+    files = file_names([p.id for p in instance.people])
     by_person: dict[str, list[ShiftWork]] = {}
     for work in works:
         by_person.setdefault(work.person, []).append(work)
     for person in instance.people:  # stale files of people without a shift now
         if person.id not in by_person:
-            (folder / file_name(person.id)).unlink(missing_ok=True)
+            (folder / files[person.id]).unlink(missing_ok=True)
     for person_id, own in by_person.items():
         calendar = _calendar(f"{instance.name}: {own[0].name}")
         for work in own:
             calendar.add_component(_event(work, zone, stamp, queue_skill, with_name=False))
-        (folder / file_name(person_id)).write_bytes(_finish(calendar, own, timezone))
+        (folder / files[person_id]).write_bytes(_finish(calendar, own, timezone))
 
     team = _calendar(f"{instance.name}: team")
     for work in works:

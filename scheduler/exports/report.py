@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -79,7 +80,12 @@ def render(data: OutputData) -> str:
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    """Text escaped for HTML, control characters (which HTML may not hold) as spaces."""
+    text = _CONTROL.sub(" ", str(value))
+    return escape(text, quote=True)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _missing(value: object) -> bool:

@@ -43,12 +43,13 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models import ROSTER_COLUMNS, Assignment
-from scheduler.exports import OutputData
+from scheduler.exports import OutputData, one_line
 
 HARD_MARK = "⚑"
 """Prefix of a shift line that holds hard work."""
@@ -113,7 +114,7 @@ class ShiftWork:
 
     @property
     def name(self) -> str:
-        return self.first.name or self.first.person
+        return one_line(self.first.name) or self.first.person
 
     @property
     def date(self) -> dt.date:
@@ -239,9 +240,20 @@ def write(data: OutputData, path: Path) -> None:
     workbook.save(path)
 
 
+def _cell(sheet: Worksheet, row: int, column: int, value: CellValue) -> Cell:
+    """Write a value as data, never as a formula: a text starting with `=` (a name from a
+    spreadsheet, say) stays text, and control characters, which the format cannot hold,
+    become spaces."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = ILLEGAL_CHARACTERS_RE.sub(" ", value) if isinstance(value, str) else value
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def _header(sheet: Worksheet, titles: Sequence[str]) -> None:
     for column, title in enumerate(titles, start=1):
-        cell = sheet.cell(row=1, column=column, value=title)
+        cell = _cell(sheet, 1, column, title)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.border = _HEADER_BORDER
@@ -308,19 +320,19 @@ def _roster_sheet(sheet: Worksheet, data: OutputData) -> None:
     for index, (pid, name, roles) in enumerate(people):
         row = index + 2
         for column, value in enumerate((pid, name, roles), start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = _cell(sheet, row, column, value)
             cell.alignment = _TOP_WRAP
             cell.border = _CELL_BORDER
         for offset, day in enumerate(dates):
             column = 4 + offset
-            day_cell = sheet.cell(row=row, column=column, value=None)
+            day_cell = _cell(sheet, row, column, None)
             day_cell.border = _CELL_BORDER
             day_cell.alignment = _TOP_WRAP
             works = by_cell.get((pid, day), [])
             if not works:
                 continue
             lines = [work.line() for work in works]
-            day_cell.value = "\n".join(lines)
+            _cell(sheet, row, column, "\n".join(lines))
             activities = {a for work in works for a in work.activities}
             colour = colours[next(iter(activities))] if len(activities) == 1 else MIXED_COLOUR
             day_cell.fill = PatternFill("solid", fgColor=colour)
@@ -359,7 +371,7 @@ def _wrapped_lines(text: str, width: float) -> int:
 def _legend(sheet: Worksheet, data: OutputData, colours: dict[str, str], first_row: int) -> None:
     """Below the grid: each activity's fill, the hard mark, the next-day end."""
     queues = data.instance.queue_by_id
-    title = sheet.cell(row=first_row, column=1, value="Legend")
+    title = _cell(sheet, first_row, 1, "Legend")
     title.font = _HEADER_FONT
     entries: list[tuple[str, str, PatternFill | None, Font | None]] = []
     for activity, colour in colours.items():
@@ -392,13 +404,13 @@ def _legend(sheet: Worksheet, data: OutputData, colours: dict[str, str], first_r
         ("(→06:00)", "the shift ends the next day at that time", None, None),
     ]
     for offset, (key, meaning, fill, font) in enumerate(entries, start=1):
-        key_cell = sheet.cell(row=first_row + offset, column=1, value=key)
+        key_cell = _cell(sheet, first_row + offset, 1, key)
         key_cell.border = _CELL_BORDER
         if fill is not None:
             key_cell.fill = fill
         if font is not None:
             key_cell.font = font
-        sheet.cell(row=first_row + offset, column=2, value=meaning)
+        _cell(sheet, first_row + offset, 2, meaning)
     width = max(len(key) for key, _, _, _ in entries) + 2
     current = sheet.column_dimensions["A"].width or 0
     sheet.column_dimensions["A"].width = min(max(current, width), _MAX_WIDTH)
@@ -423,7 +435,7 @@ def _assignments_sheet(sheet: Worksheet, roster: Sequence[Assignment]) -> None:
             "hard": "yes" if assignment.hard else "no",
         }
         for column, name in enumerate(ROSTER_COLUMNS, start=1):
-            cell = sheet.cell(row=row, column=column, value=values[name])
+            cell = _cell(sheet, row, column, values[name])
             if name == "date":
                 cell.number_format = _DATE_FORMAT
             elif name in ("start", "end"):
@@ -460,7 +472,7 @@ def _cell_value(value: object) -> tuple[CellValue, str | None]:
 def _frame_sheet(sheet: Worksheet, frame: pd.DataFrame, source: str) -> None:
     if frame.columns.empty:
         _header(sheet, ["note"])
-        sheet.cell(row=2, column=1, value=f"{source} was not written (no roster)")
+        _cell(sheet, 2, 1, f"{source} was not written (no roster)")
         _finish_table(sheet, 1, 1)
         return
     columns = [str(c) for c in frame.columns]
@@ -468,7 +480,7 @@ def _frame_sheet(sheet: Worksheet, frame: pd.DataFrame, source: str) -> None:
     for index, record in enumerate(frame.itertuples(index=False, name=None)):
         for column, raw in enumerate(record, start=1):
             value, number_format = _cell_value(raw)
-            cell = sheet.cell(row=index + 2, column=column, value=value)
+            cell = _cell(sheet, index + 2, column, value)
             if number_format is not None:
                 cell.number_format = number_format
     _finish_table(sheet, len(columns), len(frame))
@@ -575,7 +587,7 @@ def _summary_sheet(sheet: Worksheet, data: OutputData) -> None:
     for index, line in enumerate(lines):
         row = index + 2
         for column, value in enumerate(line, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = _cell(sheet, row, column, value)
             cell.alignment = _TOP_WRAP
             if isinstance(value, float) and not value.is_integer():
                 cell.number_format = "#,##0.00"

@@ -3,6 +3,7 @@ and control characters as spaces, nothing read as a formula, markup escaped."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -17,7 +18,7 @@ HOSTILE = '=HYPERLINK("http://x","y")\nBen\x07 <b>&'
 """A formula, a line break from a spreadsheet cell, a bell, and markup."""
 
 
-def _week(tmp_path: Path, people: list[dict[str, object]]) -> Path:
+def _week(tmp_path: Path, people: Sequence[Mapping[str, object]]) -> Path:
     data = {
         "name": "names",
         "horizon": {"start": MONDAY, "days": 1},

@@ -24,10 +24,10 @@ EXPORTS = ("roster.xlsx", "calendars", "report.html")
 def one_line(text: str) -> str:
     """A name or label as one line of plain text: every control character (a line
     break from a spreadsheet cell, a tab, a NUL) and line separator becomes a space."""
-    cleaned = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text
-    )
+    cleaned = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
     return " ".join(cleaned.split())
+
+
 """What `write_exports` adds to an output folder."""
 
 

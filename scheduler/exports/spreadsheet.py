@@ -43,7 +43,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -240,7 +240,7 @@ def write(data: OutputData, path: Path) -> None:
     workbook.save(path)
 
 
-def _cell(sheet: Worksheet, row: int, column: int, value: CellValue) -> Cell:
+def _cell(sheet: Worksheet, row: int, column: int, value: CellValue) -> Cell | MergedCell:
     """Write a value as data, never as a formula: a text starting with `=` (a name from a
     spreadsheet, say) stays text, and control characters, which the format cannot hold,
     become spaces."""

@@ -132,7 +132,7 @@ def report_text(instance: Instance, report: CheckReport) -> str:
     if report.verdict is Verdict.unknown:
         lines.append("  No roster was found within the time limit; try a longer --time-limit.")
     if report.fixes:
-        lines.append("What would make it fit (each checked by solving again):")
+        lines.append("What would make it fit (each checked: a roster exists with it):")
         lines += [f"  {n}. {f.sentence}" for n, f in enumerate(report.fixes, start=1)]
     elif report.verdict in (Verdict.shortfalls, Verdict.cannot_staff):
         lines.append("  No single change of the kinds tried makes it fit.")

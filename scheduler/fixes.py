@@ -310,6 +310,10 @@ _ROTATION: list[tuple[str, str]] = [
 ]
 
 
+def _join_words(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} or {parts[-1]}"
+
+
 def _rules_fit(probe: _Prober, target: Target, name: str, value: Any) -> bool:
     return probe.fits({"rules": {name: value}}, target)
 
@@ -318,6 +322,7 @@ def _rotation_fixes(probe: _Prober, target: Target, notes: list[str]) -> list[Fi
     """Each hard-case rotation limit loosened alone, by the least that lets the target fit."""
     instance = probe.instance
     fixes = []
+    tried: list[str] = []
     for name, words in _ROTATION:
         now = getattr(instance.rules, name)
         if name == "max_hard_share":
@@ -328,9 +333,7 @@ def _rotation_fixes(probe: _Prober, target: Target, notes: list[str]) -> list[Fi
         found = first_fitting(values, partial(_rules_fit, probe, target, name))
         if found is None:
             if values:
-                notes.append(
-                    f"Loosening the {words} (rules.{name}) alone does not close {target.id}."
-                )
+                tried.append(f"{words} (rules.{name})")
             continue
         shown = (lambda x: f"{round(100 * x)} %") if name == "max_hard_share" else str
         outcome = "on time" if target.kind == "batch" else "covered"
@@ -344,6 +347,8 @@ def _rotation_fixes(probe: _Prober, target: Target, notes: list[str]) -> list[Fi
                 {name: found},
             )
         )
+    if tried:
+        notes.append(f"Loosening alone the {_join_words(tried)} does not close {target.id}.")
     return fixes
 
 
@@ -367,8 +372,11 @@ def _extra_people_fix(
             "close it once fixed on their days."
         )
         return []
-    if not proven:
-        fix.sentence += " (Fewer shifts may do: the least number was not proven in time.)"
+    if proven:
+        fix.sentence += " No fewer shifts close it."
+    else:
+        fix.sentence += " (Fewer shifts may do: no fewer were ruled out within the time limit.)"
+    fix.figures["least_proven"] = proven
     return [fix]
 
 
@@ -519,7 +527,6 @@ def _extra_fix(
         sentence = (
             f"{target.id} is {short:,} short: add {shifts_text} of {length} ({where}) by {more}."
         )
-    sentence += " No fewer shifts close it."
     return Fix("extra_people", target.id, sentence, {"add_people": people}, figures)
 
 

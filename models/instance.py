@@ -14,13 +14,14 @@ must match exactly one day of the horizon.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import (
     BaseModel,
@@ -109,11 +110,16 @@ class Horizon(Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
+        # a name of the IANA database, never a path into it (`Europe` is a folder there)
+        if value not in _time_zones():
+            shown = value if len(value) <= 60 else value[:57] + "..."
+            raise ValueError(f"unknown time zone {shown!r} (an IANA name: Europe/Berlin, UTC)")
         return value
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}
 
 
 class ShiftTemplate(Strict):
@@ -331,24 +337,29 @@ class Requirement:
 class Contract(Strict):
     """A person's working-time limits. Weekly limits hold per calendar week (Mon-Sun)."""
 
-    min_hours_per_week: float = Field(default=0, ge=0, description="Soft: shortfall is a goal.")
-    max_hours_per_week: float = Field(default=40, ge=0)
+    min_hours_per_week: float = Field(
+        default=0, ge=0, le=168, description="Soft: shortfall is a goal."
+    )
+    max_hours_per_week: float = Field(default=40, ge=0, le=168, description="A week has 168 h.")
     max_days_per_week: int = Field(default=5, ge=0, le=7)
     max_consecutive_days: int = Field(default=5, ge=1)
     min_consecutive_days: int = Field(default=1, ge=1)
     min_consecutive_days_off: int = Field(default=1, ge=1)
     max_weekends: int | None = Field(default=None, ge=0, description="Over the horizon.")
     min_rest_hours: float = Field(default=11, ge=0, le=48)
-    max_items_per_week: int = Field(default=750, ge=0)
+    max_items_per_week: int = Field(default=750, ge=0, le=10_000_000)
     max_shifts_per_day: int = Field(default=1, ge=1, le=4)
     max_shifts: dict[str, int] = Field(
         default_factory=dict, description="Per shift id: at most this many over the horizon."
     )
     max_hours_total: float | None = Field(
-        default=None, ge=0, description="Over the whole horizon (hard)."
+        default=None, ge=0, le=24 * 366, description="Over the whole horizon (hard)."
     )
     min_hours_total: float | None = Field(
-        default=None, ge=0, description="Over the whole horizon (hard, unlike the weekly minimum)."
+        default=None,
+        ge=0,
+        le=24 * 366,
+        description="Over the whole horizon (hard, unlike the weekly minimum).",
     )
 
     @field_validator(
@@ -397,11 +408,13 @@ class Contract(Strict):
 class History(Strict):
     """What happened before the horizon, for rules that look back across its start."""
 
-    consecutive_days_worked: int = Field(default=0, ge=0, description="Up to the day before.")
-    consecutive_days_off: int = Field(default=0, ge=0, description="Up to the day before.")
+    consecutive_days_worked: int = Field(
+        default=0, ge=0, le=3660, description="Up to the day before."
+    )
+    consecutive_days_off: int = Field(default=0, ge=0, le=3660, description="Up to the day before.")
     last_shift_end: dt.datetime | None = Field(default=None, description="Local clock time.")
-    hard_hours_last_week: float = Field(default=0, ge=0)
-    consecutive_hard_days: int = Field(default=0, ge=0)
+    hard_hours_last_week: float = Field(default=0, ge=0, le=168, description="A week has 168 h.")
+    consecutive_hard_days: int = Field(default=0, ge=0, le=3660)
 
     @field_validator("last_shift_end", mode="before")
     @classmethod
@@ -513,6 +526,18 @@ class Person(Strict):
     preferences: list[Preference] = Field(default_factory=list)
     history: History = Field(default_factory=History)
 
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _no_yes_no_levels(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            for skill, level in value.items():
+                if isinstance(level, bool):
+                    raise ValueError(
+                        f"{skill}: {str(level).lower()} is not a level; give a whole number "
+                        f"1-{MAX_LEVEL}"
+                    )
+        return value
+
     @field_validator("skills")
     @classmethod
     def _levels(cls, value: dict[str, int]) -> dict[str, int]:
@@ -554,7 +579,7 @@ class Batch(Strict):
     """Items to grade: how many, how hard, who may grade them, and by when."""
 
     id: Id
-    items: int = Field(ge=1)
+    items: int = Field(ge=1, le=10_000_000)
     difficulty: Difficulty
     skill: str
     min_level: Level = 1
@@ -574,10 +599,12 @@ class Batch(Strict):
 class Rates(Strict):
     """Items an hour at each difficulty for a person of speed 1.0."""
 
-    easy: float = Field(default=150, gt=0)
-    medium: float = Field(default=100, gt=0)
-    hard: float = Field(default=75, gt=0)
-    expert: float = Field(default=60, gt=0, description="Seeds: 50-100 an hour at expert level.")
+    easy: float = Field(default=150, gt=0, le=100_000)
+    medium: float = Field(default=100, gt=0, le=100_000)
+    hard: float = Field(default=75, gt=0, le=100_000)
+    expert: float = Field(
+        default=60, gt=0, le=100_000, description="Seeds: 50-100 an hour at expert level."
+    )
 
     def per_hour(self, difficulty: Difficulty) -> float:
         return float(getattr(self, difficulty.value))

@@ -35,6 +35,8 @@ import io
 import json
 import math
 import re
+import reprlib
+import stat
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,6 +72,15 @@ MAX_NUMBER = 1_000_000_000
 
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 _SHOWN_CHARS = 80
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""The largest instance, CSV or roster file read (20 MiB): far above any real week
+(a generated 1,000-person week is under 1 MiB), and bounded so that a stray file
+cannot take minutes and gigabytes to read."""
+MAX_YAML_NODES = 1_000_000
+"""The most YAML nodes a document may stand for once its aliases are expanded: anchors
+shared by many people are fine, a document that multiplies itself (a 'billion laughs')
+is refused before it is built."""
 
 # Where the rows of a list came from: the CSV file and the file row of each item
 # (None: item i is on row i + 2, as when rows are neither blank nor span lines).
@@ -117,6 +128,14 @@ def load_instance(path: str | Path) -> Instance:
             )
             continue
         csv_path = path.parent / value
+        if Path(value).is_absolute() or not csv_path.resolve().is_relative_to(
+            path.parent.resolve()
+        ):
+            problems.append(
+                f"{path}: {key}: {value!r} is outside the instance's folder; a CSV file "
+                "must be in that folder or below it"
+            )
+            continue
         try:
             data[key], lines = _read_csv(csv_path, model, f"{path}: {key}")
         except InputError as exc:
@@ -165,8 +184,27 @@ class _DuplicateKeyError(yaml.constructor.ConstructorError):
     pass
 
 
+class _TooLargeError(yaml.constructor.ConstructorError):
+    pass
+
+
 class _YamlLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 core scalars and no duplicate keys (see the module doc)."""
+    """SafeLoader with YAML 1.2 core scalars and no duplicate keys (see the module doc),
+    refusing documents whose aliases expand past MAX_YAML_NODES."""
+
+    def get_single_node(self) -> yaml.Node | None:
+        node = super().get_single_node()
+        if node is not None:
+            size = _expanded_size(node, {})
+            if size > MAX_YAML_NODES:
+                raise _TooLargeError(
+                    None,
+                    None,
+                    f"its aliases expand to more than {MAX_YAML_NODES:,} values, more than "
+                    "an instance may hold",
+                    node.start_mark,
+                )
+        return node
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[str, yaml.Mark] = {}
@@ -183,6 +221,28 @@ class _YamlLoader(yaml.SafeLoader):
                 )
             seen[key_node.value] = key_node.start_mark
         return super().construct_mapping(node, deep=deep)
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """Nodes the document stands for with every alias expanded (shared nodes counted
+    each time they are used), computed once per node; saturates past the limit."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = MAX_YAML_NODES + 1  # a node inside itself expands without end
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            total += _expanded_size(child, sizes)
+            if total > MAX_YAML_NODES:
+                break
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            total += _expanded_size(key, sizes) + _expanded_size(value, sizes)
+            if total > MAX_YAML_NODES:
+                break
+    sizes[id(node)] = min(total, MAX_YAML_NODES + 1)
+    return sizes[id(node)]
 
 
 def _yaml_1_2_resolvers() -> None:
@@ -263,7 +323,7 @@ def read_document(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        kind = "" if isinstance(exc, _DuplicateKeyError) else "YAML syntax error: "
+        kind = "" if isinstance(exc, _DuplicateKeyError | _TooLargeError) else "YAML syntax error: "
         context = getattr(exc, "context", None)
         context_mark = getattr(exc, "context_mark", None)
         if context and context_mark:
@@ -276,6 +336,21 @@ def read_document(path: Path) -> Any:
 
 
 def _read_text(path: Path, encoding: str) -> str:
+    """A regular file's text, at most MAX_FILE_BYTES; `InputError` says what is wrong."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError([f"{path}: cannot be read: {exc.strerror or exc}"]) from None
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a pipe or device)"
+        raise InputError([f"{path}: is {what}; give a file"])
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(
+            [
+                f"{path}: is {info.st_size / 2**20:,.1f} MiB, above the "
+                f"{MAX_FILE_BYTES // 2**20} MiB a file may be"
+            ]
+        )
     try:
         return path.read_text(encoding=encoding)
     except UnicodeDecodeError as exc:
@@ -376,7 +451,9 @@ def _cell_value(column: str, cell: str) -> Any:
         try:
             return json.loads(cell)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{cell!r} is not valid JSON ({exc.msg})") from None
+            raise ValueError(f"{_show(cell)} is not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise ValueError("a JSON cell nested too deeply") from None
     if column.split(".")[-1] in _LIST_CELLS:
         return [part.strip() for part in cell.split(";") if part.strip()]
     return cell
@@ -677,8 +754,14 @@ def _number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 3, 8, 8
+_REPR.maxstring, _REPR.maxother = _SHOWN_CHARS, 40
+
+
 def _show(value: Any) -> str:
-    text = repr(value)
+    """A value as a message shows it: short, whatever its size (never the whole repr)."""
+    text = _REPR.repr(value)
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
 
 

@@ -38,7 +38,7 @@ _TIME = "%Y-%m-%d %H:%M"
 class Assignment(BaseModel):
     """One row of the roster."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     date: dt.date = Field(description="The day the shift starts.")
     shift: str

@@ -20,8 +20,8 @@ shift is 60 hard minutes, not 480.
 Contract limits in minutes come from the `Contract` helpers
 (`min_rest_minutes`, `max_minutes_per_week`, `min_minutes`), so the checker and
 the model read the contract the same way. A rating shift's row for the time
-left over (empty batch) is optional here: its hours are not checked, and a
-roster with or without it is judged the same.
+left over (empty batch) is optional here: its hours must not pass the shift's, and
+a roster with or without it is judged the same.
 
 Rows naming an unknown person, shift, activity or batch, a date outside the
 horizon, or a batch or items where the row format has none, are reported as
@@ -91,11 +91,13 @@ RULE_IDS: tuple[str, ...] = (
     "max_consecutive_hard_days",
     "max_hard_share",
     "hard_flag",
+    "hours_column",
 )
 """Every rule id the checker reports, in the order of the table in docs/rules.md.
 
 `hard_flag` (a row's `hard` column disagrees with the shift's recomputed
-hardness) is the checker's own addition: it is a property of the written rows.
+hardness) and `hours_column` (a row's `hours` disagree with its shift or its
+items) are the checker's own additions: they are properties of the written rows.
 """
 
 GOAL_NAMES: tuple[str, ...] = tuple(GOAL_LABELS)
@@ -331,6 +333,33 @@ def _check_rows(instance: Instance, rows: list[_Row], report: _Report) -> None:
                 f"{row.activity} is not allowed on {r.shift.id} (allowed: {allowed})",
             )
         _check_qualification(instance, r, report)
+        _check_hours(instance, r, report)
+
+
+def _check_hours(instance: Instance, r: _Row, report: _Report) -> None:
+    """A row's hours: its shift's on a queue, its items' grading time (to the hundredth
+    of an hour, as written) on a rating row, at most the shift on a row of time left."""
+    row = r.row
+    if r.batch is not None:
+        expected = round(row.items * instance.item_ms(r.person, r.batch) / 3_600_000, 2)
+        what = f"{row.items} items of {r.batch.id} take {expected:g} h"
+    elif r.queue is not None:
+        expected = r.shift.hours
+        what = f"{r.shift.id} is {expected:g} h"
+    else:  # the time left over in a rating shift
+        if row.hours > r.shift.hours + 0.005:
+            report.add(
+                "hours_column",
+                r.person.id,
+                row.date,
+                f"a row of time left over says {_num(row.hours)} h, more than the "
+                f"{r.shift.hours:g} h of {r.shift.id}",
+            )
+        return
+    if abs(row.hours - expected) > 0.005:
+        report.add(
+            "hours_column", r.person.id, row.date, f"{what}; the row says {_num(row.hours)} h"
+        )
 
 
 def _check_qualification(instance: Instance, r: _Row, report: _Report) -> None:

@@ -4,7 +4,9 @@ demand, whatif, generate, schema."""
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -77,20 +79,22 @@ def cmd_solve(args: argparse.Namespace) -> int:
             [f"{args.instance}: the numbers are too large for the solver to add up ({exc})"]
         )
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
-    try:
-        write_outputs(
+    wrote = _write_folder(
+        out_dir,
+        result.has_roster,
+        f"roster.csv: {len(result.roster)} rows",
+        lambda: write_outputs(
             out_dir,
             instance,
             result,
             evaluation,
             exports=not args.no_exports,
             summary_extra=summary_extra,
-        )
-    except OSError as exc:
-        return _fail([f"--out {out_dir}: cannot write the output folder: {exc}"])
+        ),
+    )
     print(format_summary(instance, result, evaluation))
     _print_conflicts(instance, result)
-    print(f"Wrote {out_dir}/ (roster.csv: {len(result.roster)} rows)")
+    print(wrote)
     if not result.has_roster:
         return EXIT_NO_ROSTER
     return EXIT_OK if evaluation is None or evaluation.feasible else EXIT_VIOLATIONS
@@ -107,25 +111,45 @@ def cmd_check(args: argparse.Namespace) -> int:
     options = _solve_options(args)
     report = check(instance, options)
     document = report_document(report)
-    write_outputs(
+    wrote = _write_folder(
         out_dir,
-        instance,
-        report.result,
-        report.evaluation,
-        extra={
-            "check.json": json.dumps(document, indent=2, default=str) + "\n",
-            "fixes.yaml": yaml.safe_dump(fix_scenarios(report), sort_keys=False, width=100),
-        },
-        exports=not args.no_exports,
+        report.result.has_roster,
+        "check.json, fixes.yaml",
+        lambda: write_outputs(
+            out_dir,
+            instance,
+            report.result,
+            report.evaluation,
+            extra={
+                "check.json": json.dumps(document, indent=2, default=str) + "\n",
+                "fixes.yaml": yaml.safe_dump(fix_scenarios(report), sort_keys=False, width=100),
+            },
+            exports=not args.no_exports,
+        ),
     )
     print(report_text(instance, report))
-    print(f"Wrote {out_dir}/check.json")
-    if report.fixes:
+    print(wrote)
+    if report.fixes and wrote.startswith("Wrote"):
         print(
             f"Each fix is a scenario of {out_dir}/fixes.yaml: try them side by side with "
             f"`roster whatif {args.instance} {out_dir}/fixes.yaml`"
         )
     return EXIT_CODES[report.verdict]
+
+
+def _write_folder(out_dir: Path, has_roster: bool, what: str, write: Callable[[], None]) -> str:
+    """Write the output folder, and say so; without a roster, a folder that holds one
+    from an earlier run is left as it was. An unwritable folder is bad input."""
+    from scheduler.output import holds_a_roster, recover
+
+    recover(out_dir)
+    if not has_roster and holds_a_roster(out_dir):
+        return f"No roster: {out_dir}/ is left as it was (it holds the roster of an earlier run)"
+    try:
+        write()
+    except OSError as exc:
+        raise InputError([f"--out {out_dir}: cannot write the output folder: {exc}"]) from None
+    return f"Wrote {out_dir}/ ({what})"
 
 
 def _print_conflicts(instance: Instance, result: SolveResult) -> None:
@@ -186,16 +210,25 @@ def cmd_replan(args: argparse.Namespace) -> int:
     options = _solve_options(args)
     result, changes = replan(instance, previous, since, options, args.previous)
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
-    lines = ["person,date,shift,before,after"]
-    lines += [",".join(c.as_row().values()) for c in changes]
-    write_outputs(
+    table = io.StringIO()
+    writer = csv.DictWriter(table, ["person", "date", "shift", "before", "after"])
+    writer.writeheader()
+    writer.writerows(c.as_row() for c in changes)
+    wrote = _write_folder(
         out_dir,
-        instance,
-        result,
-        evaluation,
-        extra={"changes.csv": "\n".join(lines) + "\n"},
-        exports=not args.no_exports,
-        summary_extra={"replan": {"from": since.isoformat(), "assignments_changed": len(changes)}},
+        result.has_roster,
+        f"changes.csv: {len(changes)} rows",
+        lambda: write_outputs(
+            out_dir,
+            instance,
+            result,
+            evaluation,
+            extra={"changes.csv": table.getvalue()},
+            exports=not args.no_exports,
+            summary_extra={
+                "replan": {"from": since.isoformat(), "assignments_changed": len(changes)}
+            },
+        ),
     )
     print(format_summary(instance, result, evaluation))
     _print_conflicts(instance, result)
@@ -207,7 +240,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
         )
     if len(changes) > 20:
         print(f"  ... {len(changes) - 20} more in changes.csv")
-    print(f"Wrote {out_dir}/ (changes.csv: {len(changes)} rows)")
+    print(wrote)
     if not result.has_roster:
         return EXIT_NO_ROSTER
     return EXIT_OK if evaluation is None or evaluation.feasible else EXIT_VIOLATIONS
@@ -215,26 +248,24 @@ def cmd_replan(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     import shutil
-    import tempfile
 
-    from scheduler.exports import write_exports
+    from scheduler.exports import OutputData, write_exports
+    from scheduler.output import MARKER, staged_folder
 
     folder: Path = args.out_dir
     if not folder.is_dir():
         return _fail([f"{folder}: not a folder"])
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".export.") as tmp:
-        staging = Path(tmp)
-        for path in folder.iterdir():  # the folder's files, read back by the exports
-            if path.is_file() and not path.name.startswith("."):
-                shutil.copy2(path, staging / path.name)
-        written = write_exports(staging)
-        for name in written:
-            target = folder / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-            (staging / name).rename(target)
+    if not (folder / MARKER).exists():
+        return _fail([f"{folder}: not an output folder of roster (no {MARKER} file in it)"])
+    OutputData.load(folder)  # what is wrong with its files is said of this folder
+    try:
+        with staged_folder(folder) as staging:  # the folder anew, exports and all, or as it was
+            for path in folder.iterdir():
+                if path.is_file() and not path.name.startswith("."):
+                    shutil.copy2(path, staging / path.name)
+            written = write_exports(staging)
+    except OSError as exc:
+        return _fail([f"{folder}: cannot write the exports: {exc}"])
     print(f"Wrote {', '.join(written)} in {folder}/")
     return EXIT_OK
 
@@ -546,8 +577,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
     run: Callable[[argparse.Namespace], int] = args.run
+    from scheduler.signals import stop_signals_keep_the_roster
+
     try:
-        return run(args)
+        with stop_signals_keep_the_roster():
+            return run(args)
     except InputError as exc:
         return _fail(exc.messages)
     except KeyboardInterrupt:

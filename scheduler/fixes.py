@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -492,11 +492,12 @@ def _extra_fix(
     shifts = sorted(worked, key=lambda s: (s[1], s[2], s[0]))
     lengths = sorted({instance.shift_by_id[s].hours for _, _, s in shifts})
     length = " or ".join(f"{h:g} h" for h in lengths)
-    where = ", ".join(
+    places = Counter(
         f"{_day(instance.dates[d])} {s}"
         + ("" if activities[(p, d, s)] == RATING else f" on {activities[(p, d, s)]}")
         for p, d, s in shifts
     )
+    where = ", ".join(place + (f" ×{n}" if n > 1 else "") for place, n in places.items())
     role = "rater" if target.kind == "batch" else "agent"
     skills = ", ".join(f"{k} {lvl}" for k, lvl in pool[0]["skills"].items())
     more = f"{len(people)} more {role}{'s' if len(people) > 1 else ''} ({skills})"

@@ -285,12 +285,85 @@ def write_outputs(
             write_exports(staging)
 
 
+COMPLETE = ".roster-complete"
+"""In a staged folder once it is whole: a swap cut short by a kill is finished with it."""
+WRITER = ".roster-writer"
+"""In a staged folder: the process id writing it, so that a leftover is known as such."""
+
+
+def _writer_alive(folder: Path) -> bool:
+    try:
+        pid = int((folder / WRITER).read_text())
+    except (OSError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+def recover(out_dir: Path) -> None:
+    """Finish or roll back a swap of `out_dir` that a kill cut short, and remove the
+    staged folders that roster left beside it (its own, whose writer is gone).
+
+    A kill between the two renames of the swap leaves no `out_dir`: the new folder is
+    put in place when it was whole (`COMPLETE`), else the old one is put back.
+    """
+    target = out_dir.resolve()
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    old = target.with_name(f".{target.name}.old")
+    prefix = f".{target.name}."
+    leftovers = [
+        path
+        for path in parent.iterdir()
+        if path.name.startswith(prefix)
+        and path != old
+        and path.is_dir()
+        and (path / MARKER).exists()
+        and not _writer_alive(path)
+    ]
+    if not target.exists():
+        whole = [path for path in leftovers if (path / COMPLETE).exists()]
+        if whole:
+            newest = max(whole, key=lambda path: path.stat().st_mtime)
+            newest.rename(target)
+            leftovers.remove(newest)
+        elif old.is_dir() and (old / MARKER).exists():
+            old.rename(target)
+    if target.is_dir() and (target / MARKER).exists():
+        (target / COMPLETE).unlink(missing_ok=True)
+        (target / WRITER).unlink(missing_ok=True)
+        if old.is_dir() and (old / MARKER).exists():
+            shutil.rmtree(old, ignore_errors=True)
+    for path in leftovers:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def holds_a_roster(out_dir: Path) -> bool:
+    """Whether `out_dir` is an output folder of roster with a roster in it."""
+    roster = out_dir / "roster.csv"
+    try:
+        with roster.open() as handle:
+            return (out_dir / MARKER).exists() and len(handle.readlines()) > 1
+    except OSError:
+        return False
+
+
 @contextmanager
 def staged_folder(out_dir: Path) -> Iterator[Path]:
     """A new folder to fill; on success it replaces `out_dir` whole, on failure it vanishes.
 
     Only an empty folder or one written by `roster` (with the marker file) is replaced.
+    A swap that a kill cut short before is finished or rolled back first (`recover`).
     """
+    recover(out_dir)
     check_out_dir(out_dir)
     target = out_dir.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -299,8 +372,10 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; outputs are for sharing
     try:
+        (staging / WRITER).write_text(str(os.getpid()))
         (staging / MARKER).write_text("written by `roster`; this folder is replaced whole\n")
         yield staging
+        (staging / COMPLETE).write_text("")
         if target.exists():
             old = target.with_name(f".{target.name}.old")
             shutil.rmtree(old, ignore_errors=True)
@@ -309,6 +384,8 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             staging.rename(target)
+        (target / COMPLETE).unlink(missing_ok=True)
+        (target / WRITER).unlink(missing_ok=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -19,6 +19,7 @@ from scheduler.checker import evaluate
 from scheduler.context import SCALE, RosterModel
 from scheduler.model import build_model
 from scheduler.roster_values import Solution, Values, extract_roster, goal_figures
+from scheduler.signals import hold_signals
 
 T = TypeVar("T")
 
@@ -577,6 +578,7 @@ def _run_interruptible(run: Callable[[], T], stop: Callable[[], None]) -> tuple[
             done.wait(0.2)
         except KeyboardInterrupt:
             if not stopped:
+                hold_signals()
                 print("\nstopping: keeping the best roster so far ...", file=sys.stderr)
             stopped = True
             stop()

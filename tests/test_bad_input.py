@@ -235,7 +235,7 @@ CASES = [
     Case(
         "absurdly many items",
         broken(setting("batches", 0, "items", value=10**12)),
-        ("batches[0].items", "1e+12 is too large"),
+        ("batches[0].items", "1000000000000 is above the maximum 10000000"),
     ),
     Case(
         "shift longer than 24 h",

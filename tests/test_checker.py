@@ -787,6 +787,27 @@ CASES = [
         ),
         lambda i: work(i, "ana", 0, "early", RATING, [("exp1", 10)]),
     ),
+    # hours_column
+    Case(
+        # 80 h written for an 8 h shift
+        "queue_row_hours",
+        "hours_column",
+        lambda i: [
+            r.model_copy(update={"hours": 80.0}) for r in work(i, "ana", 0, "early", "chat")
+        ],
+        lambda i: work(i, "ana", 0, "early", "chat"),
+        message="the row says 80 h",
+    ),
+    Case(
+        # 10 expert items at 60 an hour are 10 minutes = 0.17 h, not 2 h
+        "rating_row_hours",
+        "hours_column",
+        lambda i: (lambda rows: [rows[0].model_copy(update={"hours": 2.0}), *rows[1:]])(
+            work(i, "ana", 0, "early", RATING, [("exp1", 10)])
+        ),
+        lambda i: work(i, "ana", 0, "early", RATING, [("exp1", 10)]),
+        message="10 items of exp1 take 0.17 h",
+    ),
 ]
 
 

@@ -151,8 +151,23 @@ def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"horizon", "people", "shifts", "batches"} <= set(schema["properties"])
 
 
-def test_ctrl_c_stops_with_the_best_roster_so_far(tmp_path: Path) -> None:
-    """SIGINT during a long solve: exit 0, a complete folder, marked as stopped early."""
+@pytest.mark.parametrize(
+    "signals",
+    [
+        [signal.SIGINT],
+        # a second Ctrl-C, 0.3 s after the first, may not cancel the writing
+        [signal.SIGINT, signal.SIGINT],
+        # SIGTERM stops as Ctrl-C does, and a Ctrl-C after it changes nothing
+        [signal.SIGTERM],
+        [signal.SIGTERM, signal.SIGINT],
+    ],
+    ids=["ctrl-c", "ctrl-c-twice", "sigterm", "sigterm-then-ctrl-c"],
+)
+def test_a_stopped_solve_writes_the_best_roster_so_far(
+    tmp_path: Path, signals: list[signal.Signals]
+) -> None:
+    """Signals to a real process during a long solve: exit 0, a complete folder, marked as
+    stopped early, whose roster passes `roster verify`."""
     out = tmp_path / "demo"
     proc = subprocess.Popen(
         [
@@ -178,14 +193,32 @@ def test_ctrl_c_stops_with_the_best_roster_so_far(tmp_path: Path) -> None:
     for line in proc.stderr:
         if "roster #" in line or time.monotonic() > deadline:
             break
-    proc.send_signal(signal.SIGINT)
+    for n, sig in enumerate(signals):
+        if n:
+            time.sleep(0.3)
+        proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr
     assert "stopped by the user" in stdout
+    if len(signals) > 1:
+        assert "still stopping: the best roster so far is being written" in stderr
     summary = json.loads((out / "summary.json").read_text())
     assert summary["stopped_early"] is True
     assert summary["check"]["hard_rules_hold"] is True
     assert main(["verify", str(INSTANCES / "demo-week.yaml"), str(out)]) == 0
+
+
+def test_a_solve_without_a_roster_leaves_the_old_folder_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "week"
+    small = ["--out", str(out), "--workers", "1", "--time-limit", "10", "--quiet"]
+    assert main(["solve", str(INSTANCES / "small-week.yaml"), *small]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    # the contradiction week has no roster at all: exit 3, the small week's folder stays
+    assert main(["solve", str(INSTANCES / "contradiction.yaml"), *small]) == 3
+    assert "is left as it was" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
 
 
 def test_forecast_week_solves_and_its_coverage_is_checked(tmp_path: Path) -> None:

@@ -989,7 +989,8 @@ def _fixes_section(data: OutputData) -> str:
         text = (
             "This folder was written by <code>roster solve</code>. "
             "<code>roster check INSTANCE</code> explains each shortfall "
-            "(the capacity arithmetic) and proposes fixes, each checked by finding a roster with it."
+            "(the capacity arithmetic) and proposes fixes, each checked by finding a roster "
+            "with it."
         )
         if not missing:
             return _section("fixes", title, "", f"<p>No shortfalls to fix. {text}</p>")

@@ -57,6 +57,7 @@ from models.instance import (
     ShiftTemplate,
     is_path_message,
 )
+from models.queueing import MAX_TRAFFIC, traffic
 
 CSV_LISTS: dict[str, type[BaseModel]] = {
     "shifts": ShiftTemplate,
@@ -567,6 +568,23 @@ def _sanity_problems(instance: Instance) -> Iterator[str]:
             "the last date a calendar holds"
         )
     yield from _value_problems(instance, "")
+    for i, row in enumerate(instance.demand):
+        if row.forecast is None:
+            continue
+        seconds = 60 * row.minutes if row.minutes else 0
+        if row.shift is not None and row.shift in instance.shift_by_id:
+            seconds = 3600 * instance.shift_by_id[row.shift].hours
+        if seconds <= 0:
+            continue
+        contacts = max(row.forecast.queue_contacts(False), row.forecast.queue_contacts(True))
+        load = traffic(contacts, seconds, row.forecast.human_aht_seconds)
+        if load > MAX_TRAFFIC:
+            yield (
+                f"demand[{i}].forecast: {contacts:,.0f} contacts of "
+                f"{row.forecast.human_aht_seconds:g} s in {seconds / 60:g} minutes keep "
+                f"{load:,.0f} agents busy at once, above the {MAX_TRAFFIC:,.0f} the staffing "
+                "search takes"
+            )
 
 
 def _value_problems(value: Any, at: str) -> Iterator[str]:

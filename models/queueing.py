@@ -59,6 +59,9 @@ from typing import Any
 
 import numpy as np
 
+MAX_TRAFFIC = 100_000.0
+"""Erlangs (agents busy at once, contacts x handling time / interval) the staffing search
+takes: far above any one queue's interval, and bounded so that it answers in a second."""
 MAX_PATIENCE = 1_000_000.0
 """Seconds; beyond this nobody gives up in practice: leave the patience out (Erlang C)."""
 
@@ -151,7 +154,20 @@ def check_inputs(
             patience_seconds,
             f"must be above 0 and at most {MAX_PATIENCE:,.0f} (leave it out for Erlang C)",
         )
+    if not problems and (load := traffic(contacts, interval_seconds, aht_seconds)) > MAX_TRAFFIC:
+        bad(
+            "contacts",
+            contacts,
+            f"with {aht_seconds:g} s each in {interval_seconds:g} s keep "
+            f"{f'{load:,.0f}' if math.isfinite(load) else 'countless'} agents busy at once, "
+            f"above the {MAX_TRAFFIC:,.0f} the staffing search takes",
+        )
     return problems
+
+
+def traffic(contacts: float, interval_seconds: float, aht_seconds: float) -> float:
+    """Offered load in Erlangs: agents kept busy on average."""
+    return contacts * aht_seconds / interval_seconds
 
 
 def erlang_b(agents: int, traffic: float) -> float:

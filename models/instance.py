@@ -56,6 +56,14 @@ DayRef = Annotated[str, Field(min_length=1)]
 Level = Annotated[int, Field(ge=1, le=MAX_LEVEL)]
 
 
+MAX_DAYS = 366
+"""The longest horizon: a year."""
+MAX_PEOPLE = 10_000
+"""The most people an instance may hold (each list has such a bound, so that a stray file
+cannot take minutes and gigabytes to validate; the largest week measured has 1,000)."""
+MAX_DEMAND_ROWS = 200_000
+
+
 class Strict(BaseModel):
     """Base of every input model: unknown fields are errors, not silently ignored."""
 
@@ -104,7 +112,7 @@ class Horizon(Strict):
     """The planned days: `days` days from `start` (a week by default)."""
 
     start: dt.date
-    days: int = Field(default=7, ge=1, le=366)
+    days: int = Field(default=7, ge=1, le=MAX_DAYS)
     timezone: str = Field(default="UTC", description="IANA time zone of all clock times.")
 
     @field_validator("timezone")
@@ -664,12 +672,14 @@ class Instance(Strict):
 
     name: str = "instance"
     horizon: Horizon
-    skills: list[Id] = Field(default_factory=list, description="Every skill used anywhere.")
-    shifts: list[ShiftTemplate] = Field(min_length=1)
-    queues: list[Queue] = Field(default_factory=list)
-    demand: list[Demand] = Field(default_factory=list)
-    people: list[Person] = Field(min_length=1)
-    batches: list[Batch] = Field(default_factory=list)
+    skills: list[Id] = Field(
+        default_factory=list, max_length=1_000, description="Every skill used anywhere."
+    )
+    shifts: list[ShiftTemplate] = Field(min_length=1, max_length=1_000)
+    queues: list[Queue] = Field(default_factory=list, max_length=1_000)
+    demand: list[Demand] = Field(default_factory=list, max_length=MAX_DEMAND_ROWS)
+    people: list[Person] = Field(min_length=1, max_length=MAX_PEOPLE)
+    batches: list[Batch] = Field(default_factory=list, max_length=10_000)
     rates: Rates = Field(default_factory=Rates)
     rules: Rules = Field(default_factory=Rules)
     weights: Weights = Field(default_factory=Weights)

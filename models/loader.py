@@ -148,6 +148,14 @@ def load_instance(path: str | Path) -> Instance:
     return _validate(data, path, sources)
 
 
+_LONGEST = {
+    key: next(m.max_length for m in info.metadata if getattr(m, "max_length", None))
+    for key, info in Instance.model_fields.items()
+    if any(getattr(m, "max_length", None) for m in info.metadata)
+}
+"""Each list's most items (`Field(max_length=...)` of `Instance`)."""
+
+
 def validate_instance(
     data: dict[str, Any], path: Path, sources: dict[str, Path] | None = None
 ) -> Instance:
@@ -156,6 +164,13 @@ def validate_instance(
 
 
 def _validate(data: dict[str, Any], path: Path, sources: dict[str, _Source]) -> Instance:
+    too_long = [
+        f"{path}: {key}: {len(items):,} items, above the {most:,} an instance may have"
+        for key, most in _LONGEST.items()
+        if isinstance(items := data.get(key), list) and len(items) > most
+    ]
+    if too_long:  # said before validating them all, which would take minutes
+        raise InputError(too_long)
     try:
         instance = Instance.model_validate(data)
     except ValidationError as exc:
@@ -571,7 +586,7 @@ def _sanity_problems(instance: Instance) -> Iterator[str]:
     for i, row in enumerate(instance.demand):
         if row.forecast is None:
             continue
-        seconds = 60 * row.minutes if row.minutes else 0
+        seconds = 60.0 * row.minutes if row.minutes else 0.0
         if row.shift is not None and row.shift in instance.shift_by_id:
             seconds = 3600 * instance.shift_by_id[row.shift].hours
         if seconds <= 0:

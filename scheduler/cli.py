@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from models import InputError, Instance, SolveResult, SolveStatus, load_instance, read_roster_csv
+from models.instance import MAX_DAYS, MAX_PEOPLE
 from models.loader import instance_json_schema
 
 if TYPE_CHECKING:
@@ -58,7 +59,18 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if args.history is not None:
         from models.history import with_history
 
-        instance, sources = with_history(instance, read_roster_csv(args.history), str(args.history))
+        last_week = read_roster_csv(args.history)
+        start = instance.horizon.start
+        if last_week and not any(row.date < start for row in last_week):
+            first = min(row.date for row in last_week)
+            raise InputError(
+                [
+                    f"--history {args.history}: its roster starts {first:%a %Y-%m-%d}, not "
+                    f"before the horizon ({start:%a %Y-%m-%d}): give the roster of the weeks "
+                    "before"
+                ]
+            )
+        instance, sources = with_history(instance, last_week, str(args.history))
         summary_extra["history"] = {"roster": sources.roster, "people": sources.people}
         counts = Counter(sources.people.values())
         print(
@@ -359,15 +371,28 @@ def cmd_generate(args: argparse.Namespace) -> int:
         problems.append(f"--days: {args.days} must be 1 or more")
     if args.batches is not None and args.batches < 0:
         problems.append(f"--batches: {args.batches} must be 0 or more")
+    if args.days > MAX_DAYS:
+        problems.append(f"--days: {args.days} is above the {MAX_DAYS} days a horizon may have")
+    if args.people > MAX_PEOPLE:
+        problems.append(
+            f"--people: {args.people:,} is above the {MAX_PEOPLE:,} an instance may have"
+        )
+    if args.out is not None and args.out.is_dir():
+        problems.append(f"--out {args.out}: is a folder; name the file to write")
+    elif args.out is not None and not args.out.parent.is_dir():
+        problems.append(f"--out {args.out}: the folder {args.out.parent} does not exist")
     if problems:
         return _fail(problems)
     data = generate(args.people, days=args.days, batches=args.batches, seed=args.seed)
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     if args.out is None:
         print(text, end="")
-    else:
+        return EXIT_OK
+    try:
         args.out.write_text(text, encoding="utf-8")
-        print(f"Wrote {args.out}: {args.people} people, {args.days} days", file=sys.stderr)
+    except OSError as exc:
+        return _fail([f"--out {args.out}: cannot write: {exc.strerror or exc}"])
+    print(f"Wrote {args.out}: {args.people} people, {args.days} days", file=sys.stderr)
     return EXIT_OK
 
 

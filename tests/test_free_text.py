@@ -80,3 +80,22 @@ def test_ids_alike_but_for_case_get_calendar_files_of_their_own(tmp_path: Path) 
         "ana": "ana-2.ics",
         "ANA": "ANA-3.ics",
     }
+
+
+def test_a_nul_byte_in_a_people_csv_reaches_the_exports_as_a_space(tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_bytes(
+        b"id,name,roles,skills.general\nben,Ben\x00Maria,agent,1\n"
+    )
+    path = _week(tmp_path, [])
+    data = yaml.safe_load(path.read_text())
+    data["people"] = "people.csv"
+    data["demand"][0]["agents"] = 1
+    path.write_text(yaml.safe_dump(data))
+    out = tmp_path / "out"
+    argv = ["solve", str(path), "--out", str(out), "--workers", "1", "--time-limit", "10"]
+    assert main([*argv, "--quiet"]) == 0
+    team = Calendar.from_ical((out / "calendars" / "team.ics").read_bytes())
+    (event,) = team.walk("VEVENT")
+    assert str(event["summary"]).startswith("Ben Maria: day")
+    book = openpyxl.load_workbook(out / "roster.xlsx")
+    assert "Ben Maria" in {c.value for row in book["People"].iter_rows() for c in row}

@@ -54,7 +54,7 @@ def _paths(node: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 @st.composite
 def mutants(draw: st.DrawFn) -> dict[str, Any]:
     """A shipped instance with one to three values replaced, keys dropped or lists emptied."""
-    data = copy.deepcopy(draw(st.sampled_from(BASES)))
+    data: dict[str, Any] = copy.deepcopy(draw(st.sampled_from(BASES)))
     for _ in range(draw(st.integers(1, 3))):
         paths = _paths(data)
         if not paths:

@@ -519,7 +519,8 @@ def _extra_fix(
         level = f" (level ≥ {batch.min_level})" if batch.min_level > 1 else ""
         sentence = (
             f"{duration(need)} of {batch.difficulty.value} {batch.skill}{level} grading "
-            f"({late:,} gradings at {rate:g} an hour) is missing by the deadline of "
+            f"({late:,} grading{'s' if late != 1 else ''} at {rate:g} an hour) is missing by "
+            "the deadline of "
             f"{batch.id}: add {shifts_text} of {length} ({where}) by {more}."
         )
     else:
@@ -572,11 +573,11 @@ def _contract_limits(instance: Instance, rule: str, detail: str | None) -> list[
         ),
         "max_shifts_per_day": _Limit("contract.max_shifts_per_day", "shifts a day", 1, 4, 1, True),
         "max_hours_total": _Limit(
-            "contract.max_hours_total", "hours over the horizon", 0, 24 * days, minute, True
+            "contract.max_hours_total", "maximum hours over the horizon", 0, 24 * days, minute, True
         ),
         "min_hours_total": _Limit(
             "contract.min_hours_total",
-            "hours over the horizon at least",
+            "minimum hours over the horizon",
             0,
             24 * days,
             minute,

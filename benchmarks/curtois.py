@@ -4,7 +4,7 @@
 
 Each instance is solved in a process of its own (so its peak memory is its own),
 through the same `roster` pipeline: the benchmark file is read into our instance
-model (`models/curtois.py`) and solved with our rules. Prints a Markdown table.
+model (`scheduler/formats/curtois.py`) and solved with our rules. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ def best_known(data: Path) -> dict[int, int]:
 
 
 def run_one(data: Path, number: int, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
-    from models import load_instance
     from scheduler.checker import evaluate
-    from scheduler.solve import SolveOptions, solve
+    from scheduler.cpsat.solve import SolveOptions, solve
+    from scheduler.formats import read_instance
 
-    instance = load_instance(data / f"Instance{number}.txt")
+    instance = read_instance(data / f"Instance{number}.txt")
     result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
     violations = len(evaluate(instance, result.roster).violations) if result.has_roster else None
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
         int(p.stem.removeprefix("Instance")) for p in args.data.glob("Instance*.txt")
     )
     known = best_known(args.data)
-    from scheduler.solve import auto_workers
+    from scheduler.cpsat.solve import auto_workers
 
     workers = args.workers or auto_workers()
     print(

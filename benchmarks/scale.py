@@ -24,9 +24,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models import Instance
+from scheduler.cpsat.model import build_model
+from scheduler.cpsat.solve import SolveOptions, solve_model
 from scheduler.generate import generate
-from scheduler.model import build_model
-from scheduler.solve import SolveOptions, solve_model
 
 
 def _gap(objective: float, bound: float) -> float:
@@ -50,7 +50,7 @@ class _Track:
 def run_one(
     people: int, time_limit: float, workers: int, seed: int, solve_seed: int = 0
 ) -> dict[str, Any]:
-    """Generate, build and solve one size through `scheduler.solve`; in its own process."""
+    """Generate, build and solve one size through `scheduler.cpsat.solve`; in its own process."""
     inst = Instance.model_validate(generate(people, seed=seed))
     built = time.monotonic()
     rm = build_model(inst)

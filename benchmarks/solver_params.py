@@ -15,9 +15,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from models import load_instance
-from scheduler.context import SCALE
-from scheduler.model import build_model
+from scheduler.cpsat.context import SCALE
+from scheduler.cpsat.model import build_model
+from scheduler.formats import read_instance
 
 SETS: dict[str, dict[str, Any]] = {
     "1 worker (default search)": {"num_workers": 1},
@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    instance = load_instance(args.instance)
+    instance = read_instance(args.instance)
     print(f"{args.instance} at {args.time_limit:g} s, seed {args.seed}")
     print("| parameters | status | objective | bound | gap | first roster (s) |")
     print("|---|---|---:|---:|---:|---:|")

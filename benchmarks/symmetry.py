@@ -3,7 +3,7 @@
     python benchmarks/symmetry.py --people 300 --deterministic-time 20
 
 One full-LP CP-SAT worker (the main search's parameters) solves the generated week's
-model as built and with its identical people ordered (`scheduler.symmetry.broken`),
+model as built and with its identical people ordered (`scheduler.cpsat.search.symmetry.broken`),
 for the same deterministic time, so the two rows compare whatever else the machine
 runs. Prints a Markdown table: groups of identical people, order constraints added,
 status, objective, bound, CPU seconds.
@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ortools.sat.python import cp_model
 
 from models import Instance
-from scheduler import symmetry
-from scheduler.context import SCALE
+from scheduler.cpsat.context import SCALE
+from scheduler.cpsat.model import build_model
+from scheduler.cpsat.search import symmetry
 from scheduler.generate import generate
-from scheduler.model import build_model
 
 
 def main(argv: list[str] | None = None) -> None:

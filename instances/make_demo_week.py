@@ -191,10 +191,10 @@ def write_csv(rows: list[dict[str, object]]) -> None:
 def sizing() -> None:
     """Print the figures the instance was sized by (upper bounds, not a solution)."""
     sys.path.insert(0, str(HERE.parent))
-    from models import load_instance
     from models.instance import Person, Role
+    from scheduler.formats import read_instance
 
-    inst = load_instance(HERE / "demo-week.yaml")
+    inst = read_instance(HERE / "demo-week.yaml")
     demand = inst.demand_table()
     total = sum(row.agents for row in demand.values())
     hard = sum(row.agents for (q, _, _), row in demand.items() if inst.queue_by_id[q].hard)

@@ -1,5 +1,6 @@
 """The domain: instance format, roster and results. Never imports the solver."""
 
+from models.errors import InputError
 from models.instance import (
     RATING,
     Batch,
@@ -20,7 +21,7 @@ from models.instance import (
     Unavailability,
     Weights,
 )
-from models.loader import InputError, load_instance
+from models.loader import load_instance
 from models.result import Evaluation, GoalFigure, SolveResult, SolveStatus, Violation
 from models.roster import ROSTER_COLUMNS, Assignment, read_roster_csv, write_roster_csv
 

@@ -30,12 +30,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import json
 import math
 import re
-import reprlib
 import stat
 import types
 from collections.abc import Iterator
@@ -46,6 +44,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from models.errors import SHOWN_CHARS, InputError, format_path, show, suggest
 from models.instance import (
     MAX_LEVEL,
     Batch,
@@ -72,7 +71,7 @@ MAX_NUMBER = 1_000_000_000
 """Largest number accepted anywhere: larger ones are typos and would overflow the solver."""
 
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
-_SHOWN_CHARS = 80
+_SHOWN_CHARS = SHOWN_CHARS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """The largest instance, CSV or roster file read (20 MiB): far above any real week
@@ -88,32 +87,15 @@ is refused before it is built."""
 _Source = tuple[Path, list[int] | None]
 
 
-class InputError(Exception):
-    """Input that cannot be planned from: each message names file, field and value."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("\n".join(messages))
-        self.messages = messages
-
-
 # ---- reading --------------------------------------------------------------
 
 
 def load_instance(path: str | Path) -> Instance:
-    """Read and validate an instance file; raise `InputError` on any problem.
+    """Read and validate an instance file of our format; raise `InputError` on any problem.
 
-    A `.txt` file in the Curtois-Qu benchmark format is read through
-    `models.curtois` into the same instance model.
+    (`scheduler.formats.read_instance` reads the Curtois-Qu benchmark's files too.)
     """
     path = Path(path)
-    from models.curtois import curtois_data, is_curtois
-
-    if is_curtois(path):
-        try:
-            benchmark = curtois_data(path)
-        except (ValueError, KeyError, IndexError) as exc:
-            raise InputError([f"{path}: not a valid benchmark file: {exc}"]) from None
-        return validate_instance(benchmark, path)
     data = read_document(path)
     if not isinstance(data, dict):
         raise InputError([f"{path}: the top level must be a mapping of fields, not {_kind(data)}"])
@@ -632,16 +614,6 @@ _FOLDABLE = re.compile(r"^([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*): (.+)$", re.S)
 _LIST_ITEM = re.compile(r"^([a-z_]+)\[(\d+)\]")
 
 
-def format_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
 def format_errors(exc: ValidationError, path: Path, sources: dict[str, Path]) -> list[str]:
     """One line per problem: `file: field.path: message naming the value`."""
     return _format(exc, path, {k: (p, None) for k, p in sources.items()})
@@ -787,24 +759,11 @@ def _number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 3, 8, 8
-_REPR.maxstring, _REPR.maxother = _SHOWN_CHARS, 40
-
-
-def _show(value: Any) -> str:
-    """A value as a message shows it: short, whatever its size (never the whole repr)."""
-    text = _REPR.repr(value)
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
+_show = show
 
 
 def _suggest(name: str, known: list[str] | None) -> str:
-    if not known:
-        return ""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean {close[0]!r}?"
-    return f" (known: {', '.join(sorted(known))})"
+    return suggest(name, sorted(known or []))
 
 
 def _field_names(model: type[BaseModel]) -> list[str]:

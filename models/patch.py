@@ -14,16 +14,14 @@ scenario or applied as it is (`patched`).
 from __future__ import annotations
 
 import copy
-import difflib
 import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from models.errors import InputError, show, suggest
 from models.instance import Instance
-from models.loader import InputError, validate_instance
-
-_SHOWN_CHARS = 80
+from models.loader import validate_instance
 
 
 class PatchError(Exception):
@@ -108,16 +106,8 @@ SHAPES: dict[str, Callable[[Any], str | None]] = {
 }
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
-
-
-def _suggest(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean {close[0]!r}?"
-    return f" (known: {', '.join(known)})"
+_show = show
+_suggest = suggest
 
 
 def instance_data(instance: Instance) -> dict[str, Any]:

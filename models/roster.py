@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from models.errors import InputError, format_path
 from models.instance import Role
-from models.loader import InputError, format_path
 
 ROSTER_COLUMNS = [
     "date",

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from models import InputError, Instance, SolveResult, SolveStatus, load_instance, read_roster_csv
+from models import InputError, Instance, SolveResult, SolveStatus, read_roster_csv
 from models.instance import MAX_DAYS, MAX_PEOPLE
 from models.loader import instance_json_schema
+from scheduler.formats import read_instance
 
 if TYPE_CHECKING:
-    from scheduler.solve import SolveOptions
+    from scheduler.cpsat.solve import SolveOptions
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -38,7 +39,7 @@ def _fail(messages: Sequence[str]) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    instance = load_instance(args.instance)
+    instance = read_instance(args.instance)
     print(
         f"{args.instance}: valid: {len(instance.people)} people, {len(instance.shifts)} shifts, "
         f"{len(instance.queues)} queues, {len(instance.batches)} batches, "
@@ -49,10 +50,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from scheduler.checker import evaluate
-    from scheduler.output import check_out_dir, format_summary, write_outputs
-    from scheduler.solve import ModelTooLargeError, solve
+    from scheduler.cpsat.solve import ModelTooLargeError, solve
+    from scheduler.outputs.folder import check_out_dir, format_summary, write_outputs
 
-    instance = load_instance(args.instance)
+    instance = read_instance(args.instance)
     out_dir: Path = args.out or Path("out") / args.instance.stem
     check_out_dir(out_dir)
     summary_extra: dict[str, Any] = {}
@@ -113,11 +114,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from scheduler.check import check, fix_scenarios, report_document, report_text
-    from scheduler.output import check_out_dir, write_outputs
-    from scheduler.verdict import EXIT_CODES
+    from scheduler.diagnosis.check import check, fix_scenarios, report_document, report_text
+    from scheduler.diagnosis.verdict import EXIT_CODES
+    from scheduler.outputs.folder import check_out_dir, write_outputs
 
-    instance = load_instance(args.instance)
+    instance = read_instance(args.instance)
     out_dir: Path = args.out or Path("out") / f"{args.instance.stem}-check"
     check_out_dir(out_dir)
     options = _solve_options(args)
@@ -152,7 +153,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _write_folder(out_dir: Path, has_roster: bool, what: str, write: Callable[[], None]) -> str:
     """Write the output folder, and say so; without a roster, a folder that holds one
     from an earlier run is left as it was. An unwritable folder is bad input."""
-    from scheduler.output import holds_a_roster, recover
+    from scheduler.outputs.folder import holds_a_roster, recover
 
     recover(out_dir)
     if not has_roster and holds_a_roster(out_dir):
@@ -168,7 +169,7 @@ def _print_conflicts(instance: Instance, result: SolveResult) -> None:
     """When the rules contradict, name a minimal set of them (as `roster check` does)."""
     if result.status is not SolveStatus.infeasible:
         return
-    from scheduler.explain import find_conflict
+    from scheduler.diagnosis.conflicts import find_conflict
 
     conflict = find_conflict(instance) or []
     if conflict:
@@ -187,11 +188,11 @@ def _date_arg(flag: str, text: str) -> dt.date:
 def cmd_replan(args: argparse.Namespace) -> int:
     from models.loader import read_document, validate_instance
     from scheduler.checker import evaluate
-    from scheduler.output import check_out_dir, format_summary, write_outputs
+    from scheduler.outputs.folder import check_out_dir, format_summary, write_outputs
     from scheduler.replan import replan
     from scheduler.whatif import ScenarioError, apply_operations, instance_data
 
-    instance = load_instance(args.instance)
+    instance = read_instance(args.instance)
     since = _date_arg("--from", args.from_date)
     if not instance.horizon.start <= since <= instance.dates[-1]:
         return _fail([f"--from: {since} is not a day of the horizon of {args.instance}"])
@@ -261,8 +262,8 @@ def cmd_replan(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import shutil
 
-    from scheduler.exports import OutputData, write_exports
-    from scheduler.output import MARKER, staged_folder
+    from scheduler.outputs.exports import OutputData, write_exports
+    from scheduler.outputs.folder import MARKER, staged_folder
 
     folder: Path = args.out_dir
     if not folder.is_dir():
@@ -285,7 +286,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from scheduler.checker import evaluate, format_report
 
-    instance = load_instance(args.instance)
+    instance = read_instance(args.instance)
     roster = read_roster_csv(args.roster)
     evaluation = evaluate(instance, roster)
     print(format_report(evaluation))
@@ -330,7 +331,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
 def cmd_demand(args: argparse.Namespace) -> int:
     from scheduler.demand import parse_sweeps, requirement_table, sweep_table
 
-    instance = load_instance(args.instance)
+    instance = read_instance(args.instance)
     if args.sweep:
         grid = parse_sweeps(args.sweep)
         table = sweep_table(instance, grid, args.instance)
@@ -423,7 +424,7 @@ def _non_negative_int(text: str) -> int:
 
 def _solve_options(args: argparse.Namespace) -> SolveOptions:
     """The options `_solver_flags` collected."""
-    from scheduler.solve import SolveOptions
+    from scheduler.cpsat.solve import SolveOptions
 
     return SolveOptions(
         time_limit=args.time_limit,
@@ -602,7 +603,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
     run: Callable[[argparse.Namespace], int] = args.run
-    from scheduler.signals import stop_signals_keep_the_roster
+    from scheduler.cpsat.signals import stop_signals_keep_the_roster
 
     try:
         with stop_signals_keep_the_roster():

@@ -19,9 +19,9 @@ from ortools.sat.python import cp_model
 
 from models import RATING, Assignment, InputError, Instance, SolveResult
 from models.loader import validate_instance
-from scheduler.context import SCALE, RosterModel
-from scheduler.model import build_model
-from scheduler.solve import SolveOptions, solve_model
+from scheduler.cpsat.context import SCALE, RosterModel
+from scheduler.cpsat.model import build_model
+from scheduler.cpsat.solve import SolveOptions, solve_model
 
 
 def pin_rows(

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import csv
-import difflib
 import importlib
 import json
 import logging
@@ -34,10 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from models import InputError, Instance
+from models.errors import show, suggest
 from models.loader import read_document
 from models.patch import OPERATIONS, SHAPES, apply_operations, build_instance, instance_data
 from models.patch import PatchError as ScenarioError
-from scheduler.output import check_out_dir, staged_folder
+from scheduler.outputs.folder import check_out_dir, staged_folder
 
 __all__ = ["OPERATIONS", "ScenarioError", "apply_operations", "build_instance", "instance_data"]
 
@@ -64,7 +64,6 @@ CSV_COLUMNS = [
 ERROR_VERDICT = "error"
 SHOWN_SHORTFALLS = 3
 """Shortfall lines printed per scenario under the table; whatif.json has them all."""
-_SHOWN_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -209,16 +208,8 @@ def _entry_problems(where: str, entry: dict[Any, Any]) -> list[str]:
     return problems
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
-
-
-def _suggest(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean {close[0]!r}?"
-    return f" (known: {', '.join(known)})"
+_show = show
+_suggest = suggest
 
 
 # ---- applying a scenario -------------------------------------------------------
@@ -234,9 +225,9 @@ def run_scenario(task: ScenarioTask) -> ScenarioRow:
     (a sequential sweep) raises, as KeyboardInterrupt, to stop the whole sweep.
     """
     from scheduler.checker import evaluate
-    from scheduler.output import shortfalls
-    from scheduler.solve import ModelTooLargeError, SolveOptions, solve
-    from scheduler.verdict import verdict
+    from scheduler.cpsat.solve import ModelTooLargeError, SolveOptions, solve
+    from scheduler.diagnosis.verdict import verdict
+    from scheduler.outputs.folder import shortfalls
 
     try:
         instance = build_instance(task.base, task.operations, Path(task.instance_path))
@@ -527,9 +518,9 @@ def whatif(
     out_dir: Path | None = None,
 ) -> int:
     """`roster whatif`: 0 when every scenario was solved, 1 when some is an error row."""
-    from models import load_instance
+    from scheduler.formats import read_instance
 
-    instance = load_instance(instance_path)
+    instance = read_instance(instance_path)
     scenarios = read_scenarios(scenarios_path)
     out_dir = out_dir or Path("out") / f"{instance_path.stem}-whatif"
     check_out_dir(out_dir)

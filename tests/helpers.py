@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from models import Assignment, Evaluation, Instance, Role, SolveResult, SolveStatus
-from scheduler import lns
 from scheduler.checker import evaluate
-from scheduler.context import RosterModel
-from scheduler.solve import SolveOptions, solve
+from scheduler.cpsat.context import RosterModel
+from scheduler.cpsat.search import lns
+from scheduler.cpsat.solve import SolveOptions, solve
+
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository."""
+TEST_DATA = ROOT / "tests" / "data"
 
 MONDAY = "2026-11-30"
 
@@ -132,7 +137,7 @@ def no_roster_week() -> Instance:
 
 def record_searches(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Every neighbourhood search started from now on: whether it looked for a first
-    roster of its own (`scheduler.lns.run`'s `first`)."""
+    roster of its own (`scheduler.cpsat.search.lns.run`'s `first`)."""
     searches: list[bool] = []
     real_run = lns.run
 

@@ -10,8 +10,8 @@ import pytest
 from models import Instance, Role
 from scheduler.checker import evaluate
 from scheduler.cli import main
+from scheduler.cpsat.solve import SolveOptions, solve
 from scheduler.generate import generate
-from scheduler.solve import SolveOptions, solve
 
 
 def _instance(people: int, **kwargs: object) -> Instance:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-import scheduler.exports
+import scheduler.outputs.exports
 from scheduler.cli import main
 
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
@@ -146,7 +146,7 @@ def test_export_into_a_folder_it_cannot_write(
     def full_disk(folder: Path) -> list[str]:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(scheduler.exports, "write_exports", full_disk)
+    monkeypatch.setattr(scheduler.outputs.exports, "write_exports", full_disk)
     _refused(["export", str(out)], capsys, tmp_path, str(out), "No space left on device")
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from models import Instance, SolveStatus, load_instance
+from models import Instance, SolveStatus
 from scheduler.checker import evaluate
 from scheduler.cli import main
+from scheduler.cpsat.solve import SolveOptions, solve
+from scheduler.formats import read_instance
 from scheduler.replan import changes_between, pin_rows, replan
-from scheduler.solve import SolveOptions, solve
 
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 WEDNESDAY = dt.date(2026, 12, 2)
@@ -39,7 +40,7 @@ def test_replan_keeps_the_past_and_changes_less_than_a_fresh_solve(name: str) ->
     passes the checker, and it differs from the published one in fewer assignments
     than solving the disturbed week again from scratch does."""
     options = SolveOptions(time_limit=None, deterministic_time=2, workers=1, seed=0)
-    week = load_instance(INSTANCES / f"{name}.yaml")
+    week = read_instance(INSTANCES / f"{name}.yaml")
     published = solve(week, options)
     assert published.has_roster
     # someone who works from Wednesday on and has done no hard work before it (the
@@ -67,7 +68,7 @@ def test_replan_keeps_the_past_and_changes_less_than_a_fresh_solve(name: str) ->
 
 
 def test_pins_are_kept_and_a_pin_nobody_can_work_is_an_input_error(tmp_path: Path) -> None:
-    week = load_instance(INSTANCES / "small-week.yaml")
+    week = read_instance(INSTANCES / "small-week.yaml")
     published = solve(week, SolveOptions(time_limit=20, workers=1, seed=0))
     pinned = pin_rows(week, published.roster, dt.date(2026, 12, 1), Path("p.csv"))
     again = solve(pinned, SolveOptions(time_limit=20, workers=1, seed=1))

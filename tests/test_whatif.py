@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from models import InputError, load_instance
+from models import InputError
 from scheduler.cli import main
+from scheduler.formats import read_instance
 from scheduler.whatif import (
     CSV_COLUMNS,
     ScenarioError,
@@ -88,7 +89,7 @@ def scenarios_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def tasks(scenarios_file: Path) -> list[ScenarioTask]:
     return make_tasks(
-        load_instance(SMALL), SMALL, read_scenarios(scenarios_file), TIME_LIMIT, seed=0
+        read_instance(SMALL), SMALL, read_scenarios(scenarios_file), TIME_LIMIT, seed=0
     )
 
 
@@ -210,7 +211,7 @@ def test_ray_gives_the_same_table_as_processes(
 
 
 def patched(operations: dict[str, Any], path: Path = SMALL) -> Any:
-    return build_instance(instance_data(load_instance(path)), operations, path)
+    return build_instance(instance_data(read_instance(path)), operations, path)
 
 
 def patch_error(operations: dict[str, Any], path: Path = SMALL) -> str:
@@ -220,7 +221,7 @@ def patch_error(operations: dict[str, Any], path: Path = SMALL) -> str:
 
 
 def test_an_empty_scenario_is_the_instance_itself() -> None:
-    assert patched({}) == load_instance(SMALL)
+    assert patched({}) == read_instance(SMALL)
 
 
 def test_scale_demand_rounds_agents_up_and_scales_contacts() -> None:
@@ -229,7 +230,7 @@ def test_scale_demand_rounds_agents_up_and_scales_contacts() -> None:
     demo = INSTANCES / "demo-week.yaml"
     assert patched({"scale_demand": 1.2}, demo).demand[0].agents == 8  # 7.2 agents
     assert patched({"scale_demand": 1.5}, demo).demand[0].agents == 9
-    base = load_instance(FORECAST)
+    base = read_instance(FORECAST)
     scaled = patched({"scale_demand": 2}, FORECAST)
     for before, after in zip(base.demand, scaled.demand, strict=True):
         assert before.forecast is not None and after.forecast is not None
@@ -377,7 +378,7 @@ def test_every_demo_scenario_applies_to_the_demo_week() -> None:
     demo = INSTANCES / "demo-week.yaml"
     scenarios = read_scenarios(INSTANCES / "demo-whatif.yml")
     assert 6 <= len(scenarios) <= 8 and scenarios[0].operations == {}
-    base = instance_data(load_instance(demo))
+    base = instance_data(read_instance(demo))
     for scenario in scenarios:
         build_instance(base, scenario.operations, demo)  # raises ScenarioError if not
 

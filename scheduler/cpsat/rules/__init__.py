@@ -1,0 +1,1 @@
+"""One module per rule family; the order they are added in lives in `scheduler.cpsat.model`."""

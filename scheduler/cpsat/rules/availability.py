@@ -1,0 +1,39 @@
+"""Availability, fixed days off and fixed assignments.
+
+Unavailable days and slots, fixed days off and missing qualifications are
+enforced where the variables are made: no variable exists for a shift a person
+cannot work. This module adds the fixed assignments:
+
+    on[p, d, s] = 1                for each fixed (p, d, s)
+    work[p, d, s, a] = 1           when the fixed assignment names activity a
+
+A fixed assignment that cannot be worked at all (the person is unavailable or
+unqualified) makes the model infeasible, as it should: the rules contradict.
+"""
+
+from __future__ import annotations
+
+from scheduler.cpsat.context import RosterModel
+
+
+def add(m: RosterModel) -> None:
+    inst, v = m.instance, m.vars
+    for person in inst.people:
+        for fixed in person.fixed:
+            for d in inst.days_of(fixed.day):
+                slot = (person.id, d, fixed.shift)
+                where = (d, fixed.shift)
+                if slot not in v.on:  # cannot be worked: contradiction
+                    m.hard(m.model.add_bool_or([]), "fixed_assignment", person.id, *where)
+                    continue
+                m.hard(m.model.add(v.on[slot] == 1), "fixed_assignment", person.id, *where)
+                if fixed.activity is not None:
+                    key = (person.id, d, fixed.shift, fixed.activity)
+                    if key not in v.work:
+                        m.hard(m.model.add_bool_or([]), "fixed_assignment", person.id, *where)
+                    else:
+                        m.hard(m.model.add(v.work[key] == 1), "fixed_assignment", person.id, *where)
+    # When explaining, unavailable shifts have variables too, switched off here, so that
+    # a contradiction can name the day someone is away.
+    for slot in v.unavailable:
+        m.hard(m.model.add(v.on[slot] == 0), "availability", slot[0], slot[1])

@@ -1,1 +1,0 @@
-"""One module per rule family; the order they are added in lives in `scheduler.model`."""

@@ -1,0 +1,50 @@
+"""The figures a solve reports are the checker's on the roster it returns."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import GoalFigure, Instance, SolveResult
+from scheduler.checker import evaluate
+from scheduler.cpsat.solve import STRICT, ModelCheckerMismatchError, SolveOptions, certified, solve
+from tests.helpers import agent, demand, micro
+
+
+def _week_and_result() -> tuple[Instance, SolveResult]:
+    # One agent, Monday's general shift wanted: covered, objective 8 h x cost 1 = 8.
+    inst = micro(days=1, demand=[demand("general", "mon")], people=[agent("ana")])
+    return inst, solve(inst, SolveOptions(time_limit=10, workers=1, seed=0))
+
+
+def test_a_solve_reports_the_checker_s_objective_and_goals() -> None:
+    inst, result = _week_and_result()
+    evaluation = evaluate(inst, result.roster)
+    assert result.objective == evaluation.objective == 8
+    assert result.goals == evaluation.goals
+    assert result.model_objective == 8
+    assert result.model_disagrees == []
+
+
+def test_a_solver_figure_unlike_the_checker_s_raises_when_strict() -> None:
+    inst, result = _week_and_result()
+    # the solver claims 2 less for the cost goal than the roster pays (8 -> 6)
+    claimed = [
+        g.model_copy(update={"penalty": g.penalty - 2}) if g.name == "cost" else g
+        for g in result.goals
+    ]
+    with pytest.raises(ModelCheckerMismatchError, match="cost: solver 6, checker 8"):
+        certified(inst, result, claimed, 6.0, 6.0)
+
+
+def test_a_disagreement_is_recorded_and_the_checker_s_figures_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(STRICT)
+    inst, result = _week_and_result()
+    claimed = [GoalFigure(**{**g.model_dump(), "penalty": 0.0}) for g in result.goals]
+    # the solver says 6 for a roster the checker scores 8, and its bound is 6
+    out = certified(inst, result.model_copy(update={"objective": 6.0}), claimed, 6.0, 6.0)
+    assert out.objective == 8
+    assert out.goals == evaluate(inst, result.roster).goals
+    assert "objective: solver 6, checker 8" in out.model_disagrees
+    assert "cost: solver 0, checker 8" in out.model_disagrees

@@ -1,0 +1,121 @@
+"""The layers and their import direction (docs/developing.md).
+
+    models  <-  checker  <-  cpsat  <-  diagnosis
+    models  <-  outputs, formats
+    the commands (cli, whatif, replan, demand, generate) on any of them
+
+OR-Tools is imported by cpsat, diagnosis and the commands only (`replan` adds its
+own objective to the model), and importing `models`, the
+checker, the outputs, the formats, the shortfall reasons or `scheduler` itself does
+not load it.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+ALLOWED: dict[str, set[str]] = {
+    "models": {"models"},
+    "checker": {"models", "checker"},
+    "cpsat": {"models", "checker", "cpsat", "ortools"},
+    "diagnosis": {"models", "checker", "cpsat", "diagnosis", "ortools"},
+    "outputs": {"models", "outputs"},
+    "formats": {"models", "formats"},
+    "commands": {
+        "models",
+        "checker",
+        "cpsat",
+        "diagnosis",
+        "outputs",
+        "formats",
+        "commands",
+        "ortools",
+    },
+}
+LAYERS = ("checker", "cpsat", "diagnosis", "outputs", "formats")
+
+
+def layer(module: str) -> str | None:
+    """The layer of a module by its dotted name; None for third-party modules."""
+    parts = module.split(".")
+    if parts[0] == "models":
+        return "models"
+    if parts[0] == "ortools":
+        return "ortools"
+    if parts[0] != "scheduler":
+        return None
+    if len(parts) > 1 and parts[1] in LAYERS:
+        return parts[1]
+    return "commands"
+
+
+def modules() -> list[tuple[str, Path]]:
+    out = []
+    for package in ("models", "scheduler"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            dotted = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            out.append((dotted.removesuffix(".__init__"), path))
+    return out
+
+
+def imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            # `from scheduler import x` reaches the module scheduler.x
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_every_module_imports_only_its_own_and_lower_layers() -> None:
+    wrong = []
+    for name, path in modules():
+        mine = layer(name)
+        assert mine is not None
+        for target in imports(path):
+            theirs = layer(target)
+            if theirs is None or name == "scheduler":  # the lazy public API names any
+                continue
+            if theirs not in ALLOWED[mine]:
+                wrong.append(f"{name} ({mine}) imports {target} ({theirs})")
+    assert wrong == []
+
+
+def test_the_layers_exist_as_packages() -> None:
+    for package in ("models", *(f"scheduler/{name}" for name in LAYERS)):
+        assert (ROOT / package / "__init__.py").exists(), package
+    assert (ROOT / "scheduler" / "cpsat" / "rules" / "__init__.py").exists()
+    assert (ROOT / "scheduler" / "cpsat" / "search" / "__init__.py").exists()
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "models",
+        "scheduler",
+        "scheduler.checker",
+        "scheduler.outputs.folder",
+        "scheduler.outputs.exports",
+        "scheduler.formats",
+        "scheduler.diagnosis.reasons",
+        "scheduler.diagnosis.verdict",
+        "scheduler.cli",
+    ],
+)
+def test_importing_does_not_load_ortools(module: str) -> None:
+    code = (
+        f"import sys, {module}\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'ortools')\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -17,10 +17,11 @@ import datetime as dt
 import functools
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property, lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import (
@@ -629,7 +630,7 @@ class Rules(Strict):
 
 
 class Weights(Strict):
-    """Goal weights; the defaults order the goals as SPEC.md does.
+    """Goal weights; the defaults order the goals as docs/rules.md lists them.
 
     Covering demand first, then deadlines by priority, then a fair spread of hard
     work, then preferences and minimum hours, then cost.
@@ -667,6 +668,15 @@ class Weights(Strict):
     )
 
 
+def _cached_views(cls: type) -> list[str]:
+    return [
+        name
+        for klass in cls.__mro__
+        for name, value in vars(klass).items()
+        if isinstance(value, cached_property)
+    ]
+
+
 class Instance(Strict):
     """A planning problem: who, when, what must be covered and graded, and the rules."""
 
@@ -685,6 +695,14 @@ class Instance(Strict):
     weights: Weights = Field(default_factory=Weights)
 
     # ---- days -------------------------------------------------------------
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy, changed by `update`, without the derived views cached on this one
+        (`person_by_id`, `requirements`, ...): they are worked out again for the copy."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _cached_views(type(self)):
+            copied.__dict__.pop(name, None)
+        return copied
 
     @cached_property
     def dates(self) -> list[dt.date]:

@@ -14,8 +14,9 @@ import math
 import random
 from typing import Any
 
+from models.instance import WEEKDAYS
+
 DEFAULT_START = dt.date(2026, 11, 30)  # a Monday
-WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 SUBJECTS = ["safety", "code", "multilingual"]
 MAIN_LEVELS = [5, 4, 4, 3, 3, 3, 3, 2, 2, 2, 1, 1]
 """A rater's main-skill level, by rank within the skill (as in the demo week)."""

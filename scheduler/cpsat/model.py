@@ -2,8 +2,8 @@
 
 The order in which rule families are added lives here and only here.
 The objective is the sum of the goals' penalties. Internally every penalty is
-multiplied by `SCALE` (60) so that goals counted in hours can be written
-exactly in minutes; reported figures divide it out again.
+multiplied by `SCALE` (6,000, `scheduler.cpsat.context`) so that goals counted in
+hours are exact in minutes and costs in cents; reported figures divide it out again.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ GOALS: list[Callable[[RosterModel], list[GoalTerm]]] = [
     min_hours.goals,
     cost.goals,
 ]
-"""Goal families, in the priority order of SPEC.md."""
+"""Goal families, in the priority order of the goals in docs/rules.md."""
 
 
 def build_model(

@@ -48,7 +48,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from models import ROSTER_COLUMNS, Assignment
+from models import RATING, ROSTER_COLUMNS, Assignment
 from scheduler.outputs.exports import OutputData, one_line
 
 HARD_MARK = "⚑"
@@ -58,7 +58,6 @@ LEFTOVER = "leftover"
 """Named in a rating shift for grading time left over (a roster row without a batch)."""
 MIXED_COLOUR = "D9D9D9"
 """Fill of a Roster cell whose shifts hold more than one activity."""
-RATING = "rating"
 
 PALETTE = (
     "BDD7EE",  # blue

@@ -17,7 +17,6 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -214,7 +213,7 @@ def person_by_person(
     instance: Instance,
     deadline: float,
     seed: int = 0,
-    should_stop: Any = None,
+    should_stop: Callable[[], bool] | None = None,
     done: Callable[[int], None] | None = None,
     within: float | None = None,
 ) -> list[Assignment] | None:
@@ -286,7 +285,7 @@ def fill_open_demand(
     rows: list[Assignment],
     deadline: float,
     seed: int = 0,
-    should_stop: Any = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[Assignment]:
     """For each shift the rows leave short of its demand, re-solve alone, one at a time,
     the agents who could work its queue, against everybody else's rows as they now are;
@@ -323,7 +322,7 @@ def _fill_round(
     rows: list[Assignment],
     deadline: float,
     seed: int,
-    should_stop: Any,
+    should_stop: Callable[[], bool] | None,
 ) -> list[Assignment]:
     """One pass of `fill_open_demand` over the shifts short at its start (a person who
     moves may leave another shift short: the next round sees it)."""
@@ -369,7 +368,7 @@ def fill_late_gradings(
     rows: list[Assignment],
     deadline: float,
     seed: int = 0,
-    should_stop: Any = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[Assignment]:
     """For each batch the rows grade late (or not at all), offer those gradings to the
     people who could grade it, one at a time: re-solve the person alone with those
@@ -419,7 +418,7 @@ def _offer_late(
     batch_id: str,
     deadline: float,
     seed: int,
-    should_stop: Any,
+    should_stop: Callable[[], bool] | None,
 ) -> tuple[list[Assignment], float]:
     """The batch's late gradings offered to `person` (`fill_late_gradings`): the rows and
     their objective, new when the checker scores them better."""

@@ -13,6 +13,7 @@ not load it.
 from __future__ import annotations
 
 import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,27 @@ def test_importing_does_not_load_ortools(module: str) -> None:
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_each_rule_id_is_declared_once_and_named_alike_everywhere() -> None:
+    """The model's families, the variables, the checker and docs/rules.md name the same
+    rule ids; each family declares its own once, and holds only those."""
+    import re
+
+    from scheduler.checker import ROW_RULES, RULE_IDS
+    from scheduler.cpsat import variables
+    from scheduler.cpsat.model import HARD_RULES
+
+    families = {add.__module__: importlib.import_module(add.__module__) for add in HARD_RULES}
+    declared = [rule for module in families.values() for rule in module.RULES]
+    declared += variables.RULES
+    assert len(declared) == len(set(declared)), "a rule id declared twice"
+    assert set(declared) | set(ROW_RULES) == set(RULE_IDS)
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = text.split("## Hard rules", 1)[1].split("###", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
+    assert documented == set(RULE_IDS)
+    for name, module in families.items():  # every group a family guards is one of its own
+        source = Path(module.__file__ or "").read_text(encoding="utf-8")
+        used = set(re.findall(r"m\.(?:hard|rule)\([^\"]*\"([a-z_]+)\"", source, flags=re.S))
+        assert used <= set(module.RULES), (name, used - set(module.RULES))

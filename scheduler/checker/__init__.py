@@ -100,6 +100,10 @@ hardness) and `hours_column` (a row's `hours` disagree with its shift or its
 items) are the checker's own additions: they are properties of the written rows.
 """
 
+ROW_RULES: tuple[str, ...] = ("known_reference", "shift_times", "hard_flag", "hours_column")
+"""Rule ids that are properties of written rows alone: the model writes them right by
+construction (`scheduler.cpsat.roster_values`), so no rule family of it holds them."""
+
 GOAL_NAMES: tuple[str, ...] = tuple(GOAL_LABELS)
 
 

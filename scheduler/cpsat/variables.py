@@ -28,6 +28,10 @@ from ortools.sat.python import cp_model
 
 from models import RATING, Instance, Person
 
+RULES: tuple[str, ...] = ("qualification", "activity_allowed", "one_activity_per_shift")
+"""Rule ids of docs/rules.md held by the variables themselves: a work variable exists
+only for a qualified person and an allowed activity, and one shift is one activity."""
+
 Slot = tuple[str, int, str]
 """(person id, day index, shift id)."""
 

@@ -108,7 +108,7 @@ def describe(instance: Instance, group: Group) -> str:
         "availability": f"{who}: unavailable on {day}",
         "fixed_assignment": f"{who}: fixed on {day} {detail}",
         "min_rest": f"{who}: at least {c.min_rest_hours:g} h rest between shifts",
-        "min_rest_history": (
+        "min_rest:history": (
             f"{who}: at least {c.min_rest_hours:g} h rest after the last shift before the "
             f"horizon (ended {h.last_shift_end:%a %Y-%m-%d %H:%M})"
             if h.last_shift_end
@@ -161,4 +161,6 @@ def describe(instance: Instance, group: Group) -> str:
             f"of {day}"
         ),
     }
+    if f"{rule}:{detail}" in texts:
+        return texts[f"{rule}:{detail}"]
     return texts.get(rule, f"{who}: {rule} {day} {detail or ''}".strip())

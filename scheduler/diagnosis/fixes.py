@@ -584,7 +584,6 @@ def _contract_limits(instance: Instance, rule: str, detail: str | None) -> list[
             False,
         ),
     }
-    table["min_rest_history"] = table["min_rest"]
     if rule == "max_shifts_per_template" and detail:
         return [_Limit(f"contract.max_shifts.{detail}", f"{detail} shifts", 0, days, 1, True)]
     return [table[rule]] if rule in table else []

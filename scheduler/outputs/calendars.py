@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from scheduler.outputs.exports import OutputData, one_line
 from models import RATING
+from scheduler.outputs.exports import OutputData, one_line
 from scheduler.outputs.spreadsheet import ShiftWork, shifts_of
 
 PRODID = "-//ai-staffing-scheduler//roster//EN"

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from scheduler.cpsat.context import RosterModel
 
+RULES: tuple[str, ...] = ("availability", "fixed_assignment")
+"""The rule ids of docs/rules.md this family holds."""
+
 
 def add(m: RosterModel) -> None:
     inst, v = m.instance, m.vars

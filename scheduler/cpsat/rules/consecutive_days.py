@@ -24,6 +24,13 @@ from ortools.sat.python import cp_model
 
 from scheduler.cpsat.context import RosterModel
 
+RULES: tuple[str, ...] = (
+    "max_consecutive_days",
+    "min_consecutive_days",
+    "min_consecutive_days_off",
+)
+"""The rule ids of docs/rules.md this family holds."""
+
 
 def add(m: RosterModel) -> None:
     for person in m.instance.people:

@@ -16,6 +16,9 @@ from __future__ import annotations
 from scheduler.cpsat.context import RosterModel
 from scheduler.cpsat.rules.consecutive_days import max_run
 
+RULES: tuple[str, ...] = ("max_hard_days_per_week", "max_consecutive_hard_days", "max_hard_share")
+"""The rule ids of docs/rules.md this family holds."""
+
 
 def add(m: RosterModel) -> None:
     inst, v = m.instance, m.vars

@@ -25,6 +25,15 @@ from collections import defaultdict
 from models import RATING
 from scheduler.cpsat.context import RosterModel
 
+RULES: tuple[str, ...] = (
+    "rating_time",
+    "batch_release",
+    "distinct_graders",
+    "batch_total",
+    "max_items_per_week",
+)
+"""The rule ids of docs/rules.md this family holds."""
+
 
 def add(m: RosterModel) -> None:
     inst, v = m.instance, m.vars

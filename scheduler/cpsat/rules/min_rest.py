@@ -26,6 +26,9 @@ from ortools.sat.python import cp_model
 
 from scheduler.cpsat.context import RosterModel
 
+RULES: tuple[str, ...] = ("min_rest", "one_shift_at_a_time")
+"""The rule ids of docs/rules.md this family holds."""
+
 
 def add(m: RosterModel) -> None:
     inst, v = m.instance, m.vars
@@ -41,7 +44,7 @@ def add(m: RosterModel) -> None:
         for i, slot in enumerate(slots):
             start_i, end_i = times[i]
             if since_last is not None and since_last + start_i < rest:
-                m.hard(m.model.add(v.on[slot] == 0), "min_rest_history", person.id)
+                m.hard(m.model.add(v.on[slot] == 0), "min_rest", person.id, None, "history")
             by_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
             for j in range(i + 1, len(slots)):
                 start_j, _ = times[j]

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from scheduler.cpsat.context import RosterModel
 
+RULES: tuple[str, ...] = ("max_shifts_per_template",)
+"""The rule ids of docs/rules.md this family holds."""
+
 
 def add(m: RosterModel) -> None:
     v = m.vars

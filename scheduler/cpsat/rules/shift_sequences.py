@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from scheduler.cpsat.context import RosterModel
 
+RULES: tuple[str, ...] = ("shift_sequence",)
+"""The rule ids of docs/rules.md this family holds."""
+
 
 def add(m: RosterModel) -> None:
     inst, v = m.instance, m.vars

@@ -12,6 +12,15 @@ from __future__ import annotations
 
 from scheduler.cpsat.context import RosterModel
 
+RULES: tuple[str, ...] = (
+    "max_shifts_per_day",
+    "max_hours_per_week",
+    "max_days_per_week",
+    "max_hours_total",
+    "min_hours_total",
+)
+"""The rule ids of docs/rules.md this family holds."""
+
 
 def add(m: RosterModel) -> None:
     inst, v = m.instance, m.vars

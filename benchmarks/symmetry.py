@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ortools.sat.python import cp_model
 
 from models import Instance
+from scheduler.cpsat import params
 from scheduler.cpsat.context import SCALE
 from scheduler.cpsat.model import build_model
 from scheduler.cpsat.search import symmetry
@@ -39,14 +40,9 @@ def main(argv: list[str] | None = None) -> None:
     print("|---|---:|---:|---|---:|---:|---:|")
     for name in ("as built", "identical people ordered"):
         model, added = (rm.model, 0) if name == "as built" else symmetry.broken(rm)
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.num_workers = 1
-        params.random_seed = 0
-        params.linearization_level = 2
-        params.add_lp_constraints_lazily = False
-        params.root_lp_iterations = 50_000
-        params.max_deterministic_time = args.deterministic_time
+        solver = params.solver(None, 1, 0)  # the product's one full-LP main worker
+        params.main_search(solver)
+        solver.parameters.max_deterministic_time = args.deterministic_time
         began = time.process_time()
         status = solver.solve(model)
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)

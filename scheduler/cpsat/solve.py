@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from models import GoalFigure, Instance, SolveResult, SolveStatus
 from scheduler.checker import evaluate
+from scheduler.cpsat import params
 from scheduler.cpsat.context import SCALE, RosterModel
 from scheduler.cpsat.model import build_model
 from scheduler.cpsat.roster_values import Solution, Values, extract_roster, goal_figures
@@ -23,8 +24,6 @@ from scheduler.cpsat.signals import hold_signals
 
 T = TypeVar("T")
 
-PAIR = ["max_lp", "default_lp"]
-"""The main search's two workers when it has two (see `solve_model`)."""
 BOUND_STALL = 15.0
 """Seconds without a better bound or roster from the one main worker after which it hands
 its core over (`hand_over_due`)."""
@@ -36,12 +35,6 @@ the root LP is solved, the bound is presolve's and a stall says nothing."""
 HAND_OVER_GAP = 0.02
 """The least gap between the best objective and the bound for a hand-over: a main
 search this close may still prove the best roster optimal, or find the optimum."""
-PAIR_ABOVE = 100_000
-"""Variables above which the main search keeps both workers beside the neighbourhood
-search (`solve_model`)."""
-LP_ABOVE = 200_000
-"""Variables above which the main search is GLOP on the LP relaxation, not CP-SAT
-(`_lp_then_lns`)."""
 
 
 class ModelTooLargeError(Exception):
@@ -250,49 +243,23 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
     """
     options = options or SolveOptions()
     instance = rm.instance
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    if options.time_limit is not None:
-        params.max_time_in_seconds = options.time_limit
-    if options.deterministic_time is not None:
-        params.max_deterministic_time = options.deterministic_time
     workers = options.workers or auto_workers()
     use_lns = workers >= 2 and options.deterministic_time is None and bool(rm.goals)
     # The main search gives the neighbourhood search one worker's share, except on models
-    # too large for the full LP to converge, where CP-SAT's pair stays whole beside it.
-    # Measured on generated weeks on 2 cores (benchmarks/README.md, "Our domain at
-    # scale"): since the neighbourhood search starts person by person, one full-LP main
-    # worker beside it ends at 0.96 % / 0.75 % / 10.1 % gap on 50 / 100 / 300 people in
-    # 60 s, where the pair beside it ended at 2.1 % / 1.2 % / 10.3-34 %; on 1,000 people
-    # (221,436 variables) the rosters were alike in 300 s, but the one worker's bound
-    # stopped at 3,406, the pair's (its default-LP worker) reached 19,783.
+    # too large for the full LP to converge, where CP-SAT's pair stays whole beside it
+    # (benchmarks/README.md, "Design decisions: main-search parameters").
     size = len(rm.model.proto.variables)
-    lp_first = use_lns and size > LP_ABOVE
+    lp_first = use_lns and size > params.LP_ABOVE
     if lp_first and (problem := rm.model.validate()):
         raise ModelTooLargeError(problem)
-    whole_pair = size > PAIR_ABOVE and not lp_first
+    whole_pair = size > params.PAIR_ABOVE and not lp_first
     main_workers = workers - 1 if use_lns and not whole_pair else workers
-    params.num_workers = main_workers
-    params.random_seed = options.seed
     # Ctrl-C is caught in the main thread (see _run_interruptible), not by CP-SAT's own
     # handler, which crashed the process when the search ran in a worker thread.
-    params.catch_sigint_signal = False
-    if main_workers == 1:
-        # Measured on instances/small-week.yaml: the default single worker did not
-        # prove optimality in 20 s; with the full LP relaxation it does in 0.1 s.
-        params.linearization_level = 2
-    elif main_workers == 2:
-        # CP-SAT's own pair leaves out the full LP (it joins from 8 workers on). A full-LP
-        # worker beside a default one: as good on the demo week, and on 300 people a
-        # first roster in 2 s instead of 13 s, 69 % gap instead of ~100 %.
-        params.subsolvers.extend(PAIR)
-    if main_workers <= 2:
-        # The whole LP from the start, and room to solve it at the root: measured in 20 s
-        # on one full-LP worker, Curtois-Qu Instance12's bound went from 22 (its LP never
-        # converged) to 3,609, a generated 300-person week's from 672 to 6,521; on
-        # Instances 10, 11, 14, 16 and 17 the bound stayed within 1 % of before.
-        params.add_lp_constraints_lazily = False
-        params.root_lp_iterations = 50_000
+    solver = params.solver(options.time_limit, main_workers, options.seed)
+    if options.deterministic_time is not None:
+        solver.parameters.max_deterministic_time = options.deterministic_time
+    params.main_search(solver)
     # identical people ordered on request, in the main search's model only
     main_model = symmetry.broken(rm)[0] if options.break_symmetry and not lp_first else rm.model
     shared = lns.Shared() if use_lns else None
@@ -497,7 +464,7 @@ def _lp_then_lns(
     seed: int,
     deadline: float,
 ) -> cp_model.CpSolverStatus:
-    """The main search of a model with more than LP_ABOVE variables: GLOP solves its LP
+    """The main search of a model with more than `params.LP_ABOVE` variables: GLOP solves its LP
     relaxation for the bound (`scheduler.cpsat.search.lp_bound`), then its core joins the
     neighbourhood search; CP-SAT (`solver`) runs only when no roster is known by then,
     to find one or prove there is none.

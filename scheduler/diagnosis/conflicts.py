@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from models import Instance
+from scheduler.cpsat import params
 from scheduler.cpsat.context import Group
 from scheduler.cpsat.model import build_model
 
@@ -80,11 +81,7 @@ def _core(
     """None when the `among` groups can all hold; else the part CP-SAT names as enough."""
     model.clear_assumptions()
     model.add_assumptions([guards[g] for g in among])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = 1  # cores of assumptions come from one worker
-    solver.parameters.random_seed = seed
-    solver.parameters.catch_sigint_signal = False
+    solver = params.assumptions(time_limit, seed)
     if solver.solve(model) != cp_model.INFEASIBLE:
         return None
     named = set(solver.sufficient_assumptions_for_infeasibility())

@@ -37,6 +37,7 @@ from ortools.sat.python import cp_model
 from models import RATING, Evaluation, Instance
 from models.instance import Requirement
 from models.patch import PatchError, instance_data, patched, row_key
+from scheduler.cpsat import params
 from scheduler.cpsat.context import RosterModel
 from scheduler.cpsat.model import build_model
 from scheduler.cpsat.solve import SolveOptions
@@ -164,12 +165,7 @@ def shortfall_model(changed: Instance, target: Target, now: Evaluation) -> Roste
 
 
 def _solver(options: SolveOptions) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = options.time_limit or 20.0
-    solver.parameters.num_workers = options.workers or 1
-    solver.parameters.random_seed = options.seed
-    solver.parameters.catch_sigint_signal = False
-    return solver
+    return params.solver(options.time_limit or 20.0, options.workers or 1, options.seed)
 
 
 def meets(changed: Instance, target: Target, now: Evaluation, options: SolveOptions) -> bool:

@@ -32,18 +32,12 @@ from typing import TextIO
 from ortools.sat.python import cp_model
 
 from models import Assignment, GoalFigure, Instance
+from scheduler.cpsat import params
 from scheduler.cpsat.context import SCALE
 from scheduler.cpsat.model import build_model
 from scheduler.cpsat.roster_values import extract_roster
 from scheduler.cpsat.search import start
 from scheduler.cpsat.search.lns import Neighbourhoods, day_window
-
-CELLS = 100_000
-"""Above this many person-day-shift cells an instance is solved by parts. Measured on
-Curtois-Qu, 600 s each: Instance22 (50 people, 364 days, 10 shift types: 182,000
-cells) built whole (354,000 variables, about 4 GB) found no roster in two runs, and by
-parts reached 56,921; Instance24 (1.75 million cells) did not finish building whole
-in 13 minutes. Instance20 (54,600 cells) solved whole reached 5,112."""
 
 GROUP = 3
 """People re-solved together in a step, at first."""
@@ -66,7 +60,7 @@ def separable(instance: Instance) -> bool:
 
 def by_parts(instance: Instance) -> bool:
     """Whether `scheduler.cpsat.solve` solves this instance by parts."""
-    return cells(instance) > CELLS and separable(instance)
+    return cells(instance) > params.CELLS and separable(instance)
 
 
 class Outcome:

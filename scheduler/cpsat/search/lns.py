@@ -51,6 +51,7 @@ from typing import TextIO
 from ortools.sat.python import cp_model
 
 from models import Assignment
+from scheduler.cpsat import params
 from scheduler.cpsat.context import SCALE, RosterModel
 from scheduler.cpsat.search import start
 
@@ -423,13 +424,7 @@ def _first_roster(hood: Neighbourhoods, shared: Shared, deadline: float, seed: i
         _offer_rows(hood, shared, rows, deadline)
     if shared.best is not None or shared.stop.is_set():
         return
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = 2
-    params.random_seed = seed
-    params.stop_after_first_solution = True
-    params.catch_sigint_signal = False
-    params.max_time_in_seconds = max(0.0, min(FIRST_SECONDS, deadline - time.monotonic()))
+    solver = params.first_roster(min(FIRST_SECONDS, deadline - time.monotonic()), seed)
     with shared.lock:
         if shared.best is not None or shared.stop.is_set():
             return

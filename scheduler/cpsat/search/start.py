@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from models import RATING, Assignment, Instance, Person
 from scheduler.checker import evaluate
+from scheduler.cpsat import params
 from scheduler.cpsat.model import build_model
 from scheduler.cpsat.roster_values import extract_roster
 
@@ -65,14 +66,7 @@ def small_solver(seconds: float, seed: int) -> cp_model.CpSolver:
     Measured on Curtois-Qu Instance10: the full LP relaxation solves such models to
     optimality several times faster than CP-SAT's default level.
     """
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = 1
-    params.random_seed = seed
-    params.linearization_level = 2
-    params.max_time_in_seconds = max(0.0, seconds)
-    params.catch_sigint_signal = False
-    return solver
+    return params.small(seconds, seed)
 
 
 def residual_instance(
@@ -249,18 +243,18 @@ def person_by_person(
         if within is not None and n >= GIVE_UP_AFTER and pace * len(instance.people) > within:
             return None
         solver = small_solver(budget, seed)
-        params = solver.parameters
+        settings = solver.parameters
         # solved whole while the pace so far fits the share (a week's person: ~20 ms)
         if budget < FAST_BELOW and pace > share:
-            params.stop_after_first_solution = True
-            params.linearization_level = 0
-            params.max_presolve_iterations = 1
+            settings.stop_after_first_solution = True
+            settings.linearization_level = 0
+            settings.max_presolve_iterations = 1
         status = solver.solve(rm.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            params.stop_after_first_solution = True
-            params.num_workers = 2
+            settings.stop_after_first_solution = True
+            settings.num_workers = 2
             # without this person's roster there is no roster at all: all the time left
-            params.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+            settings.max_time_in_seconds = max(0.0, deadline - time.monotonic())
             status = solver.solve(rm.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None

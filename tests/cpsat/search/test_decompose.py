@@ -8,6 +8,7 @@ import pytest
 
 from models import Assignment, SolveStatus
 from scheduler.checker import evaluate
+from scheduler.cpsat import params
 from scheduler.cpsat.search import decompose, start
 from scheduler.cpsat.solve import SolveOptions, solve
 from scheduler.formats import read_instance
@@ -71,7 +72,7 @@ def test_an_instance_too_large_is_solved_by_parts_and_says_it_has_no_bound(
 ) -> None:
     """With the threshold lowered, `solve` takes the by-parts path: best found, no bound,
     no gap, and the goal figures are the checker's."""
-    monkeypatch.setattr(decompose, "CELLS", 0)
+    monkeypatch.setattr(params, "CELLS", 0)
     inst = read_instance(BENCH / "Instance1.txt")
     assert decompose.by_parts(inst)
     result = solve(inst, SolveOptions(time_limit=3, workers=2, seed=0))
@@ -89,7 +90,7 @@ def test_people_who_meet_in_more_than_shift_demand_are_never_solved_by_parts(
 ) -> None:
     """Interval demand, or hard-case fairness, couples people beyond per-shift rows: such
     an instance is built whole however large it is."""
-    monkeypatch.setattr(decompose, "CELLS", 0)
+    monkeypatch.setattr(params, "CELLS", 0)
     people = [agent("a", skills={"general": 3}), agent("b", skills={"general": 3})]
     per_shift = micro(people=people, demand=[demand("general", None)])
     assert decompose.by_parts(per_shift)

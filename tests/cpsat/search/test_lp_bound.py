@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from models import SolveStatus
+from scheduler.cpsat import params
 from scheduler.cpsat.context import SCALE
 from scheduler.cpsat.model import build_model
 from scheduler.cpsat.search import lns, lp_bound
@@ -158,8 +159,7 @@ def test_a_model_above_lp_above_is_bounded_by_glop_then_searched_twice(
     """Above LP_ABOVE variables (here: any) the main search is GLOP: its bound is printed
     and kept, then its core runs a second neighbourhood search (without a first roster
     of its own). Instance7's optimum is 1,056 (proven in the literature)."""
-    solve_module = importlib.import_module("scheduler.cpsat.solve")
-    monkeypatch.setattr(solve_module, "LP_ABOVE", 0)
+    monkeypatch.setattr(params, "LP_ABOVE", 0)
     searches = record_searches(monkeypatch)
     inst = read_instance(BENCH / "Instance7.txt")
     rm = build_model(inst)
@@ -182,7 +182,7 @@ def test_with_no_roster_after_the_lp_cp_sat_proves_that_none_exists(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """No roster exists (`no_roster_week`), and above LP_ABOVE the output still says so."""
-    monkeypatch.setattr(importlib.import_module("scheduler.cpsat.solve"), "LP_ABOVE", 0)
+    monkeypatch.setattr(params, "LP_ABOVE", 0)
     options = SolveOptions(time_limit=30, workers=2, seed=0)
     result = solve_model(build_model(no_roster_week()), options)
     assert result.status is SolveStatus.infeasible
@@ -194,7 +194,7 @@ def test_a_roster_found_before_the_lp_is_solved_comes_without_a_bound(
 ) -> None:
     """When the time limit comes before GLOP's bound, the result has a roster and no bound:
     no infinite gap, and the summary says why there is no bound (in strict JSON)."""
-    monkeypatch.setattr(importlib.import_module("scheduler.cpsat.solve"), "LP_ABOVE", 0)
+    monkeypatch.setattr(params, "LP_ABOVE", 0)
     monkeypatch.setattr(lp_bound.LpBound, "solve", lambda self, seconds: None)
     inst = read_instance(INSTANCES / "small-week.yaml")
     result = solve_model(build_model(inst), SolveOptions(time_limit=5, workers=2, seed=0))

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -32,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 
+from models.goals import GOAL
 from models.queueing import QueueFigures, queue_figures, required_agents
 
 MAX_LEVEL = 5
@@ -630,41 +632,79 @@ class Rules(Strict):
 
 
 class Weights(Strict):
-    """Goal weights; the defaults order the goals as docs/rules.md lists them.
+    """Goal weights by goal name (`models.goals`; earlier names still read); the defaults
+    order the goals as docs/rules.md lists them.
 
     Covering demand first, then deadlines by priority, then a fair spread of hard
     work, then preferences and minimum hours, then cost.
     """
 
+    model_config = ConfigDict(populate_by_name=True)
+
     uncovered: int = Field(
-        default=100_000, ge=0, le=1_000_000, description="Per agent-shift short."
+        default=GOAL["uncovered"].weight,
+        ge=0,
+        le=1_000_000,
+        description=GOAL["uncovered"].per,
     )
     overstaffed: int = Field(
-        default=50, ge=0, le=1_000_000, description="Per agent-shift over demand."
+        default=GOAL["overstaffed"].weight,
+        ge=0,
+        le=1_000_000,
+        description=GOAL["overstaffed"].per,
     )
-    uncovered_interval: int = Field(
-        default=10_000, ge=0, le=1_000_000, description="Per agent-interval short."
+    uncovered_intervals: int = Field(
+        default=GOAL["uncovered_intervals"].weight,
+        ge=0,
+        le=1_000_000,
+        description=GOAL["uncovered_intervals"].per,
+        validation_alias=AliasChoices("uncovered_intervals", "uncovered_interval"),
     )
-    overstaffed_interval: int = Field(
-        default=5, ge=0, le=1_000_000, description="Per agent-interval over demand."
+    overstaffed_intervals: int = Field(
+        default=GOAL["overstaffed_intervals"].weight,
+        ge=0,
+        le=1_000_000,
+        description=GOAL["overstaffed_intervals"].per,
+        validation_alias=AliasChoices("overstaffed_intervals", "overstaffed_interval"),
     )
-    late_item: int = Field(
-        default=10, ge=0, le=1_000_000, description="Per grading late, times priority."
+    late_items: int = Field(
+        default=GOAL["late_items"].weight,
+        ge=0,
+        le=1_000_000,
+        description=GOAL["late_items"].per,
+        validation_alias=AliasChoices("late_items", "late_item"),
     )
-    unfinished_item: int = Field(
-        default=1, ge=0, le=1_000_000, description="Per grading not done at all."
+    unfinished_items: int = Field(
+        default=GOAL["unfinished_items"].weight,
+        ge=0,
+        le=1_000_000,
+        description=GOAL["unfinished_items"].per,
+        validation_alias=AliasChoices("unfinished_items", "unfinished_item"),
     )
     hard_spread: int = Field(
-        default=20, ge=0, le=1_000_000, description="Per hour of max-min hard load."
+        default=GOAL["hard_spread"].weight,
+        ge=0,
+        le=1_000_000,
+        description=GOAL["hard_spread"].per,
     )
-    preference: int = Field(
-        default=5, ge=0, le=1_000_000, description="Per preference point not met."
+    preferences: int = Field(
+        default=GOAL["preferences"].weight,
+        ge=0,
+        le=1_000_000,
+        description=GOAL["preferences"].per,
+        validation_alias=AliasChoices("preferences", "preference"),
     )
     min_hours_short: int = Field(
-        default=10, ge=0, le=1_000_000, description="Per hour below min hours."
+        default=GOAL["min_hours_short"].weight,
+        ge=0,
+        le=1_000_000,
+        description=GOAL["min_hours_short"].per,
     )
     cost: int = Field(
-        default=1, ge=0, le=1_000_000, description="Per hour worked, times hourly cost."
+        default=GOAL["cost"].weight,
+        ge=0,
+        le=1_000_000,
+        description=GOAL["cost"].per,
     )
 
 

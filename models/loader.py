@@ -45,6 +45,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from models.errors import SHOWN_CHARS, InputError, format_path, show, suggest
+from models.goals import GOALS
 from models.instance import (
     MAX_LEVEL,
     Batch,
@@ -507,6 +508,14 @@ def instance_json_schema() -> dict[str, Any]:
                 },
             ],
         }
+    weights = defs["Weights"]["properties"]
+    for goal in GOALS:  # a weight's earlier name is still read
+        if goal.old is not None:
+            weights[goal.old] = {
+                **weights[goal.name],
+                "description": f"The earlier name of `{goal.name}`, still read.",
+                "deprecated": True,
+            }
     unavailable = defs["Person"]["properties"]["unavailable"]
     unavailable["items"] = {
         "anyOf": [

@@ -13,20 +13,6 @@ from pydantic import BaseModel, Field
 
 from models.roster import Assignment
 
-GOAL_LABELS: dict[str, tuple[str, str]] = {
-    "uncovered": ("agent-shifts uncovered", "agent-shifts"),
-    "overstaffed": ("agent-shifts over demand", "agent-shifts"),
-    "uncovered_intervals": ("agent-intervals uncovered", "agent-intervals"),
-    "overstaffed_intervals": ("agent-intervals over demand", "agent-intervals"),
-    "late_items": ("gradings late", "items"),
-    "unfinished_items": ("gradings not done in the horizon", "items"),
-    "hard_spread": ("hard-load spread (max - min)", "hours"),
-    "preferences": ("preference points unmet", "points"),
-    "min_hours_short": ("hours below contract minimum", "hours"),
-    "cost": ("hours worked x hourly cost", "hours"),
-}
-"""Every goal by name, in priority order: its label and unit, the same in every output."""
-
 
 class SolveStatus(StrEnum):
     optimal = "optimal"

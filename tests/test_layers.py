@@ -142,5 +142,5 @@ def test_each_rule_id_is_declared_once_and_named_alike_everywhere() -> None:
     assert documented == set(RULE_IDS)
     for name, module in families.items():  # every group a family guards is one of its own
         source = Path(module.__file__ or "").read_text(encoding="utf-8")
-        used = set(re.findall(r"m\.(?:hard|rule)\([^\"]*\"([a-z_]+)\"", source, flags=re.S))
+        used = set(re.findall(r"m\.(?:holds|holding)\([^\"]*\"([a-z_]+)\"", source, flags=re.S))
         assert used <= set(module.RULES), (name, used - set(module.RULES))

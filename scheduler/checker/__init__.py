@@ -58,8 +58,9 @@ from models import (
     ShiftTemplate,
     Violation,
 )
+from models.goals import GOAL_LABELS
 from models.instance import Requirement
-from models.result import GOAL_LABELS, BatchRow, CoverageRow, PersonRow
+from models.result import BatchRow, CoverageRow, PersonRow
 
 RULE_IDS: tuple[str, ...] = (
     "known_reference",
@@ -942,9 +943,9 @@ def evaluate(instance: Instance, roster: list[Assignment]) -> Evaluation:
     values: dict[str, tuple[float, float]] = {
         **demand_figures,
         "late_items": (late, late_pen),
-        "unfinished_items": (unfinished, unfinished * weights.unfinished_item),
+        "unfinished_items": (unfinished, unfinished * weights.unfinished_items),
         "hard_spread": (spread_minutes / 60, spread_minutes * weights.hard_spread / 60),
-        "preferences": (pref_points, pref_points * weights.preference),
+        "preferences": (pref_points, pref_points * weights.preferences),
         "min_hours_short": (short_minutes / 60, short_minutes * weights.min_hours_short / 60),
         "cost": (cost_value, cost_minute_cents * weights.cost / 6_000),
     }
@@ -1045,9 +1046,9 @@ def _coverage(instance: Instance, rows: list[_Row]) -> tuple[list[CoverageRow], 
         date = instance.dates[req.day]
         row = _coverage_row(req, req.queue, None, (req.start, req.end), date, len(present))
         i_short += row.short
-        i_short_pen += row.short * _weight(req.under_weight, weights.uncovered_interval)
+        i_short_pen += row.short * _weight(req.under_weight, weights.uncovered_intervals)
         i_over += row.over
-        i_over_pen += row.over * _weight(req.over_weight, weights.overstaffed_interval)
+        i_over_pen += row.over * _weight(req.over_weight, weights.overstaffed_intervals)
         out.append(row)
 
     s_short = s_short_pen = s_over = s_over_pen = 0
@@ -1115,7 +1116,7 @@ def _batches(
                 finish = dates[day]
                 break
         late_total += late
-        late_pen += late * batch.priority * instance.weights.late_item
+        late_pen += late * batch.priority * instance.weights.late_items
         unfinished_total += unfinished
         out.append(
             BatchRow(

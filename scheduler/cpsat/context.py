@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from models import Instance
-from models.result import GOAL_LABELS
+from models.goals import GOAL_LABELS
 from scheduler.cpsat.variables import Variables
 
 SCALE = 6000
@@ -74,7 +74,7 @@ class RosterModel:
     model: cp_model.CpModel
     vars: Variables
     goals: list[GoalTerm] = field(default_factory=list)
-    explain: bool = False
+    guarded: bool = False
     """Build every hard rule behind a switch (a guard literal per group)."""
     guards: dict[Group, cp_model.IntVar] = field(default_factory=dict)
     sites: list[Site] = field(default_factory=list)
@@ -84,7 +84,7 @@ class RosterModel:
     """Each hard-capable person's hard load in minutes (`rules.hard_fairness`), when the
     spread of them is a goal: the neighbourhood search frees everyone at the top together."""
 
-    def hard(
+    def holds(
         self,
         constraint: cp_model.Constraint,
         rule: str,
@@ -92,8 +92,8 @@ class RosterModel:
         at: int | None = None,
         detail: str | None = None,
     ) -> cp_model.Constraint:
-        """A hard rule's constraint; when explaining, it holds only while its group is on."""
-        if self.explain:
+        """A hard rule's constraint; when guarded, it holds only while its group is on."""
+        if self.guarded:
             group = (rule, person, at, detail)
             guard = self.guards.get(group)
             if guard is None:
@@ -102,13 +102,13 @@ class RosterModel:
             constraint.only_enforce_if(guard)
         return constraint
 
-    def rule(
+    def holding(
         self, rule: str, person: str, at: int | None = None, detail: str | None = None
     ) -> Callable[[cp_model.Constraint], cp_model.Constraint]:
         """`hard` with the group fixed, for helpers shared by several rules."""
 
         def mark(constraint: cp_model.Constraint) -> cp_model.Constraint:
-            return self.hard(constraint, rule, person, at, detail)
+            return self.holds(constraint, rule, person, at, detail)
 
         return mark
 

@@ -59,19 +59,19 @@ GOALS: list[Callable[[RosterModel], list[GoalTerm]]] = [
 
 def build_model(
     instance: Instance,
-    explain: bool = False,
+    guarded: bool = False,
     named: Collection[tuple[str, int, str, str]] = (),
 ) -> RosterModel:
-    """The full model; with `explain`, only the hard rules, each group behind a guard.
+    """The full model; with `guarded`, only the hard rules, each group behind a guard.
 
     `named`: (person, day index, shift, activity) work of a roster the model must be able
     to keep exactly (`scheduler.cpsat.variables.possible_activities`)."""
     model = cp_model.CpModel()
-    variables = make_variables(instance, model, explain=explain, named=named)
-    roster_model = RosterModel(instance, model, variables, explain=explain)
+    variables = make_variables(instance, model, guarded=guarded, named=named)
+    roster_model = RosterModel(instance, model, variables, guarded=guarded)
     for add_rule in HARD_RULES:
         add_rule(roster_model)
-    if explain:
+    if guarded:
         return roster_model
     for add_goals in GOALS:
         roster_model.goals.extend(add_goals(roster_model))

@@ -48,7 +48,7 @@ class Variables:
     hard_day: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     slots_of: dict[str, list[Slot]] = field(default_factory=lambda: defaultdict(list))
     unavailable: list[Slot] = field(default_factory=list)
-    """Slots made only to be switched off by availability (when explaining)."""
+    """Slots made only to be switched off by availability (when guarded)."""
     activities_of: dict[Slot, list[str]] = field(default_factory=dict)
     batches_of: dict[Slot, list[str]] = field(default_factory=dict)
 
@@ -109,10 +109,10 @@ def rating_batches(inst: Instance, person: Person, day: int) -> list[str]:
 def make_variables(
     inst: Instance,
     model: cp_model.CpModel,
-    explain: bool = False,
+    guarded: bool = False,
     named: Collection[tuple[str, int, str, str]] = (),
 ) -> Variables:
-    """Variables for every shift a person could work; with `explain`, also for those they
+    """Variables for every shift a person could work; with `guarded`, also for those they
     are unavailable for, so that availability becomes a rule that can be named. `named`
     are (person, day, shift, activity) work a given roster holds (`possible_activities`)."""
     v = Variables()
@@ -122,14 +122,14 @@ def make_variables(
     for person in inst.people:
         off_days, off_slots = inst.unavailable_slots(person)
         for d in inst.day_range:
-            if d in off_days and not explain:
+            if d in off_days and not guarded:
                 continue
             day_slots = []
             for shift in inst.shifts:
                 if not inst.runs_on(shift, d):
                     continue
                 away = d in off_days or (d, shift.id) in off_slots
-                if away and not explain:
+                if away and not guarded:
                     continue
                 activities = possible_activities(
                     inst, person, d, shift.id, named_at.get((person.id, d, shift.id), ())

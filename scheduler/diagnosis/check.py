@@ -63,7 +63,7 @@ def check(
 def describe_shortfalls(
     instance: Instance, result: SolveResult, evaluation: Evaluation
 ) -> list[dict[str, Any]]:
-    from scheduler.diagnosis.reasons import explain
+    from scheduler.diagnosis.reasons import shortfall_reasons
 
     return [
         {
@@ -74,7 +74,7 @@ def describe_shortfalls(
             "figures": r.figures,
             "sentence": r.sentence,
         }
-        for r in explain(instance, result.roster, evaluation)
+        for r in shortfall_reasons(instance, result.roster, evaluation)
     ]
 
 

@@ -43,7 +43,7 @@ def find_conflict(
 
     An empty list means infeasible for a reason outside the named rules.
     """
-    rm = build_model(instance, explain=True)
+    rm = build_model(instance, guarded=True)
     guards = rm.guards
     core = _core(rm.model, guards, list(guards), time_limit, seed)
     if core is None:
@@ -60,13 +60,13 @@ def find_conflict(
 
 def rules_hold(instance: Instance, time_limit: float = 30.0, seed: int = 0) -> bool:
     """Whether every hard rule can hold together (not proven otherwise within the time)."""
-    rm = build_model(instance, explain=True)
+    rm = build_model(instance, guarded=True)
     return _core(rm.model, rm.guards, list(rm.guards), time_limit, seed) is None
 
 
 def holds_without(instance: Instance, drop: Group, time_limit: float = 30.0, seed: int = 0) -> bool:
     """Whether every hard rule but the `drop` group can hold together."""
-    rm = build_model(instance, explain=True)
+    rm = build_model(instance, guarded=True)
     on = [group for group in rm.guards if group != drop]
     return _core(rm.model, rm.guards, on, time_limit, seed) is None
 

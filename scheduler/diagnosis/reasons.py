@@ -1,6 +1,6 @@
 """Reasons for shortfalls: the capacity arithmetic behind each late batch and uncovered shift.
 
-`explain(instance, roster, evaluation)` gives one `Reason` per late batch and per
+`shortfall_reasons(instance, roster, evaluation)` gives one `Reason` per late batch and per
 short requirement (a per-shift row, or a run of consecutive short intervals of
 one queue), each with the numbers behind it, the resource that binds and a plain
 sentence an eval or ops lead can read. It is pure arithmetic on the instance, the
@@ -111,7 +111,9 @@ class Reason:
     """One or two plain sentences with the numbers."""
 
 
-def explain(instance: Instance, roster: list[Assignment], evaluation: Evaluation) -> list[Reason]:
+def shortfall_reasons(
+    instance: Instance, roster: list[Assignment], evaluation: Evaluation
+) -> list[Reason]:
     """A reason for every short requirement and every late batch of an evaluated roster."""
     worked = _worked_shifts(instance, roster)
     out = [_queue_reason(instance, run, worked) for run in _short_runs(evaluation.coverage)]

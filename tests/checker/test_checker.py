@@ -1154,7 +1154,7 @@ def test_interval_coverage_from_two_overlapping_shifts() -> None:
     # 12:00-12:30: ana (09-17) and bob (12-20) → 2 of 2.
     # 16:30-17:00: day ends at 17:00, which still holds it → 2 of 2.
     # 17:00-17:30: only eve → 1 of 1.
-    # 1 agent-interval short × 10 000 (weights.uncovered_interval default).
+    # 1 agent-interval short × 10 000 (weights.uncovered_intervals default).
     assert [(c.start, c.shift, c.required, c.assigned, c.short, c.over) for c in ev.coverage] == [
         (at(0, "08:00"), None, 1, 0, 1, 0),
         (at(0, "12:00"), None, 2, 2, 0, 0),

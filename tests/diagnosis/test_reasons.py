@@ -25,7 +25,7 @@ from scheduler.diagnosis.reasons import (
     RATING_TIME,
     WEEKLY_LIMITS,
     Reason,
-    explain,
+    shortfall_reasons,
 )
 from tests.helpers import agent, contract, demand, micro, rater, shift_row, solve_checked
 
@@ -39,13 +39,13 @@ def batch(bid: str = "b", **extra: Any) -> dict[str, Any]:
 
 def solved_reasons(inst: Instance) -> list[Reason]:
     result, evaluation = solve_checked(inst)
-    return explain(inst, result.roster, evaluation)
+    return shortfall_reasons(inst, result.roster, evaluation)
 
 
 def hand_reasons(inst: Instance, roster: list[Assignment]) -> list[Reason]:
     evaluation = evaluate(inst, roster)
     assert evaluation.violations == [], [str(v) for v in evaluation.violations]
-    return explain(inst, roster, evaluation)
+    return shortfall_reasons(inst, roster, evaluation)
 
 
 def only(reasons: list[Reason], kind: str, subject: str) -> Reason:

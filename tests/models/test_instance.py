@@ -15,3 +15,15 @@ def test_a_changed_copy_derives_its_views_anew() -> None:
     assert sorted(copy.person_by_id) == sorted(p.id for p in inst.people[:2])
     assert copy.requirements == []
     assert len(inst.person_by_id) == 8
+
+
+def test_weights_are_named_as_their_goals_and_old_names_still_read() -> None:
+    from models import Weights
+    from models.goals import GOALS
+
+    # every goal has its weight, by the goal's name, with the goal's default
+    assert list(Weights.model_fields) == [g.name for g in GOALS]
+    assert Weights().model_dump() == {g.name: g.weight for g in GOALS}
+    old = Weights.model_validate({"late_item": 3, "preference": 7, "uncovered_interval": 9})
+    new = Weights.model_validate({"late_items": 3, "preferences": 7, "uncovered_intervals": 9})
+    assert old == new and new.late_items == 3 and new.preferences == 7

@@ -27,16 +27,18 @@ def add(m: RosterModel) -> None:
                 slot = (person.id, d, fixed.shift)
                 where = (d, fixed.shift)
                 if slot not in v.on:  # cannot be worked: contradiction
-                    m.hard(m.model.add_bool_or([]), "fixed_assignment", person.id, *where)
+                    m.holds(m.model.add_bool_or([]), "fixed_assignment", person.id, *where)
                     continue
-                m.hard(m.model.add(v.on[slot] == 1), "fixed_assignment", person.id, *where)
+                m.holds(m.model.add(v.on[slot] == 1), "fixed_assignment", person.id, *where)
                 if fixed.activity is not None:
                     key = (person.id, d, fixed.shift, fixed.activity)
                     if key not in v.work:
-                        m.hard(m.model.add_bool_or([]), "fixed_assignment", person.id, *where)
+                        m.holds(m.model.add_bool_or([]), "fixed_assignment", person.id, *where)
                     else:
-                        m.hard(m.model.add(v.work[key] == 1), "fixed_assignment", person.id, *where)
-    # When explaining, unavailable shifts have variables too, switched off here, so that
+                        m.holds(
+                            m.model.add(v.work[key] == 1), "fixed_assignment", person.id, *where
+                        )
+    # When guarded, unavailable shifts have variables too, switched off here, so that
     # a contradiction can name the day someone is away.
     for slot in v.unavailable:
-        m.hard(m.model.add(v.on[slot] == 0), "availability", slot[0], slot[1])
+        m.holds(m.model.add(v.on[slot] == 0), "availability", slot[0], slot[1])

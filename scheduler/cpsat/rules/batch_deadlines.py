@@ -5,7 +5,7 @@
     unfinished(b) = items(b) x graders(b) - sum_{p, d, s} items[p, d, s, b]
 
 Both are exact without a max: the batch total is capped at items x graders.
-Penalties: late x priority x weights.late_item, unfinished x weights.unfinished_item.
+Penalties: late x priority x weights.late_items, unfinished x weights.unfinished_items.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def goals(m: RosterModel) -> list[GoalTerm]:
             m.model.add(late == batch.required - (sum(on_time) if on_time else 0))
             late_terms.append(late)
             late_pen.append(batch.priority * late)
-            weight = batch.priority * inst.weights.late_item
+            weight = batch.priority * inst.weights.late_items
             release = inst.release_day(batch)
             who = frozenset(graders[batch.id])
             m.sites.append(Site(release, deadline, late, weight, who, grading=True))
@@ -45,11 +45,11 @@ def goals(m: RosterModel) -> list[GoalTerm]:
         GoalTerm(
             "late_items",
             sum(late_terms),
-            SCALE * weights.late_item * sum(late_pen),
+            SCALE * weights.late_items * sum(late_pen),
         ),
         GoalTerm(
             "unfinished_items",
             sum(unfinished_terms),
-            SCALE * weights.unfinished_item * sum(unfinished_terms),
+            SCALE * weights.unfinished_items * sum(unfinished_terms),
         ),
     ]

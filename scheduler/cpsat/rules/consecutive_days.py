@@ -37,7 +37,7 @@ def add(m: RosterModel) -> None:
         days = [m.vars.day_on.get((person.id, d)) for d in m.instance.day_range]
         max_run(
             m,
-            m.rule("max_consecutive_days", person.id),
+            m.holding("max_consecutive_days", person.id),
             days,
             person.contract.max_consecutive_days,
             person.history.consecutive_days_worked,
@@ -45,7 +45,7 @@ def add(m: RosterModel) -> None:
         history = person.history
         _min_runs(
             m.model,
-            m.rule("min_consecutive_days", person.id),
+            m.holding("min_consecutive_days", person.id),
             days,
             person.contract.min_consecutive_days,
             worked=True,
@@ -54,7 +54,7 @@ def add(m: RosterModel) -> None:
         )
         _min_runs(
             m.model,
-            m.rule("min_consecutive_days_off", person.id),
+            m.holding("min_consecutive_days_off", person.id),
             days,
             person.contract.min_consecutive_days_off,
             worked=False,

@@ -14,8 +14,8 @@ Per interval (requirements given for a queue and an interval of the day), every
 shift that holds the whole interval counts, whichever day it started:
 
     assigned(q, i) = sum_{(d, s) covering i} sum_p work[p, d, s, q]
-    short(q, i) = max(0, required - assigned)   penalty: under_weight or uncovered_interval
-    over(q, i)  = max(0, assigned - required)   penalty: over_weight or overstaffed_interval
+    short(q, i) = max(0, required - assigned)   penalty: under_weight or uncovered_intervals
+    over(q, i)  = max(0, assigned - required)   penalty: over_weight or overstaffed_intervals
 """
 
 from __future__ import annotations
@@ -69,7 +69,9 @@ def goals(m: RosterModel) -> list[GoalTerm]:
         count = sum(people) if people else 0
         if req.agents > 0:
             short = _excess(model, req.agents, count, req.agents, f"interval_short[{n}]")
-            under = req.under_weight if req.under_weight is not None else weights.uncovered_interval
+            under = (
+                req.under_weight if req.under_weight is not None else weights.uncovered_intervals
+            )
             i_short.append(short)
             i_short_pen.append(under * short)
             m.sites.append(Site(req.day, req.day, short, under, who))
@@ -78,7 +80,7 @@ def goals(m: RosterModel) -> list[GoalTerm]:
                 model, count, req.agents, len(people) - req.agents, f"interval_over[{n}]"
             )
             over_w = (
-                req.over_weight if req.over_weight is not None else weights.overstaffed_interval
+                req.over_weight if req.over_weight is not None else weights.overstaffed_intervals
             )
             i_over.append(over)
             i_over_pen.append(over_w * over)

@@ -30,7 +30,7 @@ def add(m: RosterModel) -> None:
             continue
         max_run(
             m,
-            m.rule("max_consecutive_hard_days", person.id),
+            m.holding("max_consecutive_hard_days", person.id),
             hard_days,
             rules.max_consecutive_hard_days,
             person.history.consecutive_hard_days,
@@ -39,7 +39,7 @@ def add(m: RosterModel) -> None:
         for week in inst.weeks():
             in_week = [x for d, x in enumerate(hard_days) if d in week and x is not None]
             if len(in_week) > rules.max_hard_days_per_week:
-                m.hard(
+                m.holds(
                     m.model.add(sum(in_week) <= rules.max_hard_days_per_week),
                     "max_hard_days_per_week",
                     person.id,
@@ -52,7 +52,7 @@ def add(m: RosterModel) -> None:
             worked = [
                 inst.shift_by_id[s].minutes * v.on[(p, d, s)] for p, d, s in slots if d in days
             ]
-            m.hard(
+            m.holds(
                 m.model.add(10_000 * sum(hard) <= share_bp * sum(worked)),
                 "max_hard_share",
                 person.id,

@@ -40,11 +40,11 @@ def add(m: RosterModel) -> None:
         last_end = person.history.last_shift_end
         origin = dt.datetime.combine(inst.horizon.start, dt.time())
         since_last = None if last_end is None else inst.minutes_between(last_end, origin)
-        cliques = person.contract.max_shifts_per_day == 1 and not m.explain
+        cliques = person.contract.max_shifts_per_day == 1 and not m.guarded
         for i, slot in enumerate(slots):
             start_i, end_i = times[i]
             if since_last is not None and since_last + start_i < rest:
-                m.hard(m.model.add(v.on[slot] == 0), "min_rest", person.id, None, "history")
+                m.holds(m.model.add(v.on[slot] == 0), "min_rest", person.id, None, "history")
             by_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
             for j in range(i + 1, len(slots)):
                 start_j, _ = times[j]
@@ -59,6 +59,6 @@ def add(m: RosterModel) -> None:
                     continue  # the same day: `max_shifts_per_day` allows one already
                 elif overlap or later_day:
                     rule = "one_shift_at_a_time" if overlap else "min_rest"
-                    m.hard(m.model.add(v.on[slot] + v.on[slots[j]] <= 1), rule, person.id)
+                    m.holds(m.model.add(v.on[slot] + v.on[slots[j]] <= 1), rule, person.id)
             for later in by_day.values():
-                m.hard(m.model.add_at_most_one([v.on[slot], *later]), "min_rest", person.id)
+                m.holds(m.model.add_at_most_one([v.on[slot], *later]), "min_rest", person.id)

@@ -6,7 +6,7 @@ only days that shift runs):
     want shift s:  unmet = 1 - on[p, d, s]        want any: unmet = 1 - day_on[p, d]
     avoid shift s: unmet = on[p, d, s]            avoid any: unmet = day_on[p, d]
 
-points = sum weight x unmet; penalty: points x weights.preference.
+points = sum weight x unmet; penalty: points x weights.preferences.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def goals(m: RosterModel) -> list[GoalTerm]:
                 unmet = (1 - works) if pref.kind == "want" else works
                 points.append(pref.weight * unmet)
                 if worked is not None:
-                    weight = pref.weight * inst.weights.preference
+                    weight = pref.weight * inst.weights.preferences
                     who = frozenset([person.id])
                     m.sites.append(Site(d, d, worked, weight, who, pref.kind == "want"))
     total = sum(points) if points else 0
@@ -40,6 +40,6 @@ def goals(m: RosterModel) -> list[GoalTerm]:
         GoalTerm(
             "preferences",
             total,
-            SCALE * inst.weights.preference * total,
+            SCALE * inst.weights.preferences * total,
         )
     ]

@@ -17,7 +17,7 @@ def add(m: RosterModel) -> None:
         for shift_id, limit in person.contract.max_shifts.items():
             of_type = [v.on[s] for s in v.slots_of[person.id] if s[2] == shift_id]
             if len(of_type) > limit:
-                m.hard(
+                m.holds(
                     m.model.add(sum(of_type) <= limit),
                     "max_shifts_per_template",
                     person.id,

@@ -26,7 +26,7 @@ RULES: tuple[str, ...] = ("shift_sequence",)
 def add(m: RosterModel) -> None:
     inst, v = m.instance, m.vars
     for person in inst.people:
-        cliques = person.contract.max_shifts_per_day == 1 and not m.explain
+        cliques = person.contract.max_shifts_per_day == 1 and not m.guarded
         for _, d, t in v.slots_of[person.id]:
             now = v.on[(person.id, d, t)]
             after = [
@@ -35,7 +35,7 @@ def add(m: RosterModel) -> None:
                 if (person.id, d + 1, u) in v.on
             ]
             if cliques and after:
-                m.hard(m.model.add_at_most_one([now, *after]), "shift_sequence", person.id)
+                m.holds(m.model.add_at_most_one([now, *after]), "shift_sequence", person.id)
                 continue
             for later in after:
-                m.hard(m.model.add(now + later <= 1), "shift_sequence", person.id)
+                m.holds(m.model.add(now + later <= 1), "shift_sequence", person.id)

@@ -27,4 +27,4 @@ def add(m: RosterModel) -> None:
             m.model.add_max_equality(on, lits)
             worked.append(on)
         if len(worked) > limit:
-            m.hard(m.model.add(sum(worked) <= limit), "max_weekends", person.id)
+            m.holds(m.model.add(sum(worked) <= limit), "max_weekends", person.id)

@@ -30,7 +30,7 @@ def add(m: RosterModel) -> None:
         for d in inst.day_range:
             today = [v.on[s] for s in slots if s[1] == d]
             if len(today) > contract.max_shifts_per_day:
-                m.hard(
+                m.holds(
                     m.model.add(sum(today) <= contract.max_shifts_per_day),
                     "max_shifts_per_day",
                     person.id,
@@ -43,7 +43,7 @@ def add(m: RosterModel) -> None:
                 inst.shift_by_id[s].minutes * v.on[(p, d, s)] for p, d, s in slots if d in days
             ]
             if minutes:
-                m.hard(
+                m.holds(
                     m.model.add(sum(minutes) <= max_minutes),
                     "max_hours_per_week",
                     person.id,
@@ -51,7 +51,7 @@ def add(m: RosterModel) -> None:
                 )
             worked = [v.day_on[(person.id, d)] for d in week if (person.id, d) in v.day_on]
             if len(worked) > contract.max_days_per_week:
-                m.hard(
+                m.holds(
                     m.model.add(sum(worked) <= contract.max_days_per_week),
                     "max_days_per_week",
                     person.id,
@@ -60,7 +60,7 @@ def add(m: RosterModel) -> None:
         total = [inst.shift_by_id[s].minutes * v.on[(p, d, s)] for p, d, s in slots]
         if contract.max_hours_total is not None:
             limit = round(60 * contract.max_hours_total)
-            m.hard(m.model.add(sum(total) <= limit), "max_hours_total", person.id)
+            m.holds(m.model.add(sum(total) <= limit), "max_hours_total", person.id)
         if contract.min_hours_total is not None:
             least = round(60 * contract.min_hours_total)
-            m.hard(m.model.add(sum(total) >= least), "min_hours_total", person.id)
+            m.holds(m.model.add(sum(total) >= least), "min_hours_total", person.id)

@@ -337,7 +337,7 @@ def test_a_late_batch_is_a_site_of_its_qualified_raters_between_release_and_dead
     site = late[0]
     assert (site.first, site.last) == (1, 3)  # Tuesday .. Thursday
     assert site.people == {"ria", "sam"}  # not cody: no safety skill
-    assert site.weight == 3 * rm.instance.weights.late_item  # priority 3 by default
+    assert site.weight == 3 * rm.instance.weights.late_items  # priority 3 by default
 
 
 def test_an_items_step_keeps_every_shift_and_moves_only_gradings() -> None:

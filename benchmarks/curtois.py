@@ -16,9 +16,8 @@ import resource
 from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois-qu"
-if not BENCH.exists():
-    BENCH = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "curtois-qu"
+BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
+"""The 17 instances with their published bounds (benchmarks/data/curtois-qu/README.md)."""
 
 
 def best_known(data: Path) -> dict[int, int]:

@@ -460,7 +460,7 @@ CASES = [
     Case(
         "weight 2e6 in yaml",
         raw(yaml.safe_dump(VALID, sort_keys=False) + "weights:\n  preference: 2e6\n"),
-        ("weights.preferences", "'2e6' is not a whole number as written: write 2000000"),
+        ("weights.preference", "'2e6' is not a whole number as written: write 2000000"),
     ),
     Case(
         "under weight above a million",

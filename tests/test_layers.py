@@ -144,3 +144,18 @@ def test_each_rule_id_is_declared_once_and_named_alike_everywhere() -> None:
         source = Path(module.__file__ or "").read_text(encoding="utf-8")
         used = set(re.findall(r"m\.(?:holds|holding)\([^\"]*\"([a-z_]+)\"", source, flags=re.S))
         assert used <= set(module.RULES), (name, used - set(module.RULES))
+
+
+def test_every_package_is_installed() -> None:
+    """Each package folder is in pyproject's package list, so an install carries it."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("models", "scheduler")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
+    assert found == listed

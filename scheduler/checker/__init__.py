@@ -600,7 +600,7 @@ def _check_shifts(
 # ---- day runs ---------------------------------------------------------------
 
 
-def _runs(flags: list[bool]) -> list[tuple[int, int, bool]]:
+def day_runs(flags: list[bool]) -> list[tuple[int, int, bool]]:
     """Maximal runs as (first day, last day, kind)."""
     out: list[tuple[int, int, bool]] = []
     start = 0
@@ -621,7 +621,7 @@ def _check_max_run(
     dates: list[dt.date],
     report: _Report,
 ) -> None:
-    for first, last, kind in _runs(flags):
+    for first, last, kind in day_runs(flags):
         if not kind:
             continue
         pre = before if first == 0 else 0
@@ -654,7 +654,7 @@ def _check_min_run(
     if minimum <= 1:
         return
     horizon = len(flags)
-    for first, last, run_kind in _runs(flags):
+    for first, last, run_kind in day_runs(flags):
         if run_kind != kind or last == horizon - 1:
             continue
         length = last - first + 1

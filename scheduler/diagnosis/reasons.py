@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 
 from models import RATING, Assignment, Batch, Evaluation, Instance, Person, Queue, ShiftTemplate
 from models.result import BatchRow, CoverageRow
+from scheduler.checker import day_runs
 
 _MS_PER_MINUTE = 60_000
 _BASIS_POINTS = 10_000
@@ -782,21 +783,11 @@ def _breaks_rest(
     return last is not None and instance.minutes_between(last.replace(tzinfo=None), start) < need
 
 
-def _runs(flags: list[bool]) -> list[tuple[int, int, bool]]:
-    out: list[tuple[int, int, bool]] = []
-    start = 0
-    for d in range(1, len(flags) + 1):
-        if d == len(flags) or flags[d] != flags[start]:
-            out.append((start, d - 1, flags[start]))
-            start = d
-    return out
-
-
 def _max_run_breaks(flags: list[bool], limit: int, before: int) -> int:
     """Runs of True longer than `limit`, counting `before` days just before day 0."""
     return sum(
         1
-        for first, last, kind in _runs(flags)
+        for first, last, kind in day_runs(flags)
         if kind and (before if first == 0 else 0) + last - first + 1 > limit
     )
 
@@ -821,7 +812,7 @@ def _min_run_breaks(instance: Instance, person: Person, flags: list[bool]) -> in
     ):
         if minimum <= 1:
             continue
-        for first, last, run_kind in _runs(flags):
+        for first, last, run_kind in day_runs(flags):
             if run_kind != kind or last == len(flags) - 1:
                 continue
             length = last - first + 1

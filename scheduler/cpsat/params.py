@@ -1,7 +1,7 @@
 """Every CP-SAT parameter set the product uses, named, and the thresholds of its strategy.
 
 Benchmarks import these too, so that they measure the product's settings, not a copy.
-The measurements behind each choice are in benchmarks/README.md ("Design decisions").
+The measurements behind each choice are in benchmarks/README.md ("Solver parameters").
 """
 
 from __future__ import annotations

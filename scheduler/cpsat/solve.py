@@ -247,7 +247,7 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
     use_lns = workers >= 2 and options.deterministic_time is None and bool(rm.goals)
     # The main search gives the neighbourhood search one worker's share, except on models
     # too large for the full LP to converge, where CP-SAT's pair stays whole beside it
-    # (benchmarks/README.md, "Design decisions: main-search parameters").
+    # (benchmarks/README.md, "Solver parameters" and "Our domain at scale").
     size = len(rm.model.proto.variables)
     lp_first = use_lns and size > params.LP_ABOVE
     if lp_first and (problem := rm.model.validate()):

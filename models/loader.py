@@ -44,7 +44,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from models.errors import SHOWN_CHARS, InputError, format_path, show, suggest
+from models.errors import InputError, format_path, show, suggest
 from models.goals import GOALS
 from models.instance import (
     MAX_LEVEL,
@@ -72,7 +72,6 @@ MAX_NUMBER = 1_000_000_000
 """Largest number accepted anywhere: larger ones are typos and would overflow the solver."""
 
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
-_SHOWN_CHARS = SHOWN_CHARS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """The largest instance, CSV or roster file read (20 MiB): far above any real week
@@ -450,7 +449,7 @@ def _cell_value(column: str, cell: str) -> Any:
         try:
             return json.loads(cell)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{_show(cell)} is not valid JSON ({exc.msg})") from None
+            raise ValueError(f"{show(cell)} is not valid JSON ({exc.msg})") from None
         except RecursionError:
             raise ValueError("a JSON cell nested too deeply") from None
     if column.split(".")[-1] in _LIST_CELLS:
@@ -704,7 +703,7 @@ def _describe(error: ErrorDetails, loc: tuple[int | str, ...]) -> str:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
-    shown = _show(value)
+    shown = show(value)
     if kind in ("value_error", "assertion_error"):
         return _strip_prefix(str(error["msg"]))
     if kind == "missing":
@@ -766,9 +765,6 @@ def _integral(text: str) -> int | None:
 
 def _number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-_show = show
 
 
 def _suggest(name: str, known: list[str] | None) -> str:

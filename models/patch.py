@@ -106,10 +106,6 @@ SHAPES: dict[str, Callable[[Any], str | None]] = {
 }
 
 
-_show = show
-_suggest = suggest
-
-
 def instance_data(instance: Instance) -> dict[str, Any]:
     """The instance as plain data that validates back to an equal instance."""
     return instance.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -150,7 +146,7 @@ def _remove(kind: str, key: str) -> Callable[[dict[str, Any], Any], None]:
 
 def _no_such(kind: str, unknown: list[str], known: set[Any]) -> str:
     names = ", ".join(repr(i) for i in unknown)
-    hint = _suggest(unknown[0], sorted(str(k) for k in known)) if len(unknown) == 1 else ""
+    hint = suggest(unknown[0], sorted(str(k) for k in known)) if len(unknown) == 1 else ""
     if hint.startswith(" (known"):
         hint = ""
     kinds = _PLURALS.get(kind, kind) if len(unknown) > 1 else kind
@@ -236,7 +232,7 @@ def _set(data: dict[str, Any], assignments: dict[str, Any]) -> None:
                     target = target[index]
             else:
                 raise PatchError(
-                    f"set: {dotted}: {walked} is {_show(target)}, not a mapping or a list"
+                    f"set: {dotted}: {walked} is {show(target)}, not a mapping or a list"
                 )
 
 
@@ -253,7 +249,7 @@ def _list_index(items: list[Any], part: str, where: str) -> int:
         if isinstance(item, dict) and item.get("id") == part:
             return index
     ids = sorted(str(item["id"]) for item in items if isinstance(item, dict) and "id" in item)
-    hint = _suggest(part, ids) if ids else ""
+    hint = suggest(part, ids) if ids else ""
     if hint.startswith(" (known"):
         hint = ""
     raise PatchError(f"{where} has no item with id {part!r}{hint}")
@@ -288,11 +284,11 @@ def shape_problems(operations: dict[str, Any]) -> list[str]:
     problems = []
     for key, value in operations.items():
         if key not in OPERATIONS:
-            problems.append(f"{key}: unknown operation{_suggest(str(key), list(OPERATIONS))}")
+            problems.append(f"{key}: unknown operation{suggest(str(key), list(OPERATIONS))}")
             continue
         expected = SHAPES[key](value)
         if expected:
-            problems.append(f"{key}: expected {expected}, got {_show(value)}")
+            problems.append(f"{key}: expected {expected}, got {show(value)}")
     return problems
 
 

@@ -137,7 +137,7 @@ def read_scenarios(path: Path) -> list[Scenario]:
     if not isinstance(data, dict):
         raise InputError([f"{path}: the top level must be a mapping with `scenarios:`"])
     problems = [
-        f"{path}: {key}: unknown field{_suggest(str(key), ['scenarios'])}"
+        f"{path}: {key}: unknown field{suggest(str(key), ['scenarios'])}"
         for key in data
         if key != "scenarios"
     ]
@@ -147,7 +147,7 @@ def read_scenarios(path: Path) -> list[Scenario]:
     elif not isinstance(entries, list) or not entries:
         problems.append(
             f"{path}: scenarios: expected a list of scenarios, each with a name, "
-            f"got {_show(entries)}"
+            f"got {show(entries)}"
         )
     if problems:
         raise InputError(problems)
@@ -158,7 +158,7 @@ def read_scenarios(path: Path) -> list[Scenario]:
         where = f"{path}: scenarios[{index}]"
         if not isinstance(entry, dict):
             problems.append(
-                f"{where}: expected a mapping with a name and operations, got {_show(entry)}"
+                f"{where}: expected a mapping with a name and operations, got {show(entry)}"
             )
             continue
         problems += _entry_problems(where, entry)
@@ -188,28 +188,24 @@ def _entry_problems(where: str, entry: dict[Any, Any]) -> list[str]:
     if "name" not in entry:
         problems.append(f"{where}.name: missing: every scenario needs a name")
     elif not isinstance(name, str) or not name.strip():
-        problems.append(f"{where}.name: expected a non-empty text, got {_show(name)}")
+        problems.append(f"{where}.name: expected a non-empty text, got {show(name)}")
     elif len(name.strip()) > 64:
-        problems.append(f"{where}.name: {_show(name)} is longer than 64 characters")
+        problems.append(f"{where}.name: {show(name)} is longer than 64 characters")
     description = entry.get("description")
     if description is not None and not isinstance(description, str):
-        problems.append(f"{where}.description: expected a text, got {_show(description)}")
+        problems.append(f"{where}.description: expected a text, got {show(description)}")
     for key, value in entry.items():
         if key in ("name", "description"):
             continue
         if key not in OPERATIONS:
             problems.append(
-                f"{where}.{key}: unknown operation{_suggest(str(key), list(SCENARIO_KEYS))}"
+                f"{where}.{key}: unknown operation{suggest(str(key), list(SCENARIO_KEYS))}"
             )
             continue
         expected = SHAPES[key](value)
         if expected:
-            problems.append(f"{where}.{key}: expected {expected}, got {_show(value)}")
+            problems.append(f"{where}.{key}: expected {expected}, got {show(value)}")
     return problems
-
-
-_show = show
-_suggest = suggest
 
 
 # ---- applying a scenario -------------------------------------------------------

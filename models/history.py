@@ -7,10 +7,11 @@ From the rows of a written roster (its dates before the horizon), per person:
 - `consecutive_days_off`: free days counted back from the day before the horizon
   while the roster covers them (0 when that day was worked);
 - `last_shift_end`: the latest end of a shift that started before the horizon;
-- `hard_hours_last_week`: hard minutes, as docs/rules.md counts them, of the shifts
-  in the seven days before the horizon, in hours: a hard queue shift counts whole,
-  a rating shift its hard grading time (the `hours` of its rows whose batch is hard
-  or expert; a batch no longer in the instance counts as its row's `hard` says);
+- `hard_hours_last_week`: hard minutes of the shifts in the seven days before the
+  horizon (`models.hard_work`, the checker's count: a hard queue shift whole, a
+  rating shift the grading time of its hard and expert items, rounded up once to
+  whole minutes; a queue or batch no longer in the instance counts as its row's
+  `hard` says), in hours;
 - `consecutive_hard_days`: days with a hard shift, counted back from the day before.
 
 History given in the instance for a person wins over the roster's.
@@ -19,11 +20,13 @@ History given in the instance for a person wins over the roster's.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from models.instance import RATING, History, Instance
+from models.hard_work import hard_minutes
+from models.instance import History, Instance, Person
+from models.patch import patched
 from models.roster import Assignment
 
 
@@ -54,8 +57,8 @@ def history_from_roster(instance: Instance, rows: list[Assignment]) -> dict[str,
         hard_run = min(_run_back(start, hard_days), days_worked)
         last_end = max((r.end for r in mine), default=None)
         week_start = start - dt.timedelta(days=7)
-        hard_minutes = sum(
-            _hard_minutes(instance, shift_rows)
+        hard_last_week = sum(
+            _hard_minutes(instance, person, shift_rows)
             for (date, _), shift_rows in _shifts(mine).items()
             if date >= week_start
         )
@@ -63,7 +66,7 @@ def history_from_roster(instance: Instance, rows: list[Assignment]) -> dict[str,
             consecutive_days_worked=days_worked,
             consecutive_days_off=days_off if covered else 0,
             last_shift_end=last_end,
-            hard_hours_last_week=hard_minutes / 60,
+            hard_hours_last_week=hard_last_week / 60,
             consecutive_hard_days=hard_run,
         )
     return out
@@ -74,18 +77,17 @@ def with_history(
 ) -> tuple[Instance, HistorySources]:
     """The instance with every person's history taken from the roster, unless it gives one."""
     derived = history_from_roster(instance, rows)
-    people = []
     used: dict[str, str] = {}
+    histories: dict[str, Any] = {}
     for person in instance.people:
         if "history" in person.model_fields_set:
-            people.append(person)
             used[person.id] = "instance"
         else:
-            people.append(person.model_copy(update={"history": derived[person.id]}))
+            histories[f"people.{person.id}.history"] = derived[person.id].model_dump(
+                mode="json", exclude_none=True
+            )
             used[person.id] = "roster"
-    data = instance.model_dump(by_alias=True)
-    data["people"] = [p.model_dump(by_alias=True) for p in people]
-    changed = Instance.model_validate(data)
+    changed = patched(instance, {"set": histories}) if histories else instance
     return changed, HistorySources(source, used)
 
 
@@ -108,20 +110,8 @@ def _shifts(rows: list[Assignment]) -> dict[tuple[dt.date, str], list[Assignment
     return out
 
 
-def _hard_minutes(instance: Instance, rows: list[Assignment]) -> int:
-    """Hard minutes of one shift from its rows (docs/rules.md, read off the roster)."""
+def _hard_minutes(instance: Instance, person: Person, rows: list[Assignment]) -> int:
+    """Hard minutes of one shift from its rows (`models.hard_work`, read off the roster)."""
     first = rows[0]
-    if first.activity != RATING:
-        queue = instance.queue_by_id.get(first.activity)
-        hard = queue.hard if queue is not None else first.hard
-        minutes = round((first.end - first.start).total_seconds() / 60)
-        return minutes if hard else 0
-    hours = 0.0
-    for row in rows:
-        if not row.batch:
-            continue
-        batch = instance.batch_by_id.get(row.batch)
-        hard = batch.difficulty.is_hard if batch is not None else row.hard
-        if hard:
-            hours += row.hours
-    return math.ceil(hours * 60 - 1e-9)
+    minutes = round((first.end - first.start).total_seconds() / 60)
+    return hard_minutes(instance, person, minutes, rows)

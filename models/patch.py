@@ -2,13 +2,14 @@
 
 The operations are those of a `roster whatif` scenario (docs/whatif.md): remove or
 add people, remove batches, set deadlines, scale demand, set deflection, merge rules
-and weights, and `set` any field by a dotted path. A list item in a path is reached
-by its position, by its `id`, or, in a list of mappings without ids (demand rows,
+and weights, `set` any field by a dotted path, and `append` items to any list. A
+list item in a path is reached by its position, by its `id` (an id may hold dots:
+the longest that matches wins), or, in a list of mappings without ids (demand rows,
 fixed assignments), by a key of its fields: `demand.queue=chat,shift=early,day=mon`
 is the one row whose `queue`, `shift` and `day` are those (a field left out of the
 key must be absent from the row too, so the key names one row exactly). The fixes of
-`roster check` are written in this language too, so that each can be run as a
-scenario or applied as it is (`patched`).
+`roster check`, what-if scenarios, demand sweeps and re-planning are all written in
+this language, so that each can be run as a scenario or applied as it is (`patched`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ OPERATIONS: dict[str, str] = {
     "rules": "rule fields to change (merged into rules)",
     "weights": "goal weights to change (merged into weights)",
     "set": "a mapping of dotted field path to value",
+    "append": "a mapping of dotted path of a list to the items added at its end",
 }
 """Every patch operation, in the order they are applied, with the value it takes."""
 
@@ -79,6 +81,18 @@ def _paths(value: Any) -> str | None:
     return None if ok else "a non-empty mapping of dotted paths (people.ana.speed) to values"
 
 
+def _lists(value: Any) -> str | None:
+    ok = (
+        isinstance(value, dict)
+        and value
+        and all(
+            isinstance(k, str) and all(k.split(".")) and isinstance(v, list) and v
+            for k, v in value.items()
+        )
+    )
+    return None if ok else "a non-empty mapping of dotted paths (people.ana.fixed) to lists"
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -103,6 +117,7 @@ SHAPES: dict[str, Callable[[Any], str | None]] = {
     "rules": _fields,
     "weights": _fields,
     "set": _paths,
+    "append": _lists,
 }
 
 
@@ -214,26 +229,50 @@ def _merge(key: str) -> Callable[[dict[str, Any], Any], None]:
 
 def _set(data: dict[str, Any], assignments: dict[str, Any]) -> None:
     for dotted, value in assignments.items():
-        parts = dotted.split(".")
-        target: Any = data
-        for depth, part in enumerate(parts):
-            last = depth == len(parts) - 1
-            walked = ".".join(parts[:depth]) or "the instance"
-            if isinstance(target, dict):
-                if last:
-                    target[part] = copy.deepcopy(value)
-                else:
-                    target = target.setdefault(part, {})
-            elif isinstance(target, list):
-                index = _list_index(target, part, f"set: {dotted}: {walked}")
-                if last:
-                    target[index] = copy.deepcopy(value)
-                else:
-                    target = target[index]
-            else:
-                raise PatchError(
-                    f"set: {dotted}: {walked} is {show(target)}, not a mapping or a list"
-                )
+        target, key = _walk(data, dotted, "set")
+        target[key] = copy.deepcopy(value)
+
+
+def _append(data: dict[str, Any], additions: dict[str, list[Any]]) -> None:
+    for dotted, items in additions.items():
+        target, key = _walk(data, dotted, "append")
+        if isinstance(target, dict) and key not in target:
+            target[key] = []
+        current = target[key]
+        if not isinstance(current, list):
+            raise PatchError(f"append: {dotted} is {show(current)}, not a list")
+        current.extend(copy.deepcopy(items))
+
+
+def _walk(data: dict[str, Any], dotted: str, op: str) -> tuple[Any, Any]:
+    """The container and the key (or list index) a dotted path ends at; mappings on the
+    way are made when missing. An id may itself hold dots (`people.a.b.speed` reaches
+    the person `a.b` when there is one): the longest id that matches wins."""
+    parts = dotted.split(".")
+    target: Any = data
+    depth = 0
+    while True:
+        walked = ".".join(parts[:depth]) or "the instance"
+        if isinstance(target, dict):
+            key: Any = parts[depth]
+            step = 1
+        elif isinstance(target, list):
+            key, step = _list_step(target, parts[depth:], f"{op}: {dotted}: {walked}")
+        else:
+            raise PatchError(f"{op}: {dotted}: {walked} is {show(target)}, not a mapping or a list")
+        depth += step
+        if depth == len(parts):
+            return target, key
+        target = target.setdefault(key, {}) if isinstance(target, dict) else target[key]
+
+
+def _list_step(items: list[Any], rest: list[str], where: str) -> tuple[int, int]:
+    """The index of the list item the path goes through next, and how many parts name it."""
+    ids = {item.get("id") for item in items if isinstance(item, dict)}
+    for size in range(len(rest), 1, -1):
+        if ".".join(rest[:size]) in ids:
+            return _list_index(items, ".".join(rest[:size]), where), size
+    return _list_index(items, rest[0], where), 1
 
 
 def _list_index(items: list[Any], part: str, where: str) -> int:
@@ -311,4 +350,5 @@ _APPLY: dict[str, Callable[[dict[str, Any], Any], None]] = {
     "rules": _merge("rules"),
     "weights": _merge("weights"),
     "set": _set,
+    "append": _append,
 }

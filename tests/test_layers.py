@@ -123,27 +123,33 @@ def test_importing_does_not_load_ortools(module: str) -> None:
 
 
 def test_each_rule_id_is_declared_once_and_named_alike_everywhere() -> None:
-    """The model's families, the variables, the checker and docs/rules.md name the same
-    rule ids; each family declares its own once, and holds only those."""
+    """Each checker family declares its rule ids once; the model's family of the same
+    name (the variables for `activities`) holds exactly those, and guards no others;
+    the families, the row rules and docs/rules.md name the same ids."""
     import re
 
-    from scheduler.checker import ROW_RULES, RULE_IDS
+    from scheduler.checker import FAMILIES, ROW_RULES, RULE_IDS
     from scheduler.cpsat import variables
     from scheduler.cpsat.model import HARD_RULES
 
-    families = {add.__module__: importlib.import_module(add.__module__) for add in HARD_RULES}
-    declared = [rule for module in families.values() for rule in module.RULES]
-    declared += variables.RULES
+    declared = [rule for family in FAMILIES for rule in family.RULES] + list(ROW_RULES)
     assert len(declared) == len(set(declared)), "a rule id declared twice"
-    assert set(declared) | set(ROW_RULES) == set(RULE_IDS)
+    assert set(declared) == set(RULE_IDS)
     text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     section = text.split("## Hard rules", 1)[1].split("###", 1)[0]
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
     assert documented == set(RULE_IDS)
-    for name, module in families.items():  # every group a family guards is one of its own
+
+    checked = {family.__name__.rsplit(".", 1)[1]: family for family in FAMILIES}
+    model_families = {add.__module__: importlib.import_module(add.__module__) for add in HARD_RULES}
+    assert variables.RULES is checked.pop("activities").RULES
+    for name, module in model_families.items():
+        family = checked.pop(name.rsplit(".", 1)[1])
+        assert module.RULES is family.RULES, name
         source = Path(module.__file__ or "").read_text(encoding="utf-8")
         used = set(re.findall(r"m\.(?:holds|holding)\([^\"]*\"([a-z_]+)\"", source, flags=re.S))
         assert used <= set(module.RULES), (name, used - set(module.RULES))
+    assert checked == {}, "a checker family without a model family"
 
 
 def test_every_package_is_installed() -> None:

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from models import RATING, Instance, Person
+from scheduler.checker import activities as checked
 
-RULES: tuple[str, ...] = ("qualification", "activity_allowed", "one_activity_per_shift")
-"""Rule ids of docs/rules.md held by the variables themselves: a work variable exists
-only for a qualified person and an allowed activity, and one shift is one activity."""
+RULES = checked.RULES
+"""The rule ids the variables hold: the checker's `activities` family declares them."""
 
 Slot = tuple[str, int, str]
 """(person id, day index, shift id)."""

@@ -48,11 +48,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from models import RATING, Assignment, Batch, Evaluation, Instance, Person, Queue, ShiftTemplate
 from models.result import BatchRow, CoverageRow
-from scheduler.checker import day_runs
+from scheduler.checker import Worked, day_runs, worked_shifts
 
 _MS_PER_MINUTE = 60_000
 _BASIS_POINTS = 10_000
@@ -116,7 +116,7 @@ def shortfall_reasons(
     instance: Instance, roster: list[Assignment], evaluation: Evaluation
 ) -> list[Reason]:
     """A reason for every short requirement and every late batch of an evaluated roster."""
-    worked = _worked_shifts(instance, roster)
+    worked = worked_shifts(instance, roster)
     out = [_queue_reason(instance, run, worked) for run in _short_runs(evaluation.coverage)]
     for row in evaluation.batches:
         if row.late > 0 and row.deadline is not None:
@@ -148,63 +148,6 @@ def _join(parts: list[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-# ---- the roster, digested -------------------------------------------------------
-
-
-@dataclass
-class _Worked:
-    """One shift a person works, from the roster rows."""
-
-    day: int
-    template: ShiftTemplate
-    start: dt.datetime
-    end: dt.datetime
-    activities: set[str] = field(default_factory=set)
-    hard: bool = False
-    hard_ms: int = 0
-    hard_queue: bool = False
-
-    @property
-    def minutes(self) -> int:
-        return self.template.minutes
-
-    @property
-    def hard_minutes(self) -> int:
-        if self.hard_queue:
-            return self.minutes
-        return -(-self.hard_ms // _MS_PER_MINUTE)
-
-
-def _worked_shifts(instance: Instance, roster: list[Assignment]) -> dict[str, list[_Worked]]:
-    """Shifts worked per person, by start; rows with unknown references are skipped."""
-    shifts: dict[tuple[str, int, str], _Worked] = {}
-    for row in roster:
-        person = instance.person_by_id.get(row.person)
-        template = instance.shift_by_id.get(row.shift)
-        day = (row.date - instance.horizon.start).days
-        if person is None or template is None or not 0 <= day < instance.horizon.days:
-            continue
-        key = (person.id, day, template.id)
-        if key not in shifts:
-            start, end = instance.shift_times(day, template)
-            shifts[key] = _Worked(day, template, start, end)
-        s = shifts[key]
-        s.activities.add(row.activity)
-        queue = instance.queue_by_id.get(row.activity)
-        batch = instance.batch_by_id.get(row.batch) if row.batch else None
-        if queue is not None and queue.hard:
-            s.hard = s.hard_queue = True
-        if batch is not None and batch.difficulty.is_hard and row.items > 0:
-            s.hard = True
-            s.hard_ms += row.items * instance.item_ms(person, batch)
-    out: dict[str, list[_Worked]] = defaultdict(list)
-    for (pid, _, _), s in shifts.items():
-        out[pid].append(s)
-    for worked in out.values():
-        worked.sort(key=lambda s: (s.start, s.template.id))
-    return out
 
 
 # ---- late batches -----------------------------------------------------------------
@@ -660,7 +603,7 @@ def _classify(
     queue: Queue,
     row: CoverageRow,
     slots: list[tuple[int, ShiftTemplate]],
-    worked: list[_Worked],
+    worked: list[Worked],
 ) -> _Class:
     """Where a qualified person is at the row's time, and why they were not added to it."""
     for s in worked:
@@ -687,7 +630,7 @@ def _slot_class(
     queue: Queue,
     day: int,
     template: ShiftTemplate,
-    worked: list[_Worked],
+    worked: list[Worked],
 ) -> _Class:
     """Why adding this shift on this queue to the person's roster would break a rule."""
     contract, history, rules = person.contract, person.history, instance.rules
@@ -764,7 +707,7 @@ def _breaks_rest(
     day: int,
     start: dt.datetime,
     end: dt.datetime,
-    worked: list[_Worked],
+    worked: list[Worked],
 ) -> bool:
     """Whether a shift from `start` to `end` on `day` leaves too little rest (docs/rules.md)."""
     need = person.contract.min_rest_minutes
@@ -905,7 +848,7 @@ _REST_RULES = {
 
 
 def _queue_reason(
-    instance: Instance, run: list[CoverageRow], worked: dict[str, list[_Worked]]
+    instance: Instance, run: list[CoverageRow], worked: dict[str, list[Worked]]
 ) -> Reason:
     first, final = run[0], run[-1]
     queue = instance.queue_by_id[first.queue]

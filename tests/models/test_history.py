@@ -72,6 +72,37 @@ def test_explicit_history_wins() -> None:
     assert changed.person_by_id["bo"].history.consecutive_days_off == 1
 
 
+def test_hard_minutes_of_last_week_are_the_checkers() -> None:
+    """A rating shift's hard minutes come from its items, as the checker counts them,
+    not from the rounded `hours` column."""
+    # 61 expert items at 60 an hour (speed 1): 61 × 60 000 ms = 61 minutes. The row's
+    # hours, written to the hundredth, say 1.02 h, which would be ceil(61.2) = 62.
+    inst = week(
+        people=[{"id": "ana", "roles": ["rater"], "skills": {"safety": 3}}],
+        batches=[{"id": "exp", "items": 100, "difficulty": "expert", "skill": "safety"}],
+    )
+    day = dt.date(2026, 11, 27)
+    start = dt.datetime.combine(day, dt.time(6))
+    common: dict[str, Any] = {
+        "date": day,
+        "shift": "early",
+        "start": start,
+        "end": start + dt.timedelta(hours=8),
+        "person": "ana",
+        "role": Role.rater,
+        "activity": "rating",
+        "hard": True,
+    }
+    rows = [
+        Assignment(**common, batch="exp", items=61, hours=1.02),
+        Assignment(**common, hours=6.98),
+    ]
+    assert history_from_roster(inst, rows)["ana"].hard_hours_last_week == 61 / 60
+    # a batch no longer in the instance counts by its row's hours: ceil(1.02 × 60) = 62
+    gone = week(people=[{"id": "ana", "roles": ["rater"], "skills": {"safety": 3}}])
+    assert history_from_roster(gone, rows)["ana"].hard_hours_last_week == 62 / 60
+
+
 def _solve_with_history(
     tmp_path: Path, rows: list[Assignment], inst: dict[str, Any]
 ) -> dict[str, Any]:

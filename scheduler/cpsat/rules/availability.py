@@ -13,10 +13,11 @@ unqualified) makes the model infeasible, as it should: the rules contradict.
 
 from __future__ import annotations
 
+from scheduler.checker import availability as checked
 from scheduler.cpsat.context import RosterModel
 
-RULES: tuple[str, ...] = ("availability", "fixed_assignment")
-"""The rule ids of docs/rules.md this family holds."""
+RULES = checked.RULES
+"""The rule ids this family holds: the checker's `availability` family declares them."""
 
 
 def add(m: RosterModel) -> None:

@@ -22,14 +22,11 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from scheduler.checker import consecutive_days as checked
 from scheduler.cpsat.context import RosterModel
 
-RULES: tuple[str, ...] = (
-    "max_consecutive_days",
-    "min_consecutive_days",
-    "min_consecutive_days_off",
-)
-"""The rule ids of docs/rules.md this family holds."""
+RULES = checked.RULES
+"""The rule ids this family holds: the checker's `consecutive_days` family declares them."""
 
 
 def add(m: RosterModel) -> None:

@@ -13,11 +13,12 @@ grading time rounded up to minutes on a rating shift (`scheduler.cpsat.variables
 
 from __future__ import annotations
 
+from scheduler.checker import hard_case_rotation as checked
 from scheduler.cpsat.context import RosterModel
 from scheduler.cpsat.rules.consecutive_days import max_run
 
-RULES: tuple[str, ...] = ("max_hard_days_per_week", "max_consecutive_hard_days", "max_hard_share")
-"""The rule ids of docs/rules.md this family holds."""
+RULES = checked.RULES
+"""The rule ids this family holds: the checker's `hard_case_rotation` family declares them."""
 
 
 def add(m: RosterModel) -> None:

@@ -23,16 +23,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from models import RATING
+from scheduler.checker import item_grading as checked
 from scheduler.cpsat.context import RosterModel
 
-RULES: tuple[str, ...] = (
-    "rating_time",
-    "batch_release",
-    "distinct_graders",
-    "batch_total",
-    "max_items_per_week",
-)
-"""The rule ids of docs/rules.md this family holds."""
+RULES = checked.RULES
+"""The rule ids this family holds: the checker's `item_grading` family declares them."""
 
 
 def add(m: RosterModel) -> None:

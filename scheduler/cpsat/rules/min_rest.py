@@ -24,10 +24,11 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from scheduler.checker import min_rest as checked
 from scheduler.cpsat.context import RosterModel
 
-RULES: tuple[str, ...] = ("min_rest", "one_shift_at_a_time")
-"""The rule ids of docs/rules.md this family holds."""
+RULES = checked.RULES
+"""The rule ids this family holds: the checker's `min_rest` family declares them."""
 
 
 def add(m: RosterModel) -> None:

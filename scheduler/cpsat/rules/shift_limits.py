@@ -5,10 +5,11 @@ sum_d on[p, d, t] <= max_shifts[t]       for each template t the contract limits
 
 from __future__ import annotations
 
+from scheduler.checker import shift_limits as checked
 from scheduler.cpsat.context import RosterModel
 
-RULES: tuple[str, ...] = ("max_shifts_per_template",)
-"""The rule ids of docs/rules.md this family holds."""
+RULES = checked.RULES
+"""The rule ids this family holds: the checker's `shift_limits` family declares them."""
 
 
 def add(m: RosterModel) -> None:

@@ -17,10 +17,11 @@ are kept: a clique leans on the one-a-day rule, whose guard may be off.
 
 from __future__ import annotations
 
+from scheduler.checker import shift_sequences as checked
 from scheduler.cpsat.context import RosterModel
 
-RULES: tuple[str, ...] = ("shift_sequence",)
-"""The rule ids of docs/rules.md this family holds."""
+RULES = checked.RULES
+"""The rule ids this family holds: the checker's `shift_sequences` family declares them."""
 
 
 def add(m: RosterModel) -> None:

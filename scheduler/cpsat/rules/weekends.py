@@ -6,10 +6,11 @@ sum_w weekend_on[p, w] <= max_weekends
 
 from __future__ import annotations
 
+from scheduler.checker import weekends as checked
 from scheduler.cpsat.context import RosterModel
 
-RULES: tuple[str, ...] = ("max_weekends",)
-"""The rule ids of docs/rules.md this family holds."""
+RULES = checked.RULES
+"""The rule ids this family holds: the checker's `weekends` family declares them."""
 
 
 def add(m: RosterModel) -> None:

@@ -10,16 +10,11 @@ Weeks are calendar weeks cut to the horizon; a shift counts in the week it start
 
 from __future__ import annotations
 
+from scheduler.checker import working_time as checked
 from scheduler.cpsat.context import RosterModel
 
-RULES: tuple[str, ...] = (
-    "max_shifts_per_day",
-    "max_hours_per_week",
-    "max_days_per_week",
-    "max_hours_total",
-    "min_hours_total",
-)
-"""The rule ids of docs/rules.md this family holds."""
+RULES = checked.RULES
+"""The rule ids this family holds: the checker's `working_time` family declares them."""
 
 
 def add(m: RosterModel) -> None:

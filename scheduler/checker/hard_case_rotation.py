@@ -1,0 +1,47 @@
+"""Hard-case rotation: `max_hard_days_per_week`, `max_consecutive_hard_days`,
+`max_hard_share`."""
+
+from __future__ import annotations
+
+from models import Instance, Person
+from scheduler.checker.consecutive_days import check_max_run
+from scheduler.checker.rows import BASIS_POINTS, Days, Report
+
+RULES: tuple[str, ...] = ("max_hard_days_per_week", "max_consecutive_hard_days", "max_hard_share")
+
+
+def check(instance: Instance, person: Person, days: Days, report: Report) -> None:
+    pid, rules, dates = person.id, instance.rules, instance.dates
+    share_bp = round(BASIS_POINTS * rules.max_hard_share)
+    for week in instance.weeks():
+        first = dates[week[0]]
+        label = f"the week of {first}"
+        hard_days = sum(days.hard[d] for d in week)
+        if hard_days > rules.max_hard_days_per_week:
+            report.add(
+                "max_hard_days_per_week",
+                pid,
+                first,
+                f"has hard work on {hard_days} days in {label} "
+                f"(max {rules.max_hard_days_per_week})",
+            )
+        worked_min = sum(days.minutes[d] for d in week)
+        hard_min = sum(days.hard_minutes[d] for d in week)
+        if BASIS_POINTS * hard_min > share_bp * worked_min:
+            report.add(
+                "max_hard_share",
+                pid,
+                first,
+                f"{hard_min} of {worked_min} minutes in {label} are hard "
+                f"({100 * hard_min / worked_min:.2f} %, max {share_bp / 100:g} %)",
+            )
+    check_max_run(
+        days.hard,
+        rules.max_consecutive_hard_days,
+        person.history.consecutive_hard_days,
+        "max_consecutive_hard_days",
+        "has hard work",
+        pid,
+        dates,
+        report,
+    )

@@ -186,38 +186,41 @@ def _date_arg(flag: str, text: str) -> dt.date:
 
 
 def cmd_replan(args: argparse.Namespace) -> int:
-    from models.loader import read_document, validate_instance
+    from models.loader import read_document
+    from models.patch import PatchError, patched
     from scheduler.checker import evaluate
     from scheduler.outputs.folder import check_out_dir, format_summary, write_outputs
     from scheduler.replan import replan
-    from scheduler.whatif import ScenarioError, apply_operations, instance_data
 
     instance = read_instance(args.instance)
     since = _date_arg("--from", args.from_date)
     if not instance.horizon.start <= since <= instance.dates[-1]:
         return _fail([f"--from: {since} is not a day of the horizon of {args.instance}"])
     previous = read_roster_csv(args.previous)
-    data = instance_data(instance)
+    away: dict[str, list[dict[str, str]]] = {}
     for spec in args.unavailable or []:
         person, _, rest = spec.partition(":")
         first, _, last = rest.partition(":")
         start = _date_arg("--unavailable", first) if first else since
         end = _date_arg("--unavailable", last) if last else instance.dates[-1]
-        match = [p for p in data["people"] if p["id"] == person]
-        if not match:
+        if person not in instance.person_by_id:
             return _fail([f"--unavailable {spec!r}: no person {person!r} in {args.instance}"])
-        match[0].setdefault("unavailable", []).append(
+        away.setdefault(f"people.{person}.unavailable", []).append(
             {"from": start.isoformat(), "to": end.isoformat()}
         )
+    try:
+        if away:
+            instance = patched(instance, {"append": away}, args.instance)
+    except PatchError as exc:
+        return _fail([f"--unavailable: {exc}"])
     if args.changes is not None:
         operations = read_document(args.changes)
         if not isinstance(operations, dict):
             return _fail([f"{args.changes}: expected a mapping of changes (docs/whatif.md)"])
         try:
-            apply_operations(data, operations)
-        except ScenarioError as exc:
+            instance = patched(instance, operations, args.instance)
+        except PatchError as exc:
             return _fail([f"{args.changes}: {exc}"])
-    instance = validate_instance(data, args.instance)
     out_dir: Path = args.out or Path("out") / f"{args.instance.stem}-replan"
     check_out_dir(out_dir)
     options = _solve_options(args)

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import ValidationError
 
 from models import InputError, Instance
-from models.loader import format_errors
+from models.instance import Demand
+from models.patch import PatchError, patched
 from models.queueing import Staffing
 
 SWEEPABLE = {
@@ -116,50 +116,53 @@ def parse_sweeps(specs: list[str]) -> dict[str, list[float]]:
     return grid
 
 
-def with_forecast_values(instance: Instance, values: dict[str, float], where: Path) -> Instance:
-    """The instance with every forecast's parameters set to these values."""
-    data = instance.model_dump(mode="json", by_alias=True, exclude_none=True)
-    touched = False
-    for row in data["demand"]:
-        forecast = row.get("forecast")
+def sweep_operations(instance: Instance, values: dict[str, float]) -> dict[str, Any]:
+    """The patch (`models.patch`) that sets every forecast's parameters to these values:
+    `contacts_scale` multiplies its contacts; `deflection` and `residue_aht_factor` go
+    to forecasts of contacts before the AI only, `hard_share` to rows with a hard queue.
+    Rows are named by position, so two rows alike are each set."""
+    assignments: dict[str, Any] = {}
+    for index, row in enumerate(instance.demand):
+        forecast = row.forecast
         if forecast is None:
             continue
-        touched = True
         for name, value in values.items():
+            if not _applies(name, row):
+                continue
             if name == "contacts_scale":
                 for key in ("contacts", "contacts_before_ai"):
-                    if key in forecast:
-                        forecast[key] = forecast[key] * value
-            elif name in ("deflection", "residue_aht_factor") and "contacts" in forecast:
-                continue  # these only apply to forecasts made before the AI assistant
-            elif name == "hard_share" and "hard_queue" not in row:
-                continue
+                    current = getattr(forecast, key)
+                    if current is not None:
+                        assignments[f"demand.{index}.forecast.{key}"] = current * value
             else:
-                forecast[name] = value
-    if not touched:
+                assignments[f"demand.{index}.forecast.{name}"] = value
+    return {"set": assignments}
+
+
+def with_forecast_values(instance: Instance, values: dict[str, float], where: Path) -> Instance:
+    """The instance with every forecast's parameters set to these values."""
+    if not any(row.forecast is not None for row in instance.demand):
         raise InputError([f"{where}: demand: no row has a forecast to sweep"])
     for name in values:
-        if not any(_applies(name, row) for row in data["demand"]):
+        if not any(_applies(name, row) for row in instance.demand):
             raise InputError(
                 [f"--sweep {name}: no forecast row of {where} uses it, so it would change nothing"]
             )
     try:
-        return Instance.model_validate(data)
-    except ValidationError as exc:
+        return patched(instance, sweep_operations(instance, values), where)
+    except PatchError as exc:
         label = ", ".join(f"{k}={v:g}" for k, v in values.items())
-        raise InputError(
-            [f"--sweep {label}: {line}" for line in format_errors(exc, where, {})]
-        ) from None
+        raise InputError([f"--sweep {label}: {exc}"]) from None
 
 
-def _applies(name: str, row: dict[str, Any]) -> bool:
-    forecast = row.get("forecast")
+def _applies(name: str, row: Demand) -> bool:
+    forecast = row.forecast
     if forecast is None:
         return False
     if name in ("deflection", "residue_aht_factor"):
-        return "contacts_before_ai" in forecast
+        return forecast.contacts_before_ai is not None
     if name == "hard_share":
-        return "hard_queue" in row
+        return row.hard_queue is not None
     return True
 
 

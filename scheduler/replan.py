@@ -18,7 +18,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from models import RATING, Assignment, InputError, Instance, SolveResult
-from models.loader import validate_instance
+from models.patch import PatchError, patched
 from scheduler.cpsat.context import SCALE, RosterModel
 from scheduler.cpsat.model import build_model
 from scheduler.cpsat.solve import SolveOptions, solve_model
@@ -33,9 +33,8 @@ def pin_rows(
     breaks a rule together with others makes the week not staffable, and `roster
     check` names the rules.
     """
-    data = instance.model_dump(mode="json", by_alias=True, exclude_none=True)
-    people = {p["id"]: p for p in data["people"]}
     problems = []
+    fixed: dict[str, list[dict[str, str]]] = {}
     seen: set[tuple[str, dt.date, str]] = set()
     for number, row in enumerate(rows, start=2):
         if row.date < instance.horizon.start or row.date > instance.dates[-1]:
@@ -46,36 +45,46 @@ def pin_rows(
         if key in seen:
             continue  # several rows of one rating shift
         seen.add(key)
-        person = people.get(row.person)
-        if person is None:
+        if row.person not in instance.person_by_id:
             problems.append(f"{where}: row {number}: person {row.person!r} is not in the instance")
             continue
         if row.shift not in instance.shift_by_id:
             problems.append(f"{where}: row {number}: shift {row.shift!r} is not in the instance")
             continue
-        person.setdefault("fixed", []).append(
+        fixed.setdefault(f"people.{row.person}.fixed", []).append(
             {"day": row.date.isoformat(), "shift": row.shift, "activity": row.activity}
         )
     if problems:
         raise InputError(problems)
-    return validate_instance(data, where)
+    return _patched(instance, {"append": fixed} if fixed else {}, where)
+
+
+def _patched(instance: Instance, operations: dict[str, Any], where: Path) -> Instance:
+    """The instance patched (`models.patch`); what fails is an input error of `where`."""
+    if not operations:
+        return instance
+    try:
+        return patched(instance, operations, where)
+    except PatchError as exc:
+        raise InputError([f"{where}: {exc}"]) from None
 
 
 def _nothing_else_before(instance: Instance, rows: list[Assignment], since: dt.date) -> Instance:
     """Before `since`, nobody works a shift the published roster did not give them."""
     worked = {(r.person, r.date, r.shift) for r in rows}
-    data = instance.model_dump(mode="json", by_alias=True, exclude_none=True)
-    for person in data["people"]:
-        away = person.setdefault("unavailable", [])
+    away: dict[str, list[dict[str, str]]] = {}
+    for person in instance.people:
+        entries = away.setdefault(f"people.{person.id}.unavailable", [])
         for date in instance.dates:
             if date >= since:
                 break
-            shifts = [s for s in instance.shifts if (person["id"], date, s.id) not in worked]
+            shifts = [s for s in instance.shifts if (person.id, date, s.id) not in worked]
             if len(shifts) == len(instance.shifts):
-                away.append({"day": date.isoformat(), "reason": "before the re-plan"})
+                entries.append({"day": date.isoformat(), "reason": "before the re-plan"})
             else:
-                away += [{"day": date.isoformat(), "shift": s.id} for s in shifts]
-    return Instance.model_validate(data)
+                entries += [{"day": date.isoformat(), "shift": s.id} for s in shifts]
+    additions = {path: entries for path, entries in away.items() if entries}
+    return _patched(instance, {"append": additions} if additions else {}, Path(instance.name))
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,28 @@
 """The Curtois-Qu benchmark: our objective and bound against the best known, per instance.
 
-    python benchmarks/curtois.py --time-limit 60 [--workers 0] [--seed 0] [--jobs 1] [1 2 3 ...]
+    python benchmarks/curtois.py --time-limit 60 [--workers 0] [--seed 0] [--jobs 1] \
+        [--record] [1 2 3 ...]
 
 Each instance is solved in a process of its own (so its peak memory is its own),
 through the same `roster` pipeline: the benchmark file is read into our instance
-model (`scheduler/formats/curtois.py`) and solved with our rules. Prints a Markdown table.
+model (`scheduler/formats/curtois.py`) and solved with our rules. Prints a Markdown
+table; with `--record`, also appends its rows to `benchmarks/history.csv`.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import math
 import multiprocessing
 import resource
+import sys
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from history import record, rounded
 
 BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
 """The 17 instances with their published bounds (benchmarks/data/curtois-qu/README.md)."""
@@ -55,6 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=0, help="0: as roster solve picks")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1, help="instances solved at once")
+    parser.add_argument("--record", action="store_true", help="append to benchmarks/history.csv")
     args = parser.parse_args(argv)
     numbers = args.instances or sorted(
         int(p.stem.removeprefix("Instance")) for p in args.data.glob("Instance*.txt")
@@ -74,6 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     # a fresh process for every instance: a reused worker would report the largest
     # resident size of all the instances it solved before as this one's peak memory
+    recorded: list[dict[str, Any]] = []
     context = multiprocessing.get_context("fork")
     with context.Pool(processes=args.jobs, maxtasksperchild=1) as pool:
         futures = [
@@ -90,12 +100,39 @@ def main(argv: list[str] | None = None) -> None:
                 return "-" if value is None else format(value, fmt)
 
             status = r["status"] + ("" if not r["violations"] else f" ({r['violations']} broken!)")
+            recorded.append(
+                {
+                    "case": f"Instance{r['instance']}",
+                    "time_limit": f"{args.time_limit:g}",
+                    "workers": workers,
+                    "seed": args.seed,
+                    "status": status,
+                    "objective": rounded(obj, 0),
+                    "bound": rounded(r["bound"], 0),
+                    "gap_to_bound": rounded(_gap(obj, r["bound"]), 2),
+                    "best_known": ub or "",
+                    "gap_to_best_known": gap.removesuffix(" %") if gap != "-" else "",
+                    "first_roster_s": rounded(r["first"], 1),
+                    "best_roster_s": rounded(r["best"], 1),
+                    "peak_mb": rounded(r["peak_mb"], 0),
+                }
+            )
             print(
                 f"| {r['instance']} | {num(obj)} | {num(r['bound'])} | {num(ub)} | {gap} "
                 f"| {num(r['first'], '.1f')} | {num(r['best'], '.1f')} "
                 f"| {r['peak_mb']:,.0f} | {status} |",
                 flush=True,
             )
+    if args.record:
+        count = record("curtois-qu", recorded)
+        print(f"{count} rows appended to benchmarks/history.csv")
+
+
+def _gap(objective: float | None, bound: float | None) -> float | None:
+    """The gap to the bound in percent of the objective."""
+    if objective is None or bound is None or not math.isfinite(bound):
+        return None
+    return 0.0 if objective == 0 else 100 * max(0.0, objective - bound) / abs(objective)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     python benchmarks/scale.py                       # 50, 100, 300, 1000 people, 60 s each
     python benchmarks/scale.py --people 50 100 300 --time-limit 60 --workers 2 --solve-seed 1
+    python benchmarks/scale.py --people 300 --record   # also appended to benchmarks/history.csv
 
 Each size is generated with `--seed` and solved with `--solve-seed` (both 0 unless
 given), in a fresh process (so peak memory is that size's own). Printed as a
@@ -22,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from history import record, rounded
 
 from models import Instance
 from scheduler.cpsat.model import build_model
@@ -65,6 +69,8 @@ def run_one(
         "first": result.first_roster_seconds,
         "under_1pct": track.under_1pct,
         "gap": result.gap,
+        "objective": result.objective,
+        "bound": result.bound,
         "status": result.status.value,
         "wall": result.solve_seconds,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -98,7 +104,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="0: as roster solve picks")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated instance")
     parser.add_argument("--solve-seed", type=int, default=0, help="the solver's random seed")
+    parser.add_argument("--record", action="store_true", help="append to benchmarks/history.csv")
     args = parser.parse_args()
+    from scheduler.cpsat.solve import auto_workers
+
+    workers = args.workers or auto_workers()
+    recorded: list[dict[str, Any]] = []
     print(
         "| people | variables | build s | first roster s | gap < 1 % at s "
         "| gap at limit | status | peak MB |"
@@ -113,6 +124,24 @@ def main() -> None:
             f"| {_s(r['under_1pct'])} | {gap} | {r['status']} | {r['rss_mb']:,.0f} |",
             flush=True,
         )
+        recorded.append(
+            {
+                "case": f"generated {people} people (seed {args.seed})",
+                "time_limit": f"{args.time_limit:g}",
+                "workers": workers,
+                "seed": args.solve_seed,
+                "status": r["status"],
+                "objective": rounded(r["objective"], 1),
+                "bound": rounded(r["bound"], 1),
+                "gap_to_bound": rounded(100 * r["gap"], 2) if known else "",
+                "first_roster_s": rounded(r["first"], 1),
+                "peak_mb": rounded(r["rss_mb"], 0),
+                "note": f"build {r['build']:.1f} s; gap under 1 % at {_s(r['under_1pct'])} s",
+            }
+        )
+    if args.record:
+        count = record("scale", recorded)
+        print(f"{count} rows appended to benchmarks/history.csv")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,103 @@
+"""The history of measurements: every benchmark run appends its rows to history.csv.
+
+Each row names the commit measured (with `+changes` when the working tree differed
+from it), the date, the machine, the benchmark and its case, the settings, and the
+figures. `benchmarks/README.md` reads as the report of the newest rows; this file
+keeps all of them, so a figure can always be traced to the run that gave it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.metadata
+import os
+import platform
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+HISTORY = Path(__file__).resolve().parent / "history.csv"
+ROOT = Path(__file__).resolve().parents[1]
+
+FIELDS = (
+    "commit",
+    "date",
+    "machine",
+    "benchmark",
+    "case",
+    "time_limit",
+    "workers",
+    "seed",
+    "status",
+    "objective",
+    "bound",
+    "gap_to_bound",
+    "best_known",
+    "gap_to_best_known",
+    "first_roster_s",
+    "best_roster_s",
+    "peak_mb",
+    "note",
+)
+
+
+def commit() -> str:
+    """The short commit of the tree, `+changes` when tracked files differ from it."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
+def machine() -> str:
+    """Cores, memory, Python and OR-Tools of this machine, in one cell."""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f"{pages / 2**30:.0f} GiB"
+    except (ValueError, OSError):
+        memory = "? GiB"
+    try:
+        ortools = importlib.metadata.version("ortools")
+    except importlib.metadata.PackageNotFoundError:
+        ortools = "?"
+    return (
+        f"{os.cpu_count()} cores, {memory}, Python {platform.python_version()}, OR-Tools {ortools}"
+    )
+
+
+def record(benchmark: str, rows: Iterable[dict[str, Any]], path: Path = HISTORY) -> int:
+    """Append rows (keys among `FIELDS`) with this commit, date and machine; how many."""
+    stamp = {"commit": commit(), "date": dt.date.today().isoformat(), "machine": machine()}
+    new = not path.exists()
+    count = 0
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FIELDS, lineterminator="\n")
+        if new:
+            writer.writeheader()
+        for row in rows:
+            unknown = set(row) - set(FIELDS)
+            if unknown:
+                raise ValueError(f"history.csv has no column {sorted(unknown)}")
+            writer.writerow({**stamp, "benchmark": benchmark, **row})
+            count += 1
+    return count
+
+
+def rounded(value: float | None, digits: int = 2) -> str:
+    return "" if value is None else f"{value:.{digits}f}"

@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from history import record, rounded
+from history import record, rounded, stamp
 
 BENCH = Path(__file__).resolve().parent / "data" / "curtois-qu"
 """The 17 instances with their published bounds (benchmarks/data/curtois-qu/README.md)."""
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=1, help="instances solved at once")
     parser.add_argument("--record", action="store_true", help="append to benchmarks/history.csv")
     args = parser.parse_args(argv)
+    taken = stamp()
     numbers = args.instances or sorted(
         int(p.stem.removeprefix("Instance")) for p in args.data.glob("Instance*.txt")
     )
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
     if args.record:
-        count = record("curtois-qu", recorded)
+        count = record("curtois-qu", recorded, taken)
         print(f"{count} rows appended to benchmarks/history.csv")
 
 

@@ -1,9 +1,11 @@
 """The history of measurements: every benchmark run appends its rows to history.csv.
 
-Each row names the commit measured (with `+changes` when the working tree differed
-from it), the date, the machine, the benchmark and its case, the settings, and the
-figures. `benchmarks/README.md` reads as the report of the newest rows; this file
-keeps all of them, so a figure can always be traced to the run that gave it.
+Each row names the commit measured (with `+changes` when the code differed from it:
+`models/`, `scheduler/`, the benchmark scripts or `pyproject.toml`), the date, the
+machine, the benchmark and its case, the settings, and the figures. The stamp is
+taken when a run starts (`stamp`), so edits made while it runs do not change it.
+`benchmarks/README.md` reads as the report of the newest rows; this file keeps all
+of them, so a figure can always be traced to the run that gave it.
 """
 
 from __future__ import annotations
@@ -43,8 +45,12 @@ FIELDS = (
 )
 
 
+CODE = ("models", "scheduler", "benchmarks/*.py", "pyproject.toml")
+"""What a measurement depends on: a change elsewhere (docs, tests) does not mark it."""
+
+
 def commit() -> str:
-    """The short commit of the tree, `+changes` when tracked files differ from it."""
+    """The short commit of the tree, `+changes` when its code differs from it."""
     try:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
@@ -54,7 +60,7 @@ def commit() -> str:
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", *CODE],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -81,9 +87,18 @@ def machine() -> str:
     )
 
 
-def record(benchmark: str, rows: Iterable[dict[str, Any]], path: Path = HISTORY) -> int:
-    """Append rows (keys among `FIELDS`) with this commit, date and machine; how many."""
-    stamp = {"commit": commit(), "date": dt.date.today().isoformat(), "machine": machine()}
+def stamp() -> dict[str, str]:
+    """This commit, today's date and this machine: take it when a run starts."""
+    return {"commit": commit(), "date": dt.date.today().isoformat(), "machine": machine()}
+
+
+def record(
+    benchmark: str,
+    rows: Iterable[dict[str, Any]],
+    taken: dict[str, str],
+    path: Path = HISTORY,
+) -> int:
+    """Append rows (keys among `FIELDS`) under the stamp taken at the start; how many."""
     new = not path.exists()
     count = 0
     with path.open("a", newline="", encoding="utf-8") as handle:
@@ -94,7 +109,7 @@ def record(benchmark: str, rows: Iterable[dict[str, Any]], path: Path = HISTORY)
             unknown = set(row) - set(FIELDS)
             if unknown:
                 raise ValueError(f"history.csv has no column {sorted(unknown)}")
-            writer.writerow({**stamp, "benchmark": benchmark, **row})
+            writer.writerow({**taken, "benchmark": benchmark, **row})
             count += 1
     return count
 

@@ -25,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from history import record, rounded
+from history import record, rounded, stamp
 
 from models import Instance
 from scheduler.cpsat.model import build_model
@@ -106,6 +106,7 @@ def main() -> None:
     parser.add_argument("--solve-seed", type=int, default=0, help="the solver's random seed")
     parser.add_argument("--record", action="store_true", help="append to benchmarks/history.csv")
     args = parser.parse_args()
+    taken = stamp()
     from scheduler.cpsat.solve import auto_workers
 
     workers = args.workers or auto_workers()
@@ -140,7 +141,7 @@ def main() -> None:
             }
         )
     if args.record:
-        count = record("scale", recorded)
+        count = record("scale", recorded, taken)
         print(f"{count} rows appended to benchmarks/history.csv")
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import importlib.metadata
 import os
 import platform
+import statistics
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -116,3 +117,41 @@ def record(
 
 def rounded(value: float | None, digits: int = 2) -> str:
     return "" if value is None else f"{value:.{digits}f}"
+
+
+ROSTER_STATUSES = ("optimal", "best_found", "feasible")
+"""Statuses of a run that ended with a roster."""
+
+
+def summary(path: Path = HISTORY) -> list[str]:
+    """One Markdown row per measured commit, benchmark and time limit, newest first: the
+    cases measured, how many proven optimal, and the median and worst gap (to the best
+    known where the benchmark has one, else to the bound)."""
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    groups: dict[tuple[str, str, str, str], list[dict[str, str]]] = {}
+    for row in rows:
+        key = (row["commit"], row["date"], row["benchmark"], row["time_limit"])
+        groups.setdefault(key, []).append(row)
+    lines = [
+        "| commit | date | benchmark | time limit (s) | cases | optimal | no roster "
+        "| median gap | worst gap | gap to |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for (commit_, date, benchmark, limit), members in reversed(groups.items()):
+        to_best = any(m["best_known"] for m in members)
+        column = "gap_to_best_known" if to_best else "gap_to_bound"
+        gaps = sorted(float(m[column]) for m in members if m[column])
+        missing = sum(1 for m in members if m["status"].lower() not in ROSTER_STATUSES)
+        optimal = sum(1 for m in members if m["status"] == "optimal")
+        median = f"{statistics.median(gaps):.2f} %" if gaps else "-"
+        worst = f"{gaps[-1]:.2f} %" if gaps else "-"
+        lines.append(
+            f"| {commit_} | {date} | {benchmark} | {limit} | {len(members)} | {optimal} "
+            f"| {missing} | {median} | {worst} | {'best known' if to_best else 'bound'} |"
+        )
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(summary()))

@@ -22,40 +22,22 @@ RULES: tuple[str, ...] = (
 
 def check(person: Person, dates: list[dt.date], days: Days, report: Report) -> None:
     pid, contract, history = person.id, person.contract, person.history
-    check_max_run(
-        days.works,
-        contract.max_consecutive_days,
-        history.consecutive_days_worked,
-        "max_consecutive_days",
-        "works",
-        pid,
-        dates,
-        report,
+    worked, off = history.consecutive_days_worked, history.consecutive_days_off
+    limit = contract.max_consecutive_days
+    check_max_run(days.works, limit, worked, "max_consecutive_days", "works", pid, dates, report)
+    minimum_runs = (
+        (True, contract.min_consecutive_days, worked, off, "min_consecutive_days", "works"),
+        (
+            False,
+            contract.min_consecutive_days_off,
+            off,
+            worked,
+            "min_consecutive_days_off",
+            "is off",
+        ),
     )
-    check_min_run(
-        days.works,
-        True,
-        contract.min_consecutive_days,
-        history.consecutive_days_worked,
-        history.consecutive_days_off,
-        "min_consecutive_days",
-        "works",
-        pid,
-        dates,
-        report,
-    )
-    check_min_run(
-        days.works,
-        False,
-        contract.min_consecutive_days_off,
-        history.consecutive_days_off,
-        history.consecutive_days_worked,
-        "min_consecutive_days_off",
-        "is off",
-        pid,
-        dates,
-        report,
-    )
+    for kind, minimum, same, other, rule, what in minimum_runs:
+        check_min_run(days.works, kind, minimum, same, other, rule, what, pid, dates, report)
 
 
 def day_runs(flags: list[bool]) -> list[tuple[int, int, bool]]:

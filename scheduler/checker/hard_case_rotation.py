@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models import Instance, Person
 from scheduler.checker.consecutive_days import check_max_run
-from scheduler.checker.rows import BASIS_POINTS, Days, Report
+from scheduler.checker.rows import BASIS_POINTS, Days, Report, weeks
 
 RULES: tuple[str, ...] = ("max_hard_days_per_week", "max_consecutive_hard_days", "max_hard_share")
 
@@ -13,9 +13,7 @@ RULES: tuple[str, ...] = ("max_hard_days_per_week", "max_consecutive_hard_days",
 def check(instance: Instance, person: Person, days: Days, report: Report) -> None:
     pid, rules, dates = person.id, instance.rules, instance.dates
     share_bp = round(BASIS_POINTS * rules.max_hard_share)
-    for week in instance.weeks():
-        first = dates[week[0]]
-        label = f"the week of {first}"
+    for first, label, week in weeks(instance):
         hard_days = sum(days.hard[d] for d in week)
         if hard_days > rules.max_hard_days_per_week:
             report.add(

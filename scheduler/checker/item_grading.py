@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from models import RATING, Instance, Person
-from scheduler.checker.rows import MS_PER_MINUTE, Days, Report, Row, Worked, hours
+from scheduler.checker.rows import MS_PER_MINUTE, Days, Report, Row, Worked, hours, weeks
 
 RULES: tuple[str, ...] = (
     "rating_time",
@@ -21,15 +21,14 @@ RULES: tuple[str, ...] = (
 def check_person(instance: Instance, person: Person, days: Days, report: Report) -> None:
     """`max_items_per_week`."""
     limit = person.contract.max_items_per_week
-    for week in instance.weeks():
-        first = instance.dates[week[0]]
+    for first, label, week in weeks(instance):
         graded = sum(days.items[d] for d in week)
         if graded > limit:
             report.add(
                 "max_items_per_week",
                 person.id,
                 first,
-                f"grades {graded} items in the week of {first} (max {limit})",
+                f"grades {graded} items in {label} (max {limit})",
             )
 
 

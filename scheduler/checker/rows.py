@@ -166,6 +166,14 @@ def elapsed(instance: Instance, earlier: dt.datetime, later: dt.datetime) -> int
     return math.floor(delta.total_seconds() / 60)
 
 
+def weeks(instance: Instance) -> list[tuple[dt.date, str, list[int]]]:
+    """Each week of the horizon: its first date, its name in messages, its days."""
+    return [
+        (instance.dates[week[0]], f"the week of {instance.dates[week[0]]}", week)
+        for week in instance.weeks()
+    ]
+
+
 # ---- reading the rows -------------------------------------------------------------
 
 

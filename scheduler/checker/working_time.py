@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from models import Instance, Person
-from scheduler.checker.rows import Days, Report, Worked, hours
+from scheduler.checker.rows import Days, Report, Worked, hours, weeks
 
 RULES: tuple[str, ...] = (
     "max_shifts_per_day",
@@ -33,9 +33,7 @@ def check(
             )
 
     max_minutes = contract.max_minutes_per_week
-    for week in instance.weeks():
-        first = dates[week[0]]
-        label = f"the week of {first}"
+    for first, label, week in weeks(instance):
         worked_min = sum(days.minutes[d] for d in week)
         if worked_min > max_minutes:
             report.add(

@@ -1,7 +1,8 @@
 """Every CP-SAT parameter set the product uses, named, and the thresholds of its strategy.
 
 Benchmarks import these too, so that they measure the product's settings, not a copy.
-The measurements behind each choice are in benchmarks/README.md ("Solver parameters").
+The measurements behind each choice are in benchmarks/README.md, section 5 (*Main-search
+parameters*, *LP bound of large models*, *Solving by parts*, *First roster*).
 """
 
 from __future__ import annotations
@@ -16,11 +17,9 @@ search (`scheduler.cpsat.solve.solve_model`)."""
 LP_ABOVE = 200_000
 """Variables above which the main search is GLOP on the LP relaxation, not CP-SAT."""
 CELLS = 100_000
-"""Above this many person-day-shift cells an instance is solved by parts. Measured on
-Curtois-Qu, 600 s each: Instance22 (50 people, 364 days, 10 shift types: 182,000
-cells) built whole (354,000 variables, about 4 GB) found no roster in two runs, and by
-parts reached 56,921; Instance24 (1.75 million cells) did not finish building whole
-in 13 minutes. Instance20 (54,600 cells) solved whole reached 5,112."""
+"""Above this many person-day-shift cells an instance is solved by parts: whole, a
+year of 50 people found no roster in ten minutes and one of 150 did not finish
+building (benchmarks/README.md, *Solving by parts*)."""
 
 
 def solver(seconds: float | None, workers: int, seed: int) -> cp_model.CpSolver:
@@ -39,10 +38,10 @@ def solver(seconds: float | None, workers: int, seed: int) -> cp_model.CpSolver:
 def main_search(made: cp_model.CpSolver) -> None:
     """The main search's settings for its number of workers.
 
-    One worker: the full LP relaxation (small-week proved optimal in 0.1 s, not in 20 s
-    with the default). Two: a full-LP worker beside a default one (CP-SAT's own pair
-    leaves the full LP out until 8 workers). Up to two: the whole LP from the start,
-    with room to solve it at the root (Curtois-Qu Instance12's bound 22 -> 3,609).
+    One worker: the full LP relaxation. Two: a full-LP worker beside a default one
+    (CP-SAT's own portfolio leaves the full LP out until 8 workers). Up to two: the
+    whole LP from the start, with room to solve it at the root, where the lazily added
+    LP may never converge (benchmarks/README.md, *Main-search parameters*).
     """
     params = made.parameters
     if params.num_workers == 1:
@@ -55,8 +54,9 @@ def main_search(made: cp_model.CpSolver) -> None:
 
 
 def small(seconds: float, seed: int) -> cp_model.CpSolver:
-    """One full-LP worker for a small model (one person alone, a neighbourhood step):
-    on Curtois-Qu Instance10 it solves them several times faster than the default."""
+    """One full-LP worker for a small model (one person alone, a neighbourhood step),
+    which it solves to its optimum far more often than the default (benchmarks/README.md,
+    *Neighbourhood kinds*)."""
     made = solver(seconds, 1, seed)
     made.parameters.linearization_level = 2
     return made

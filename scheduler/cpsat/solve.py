@@ -57,10 +57,9 @@ class SolveOptions:
     """Called with (seconds, best objective, bound) whenever either improves (units as
     reported; None while not known). Benchmarks time the gap with it."""
     break_symmetry: bool = False
-    """Order identical people in the main search's model (`scheduler.cpsat.search.symmetry`). Off by
-    default: measured on generated weeks (one full-LP worker, the same deterministic
-    time) it gave no better bound, 6,688.9 against 6,699.5 on 300 people and 20,757.8
-    against 20,774.6 on 100: CP-SAT's presolve finds these symmetries itself."""
+    """Order identical people in the main search's model (`scheduler.cpsat.search.symmetry`).
+    Off by default: it gave no better bound, CP-SAT's presolve finding these symmetries
+    itself (benchmarks/README.md, *Symmetry*)."""
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -247,7 +246,7 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
     use_lns = workers >= 2 and options.deterministic_time is None and bool(rm.goals)
     # The main search gives the neighbourhood search one worker's share, except on models
     # too large for the full LP to converge, where CP-SAT's pair stays whole beside it
-    # (benchmarks/README.md, "Solver parameters" and "Our domain at scale").
+    # (benchmarks/README.md, *Main-search parameters*).
     size = len(rm.model.proto.variables)
     lp_first = use_lns and size > params.LP_ABOVE
     if lp_first and (problem := rm.model.validate()):
@@ -469,12 +468,9 @@ def _lp_then_lns(
     neighbourhood search; CP-SAT (`solver`) runs only when no roster is known by then,
     to find one or prove there is none.
 
-    Measured on a generated 1,000-person week (221,436 variables), 300 s on 2 cores:
-    CP-SAT's own bound stayed at 5,573 (its pair beside the neighbourhood search) or
-    reached 19,557 at 107 s (one full-LP worker); GLOP alone solves the relaxation,
-    21,106, in ~100 s. Beside the pair and the neighbourhood search GLOP took until
-    223 s, and the neighbourhood search found no better roster from 56 s to 215 s:
-    three searches on two cores starve the one that finds rosters.
+    There CP-SAT's root LP does not converge in minutes, while GLOP alone solves the
+    relaxation; GLOP beside CP-SAT would make three searches on two cores, which starve
+    the one that finds rosters (benchmarks/README.md, *LP bound of large models*).
     """
     relaxation = lp_bound.relaxation(rm.model)
     glop = lp_bound.LpBound(relaxation) if relaxation is not None else None
@@ -512,10 +508,9 @@ def hand_over_due(
     seconds, and HAND_OVER_LEFT seconds are left for steps. The bound found so far stays
     the bound of the result.
 
-    Measured with `benchmarks/curtois.py --time-limit 60` on Instances 10, 12, 14, 16
-    and 17, seeds 0 and 1 (benchmarks/README.md): after the root LP the main worker's
-    bound hardly moves and it finds no roster of its own, while two neighbourhood
-    searches take twice the steps; 9 of the 10 runs ended better, 1 by 3 worse.
+    After its root LP the main worker's bound hardly moves and it finds no roster of
+    its own, while two neighbourhood searches take twice the steps (benchmarks/README.md,
+    *Hand-over*).
     """
     if best is None or left < HAND_OVER_LEFT:
         return False

@@ -1,20 +1,11 @@
-"""Who may do what on a shift: qualification, allowed activities, one activity per shift.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""Who may do what on a shift: qualification, allowed activities, one activity per shift."""
 
 from __future__ import annotations
 
 import pytest
 
 from models import RATING, Role
-from tests.checker.micro import (
-    Case,
-    check_case,
-    copy_rows,
-    work,
-)
+from tests.checker.micro import Case, check_case, copy_rows, work
 
 CASES = [
     # activity_allowed

@@ -1,19 +1,11 @@
-"""Availability and fixed assignments.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""Availability and fixed assignments."""
 
 from __future__ import annotations
 
 import pytest
 
 from models import RATING
-from tests.checker.micro import (
-    Case,
-    check_case,
-    work,
-)
+from tests.checker.micro import Case, check_case, work
 
 CASES = [
     # availability

@@ -1,8 +1,4 @@
-"""The batch goals: late and unfinished items.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""The batch goals: late and unfinished items."""
 
 from __future__ import annotations
 
@@ -10,11 +6,7 @@ import datetime as dt
 
 from models import RATING
 from scheduler.checker import evaluate
-from tests.checker.micro import (
-    START,
-    build,
-    work,
-)
+from tests.checker.micro import START, build, work
 
 
 def test_late_and_unfinished_items() -> None:

@@ -1,21 +1,11 @@
-"""Runs of days worked and off, across the horizon's edges.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""Runs of days worked and off, across the horizon's edges."""
 
 from __future__ import annotations
 
 import pytest
 
 from scheduler.checker import evaluate
-from tests.checker.micro import (
-    Case,
-    build,
-    check_case,
-    days,
-    rules_of,
-)
+from tests.checker.micro import Case, build, check_case, days, rules_of
 
 CASES = [
     # max_consecutive_days

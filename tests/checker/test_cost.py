@@ -1,19 +1,11 @@
-"""The goal cost.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""The goal cost."""
 
 from __future__ import annotations
 
 import pytest
 
 from scheduler.checker import evaluate
-from tests.checker.micro import (
-    build,
-    days,
-    penalty_sum,
-)
+from tests.checker.micro import build, days, penalty_sum
 
 
 def test_cost() -> None:

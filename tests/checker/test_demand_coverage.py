@@ -1,8 +1,4 @@
-"""The demand goals: per shift and per interval, with forecasts.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""The demand goals: per shift and per interval, with forecasts."""
 
 from __future__ import annotations
 
@@ -13,13 +9,7 @@ import pytest
 
 from models import Assignment
 from scheduler.checker import evaluate
-from tests.checker.micro import (
-    START,
-    build,
-    penalty_sum,
-    rules_of,
-    work,
-)
+from tests.checker.micro import START, build, penalty_sum, rules_of, work
 
 
 def interval(

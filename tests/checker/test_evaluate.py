@@ -1,8 +1,4 @@
-"""The whole check: every documented rule has a case, the report, and random rosters.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""The whole check: every documented rule has a case, the report, and random rosters."""
 
 from __future__ import annotations
 
@@ -16,14 +12,7 @@ from hypothesis import strategies as st
 
 from models import RATING, Assignment, Role
 from scheduler.checker import GOAL_NAMES, RULE_IDS, evaluate, format_report
-from tests.checker.micro import (
-    HIST_LAST_23,
-    START,
-    build,
-    days,
-    penalty_sum,
-    rules_of,
-)
+from tests.checker.micro import HIST_LAST_23, START, build, days, penalty_sum, rules_of
 from tests.helpers import ROOT
 
 PROPERTY_INSTANCE = build(

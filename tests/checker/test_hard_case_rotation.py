@@ -1,8 +1,4 @@
-"""Hard-case rotation: hard days a week, hard runs, the hard share.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""Hard-case rotation: hard days a week, hard runs, the hard share."""
 
 from __future__ import annotations
 
@@ -10,14 +6,7 @@ import pytest
 
 from models import RATING
 from scheduler.checker import evaluate
-from tests.checker.micro import (
-    Case,
-    build,
-    check_case,
-    days,
-    rules_of,
-    work,
-)
+from tests.checker.micro import Case, build, check_case, days, rules_of, work
 
 CASES = [
     # max_hard_days_per_week

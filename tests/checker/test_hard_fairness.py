@@ -1,17 +1,10 @@
-"""The goal hard_spread.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""The goal hard_spread."""
 
 from __future__ import annotations
 
 from models import RATING
 from scheduler.checker import evaluate
-from tests.checker.micro import (
-    build,
-    work,
-)
+from tests.checker.micro import build, work
 
 
 def test_hard_spread() -> None:

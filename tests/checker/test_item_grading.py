@@ -1,18 +1,10 @@
-"""Item grading: items a week, grading time, release, distinct graders, batch totals.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""Item grading: items a week, grading time, release, distinct graders, batch totals."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.checker.micro import (
-    Case,
-    check_case,
-    easy,
-)
+from tests.checker.micro import Case, check_case, easy
 
 CASES = [
     # max_items_per_week

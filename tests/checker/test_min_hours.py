@@ -1,18 +1,11 @@
-"""The goal min_hours_short.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""The goal min_hours_short."""
 
 from __future__ import annotations
 
 import pytest
 
 from scheduler.checker import evaluate
-from tests.checker.micro import (
-    build,
-    work,
-)
+from tests.checker.micro import build, work
 
 
 def test_min_hours_short() -> None:

@@ -1,22 +1,11 @@
-"""One shift at a time and the rest between shifts, daylight saving counted.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""One shift at a time and the rest between shifts, daylight saving counted."""
 
 from __future__ import annotations
 
 import pytest
 
 from scheduler.checker import evaluate
-from tests.checker.micro import (
-    HIST_LAST_23,
-    Case,
-    build,
-    check_case,
-    days,
-    rules_of,
-)
+from tests.checker.micro import HIST_LAST_23, Case, build, check_case, days, rules_of
 
 CASES = [
     # one_shift_at_a_time: early 06-14 and mid 10-18 overlap by 4 h; early and late only touch

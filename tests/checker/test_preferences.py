@@ -1,16 +1,9 @@
-"""The goal preferences.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""The goal preferences."""
 
 from __future__ import annotations
 
 from scheduler.checker import evaluate
-from tests.checker.micro import (
-    build,
-    work,
-)
+from tests.checker.micro import build, work
 
 
 def test_preferences() -> None:

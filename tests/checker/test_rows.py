@@ -1,8 +1,4 @@
-"""The roster rows read: references, shift times, the hard and hours columns, hard minutes.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""The roster rows read: references, shift times, the hard and hours columns, hard minutes."""
 
 from __future__ import annotations
 
@@ -12,15 +8,7 @@ import pytest
 
 from models import RATING
 from scheduler.checker import evaluate
-from tests.checker.micro import (
-    START,
-    Case,
-    build,
-    check_case,
-    copy_rows,
-    easy,
-    work,
-)
+from tests.checker.micro import START, Case, build, check_case, copy_rows, easy, work
 
 CASES = [
     # known_reference

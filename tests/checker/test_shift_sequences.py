@@ -1,18 +1,10 @@
-"""Forbidden shift successions.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""Forbidden shift successions."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.checker.micro import (
-    Case,
-    check_case,
-    days,
-)
+from tests.checker.micro import Case, check_case, days
 
 CASES = [
     # shift_sequence: a late may not be followed by an early the next day

@@ -1,18 +1,10 @@
-"""Weekends worked.
-
-Each rule gets a roster that breaks exactly that rule and the same roster corrected
-(`tests.checker.micro`); each goal a roster whose figure is derived by hand in a comment.
-"""
+"""Weekends worked."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.checker.micro import (
-    Case,
-    check_case,
-    days,
-)
+from tests.checker.micro import Case, check_case, days
 
 CASES = [
     # max_weekends

@@ -27,7 +27,7 @@ def test_append_adds_items_at_the_end_of_a_list_making_it_when_missing() -> None
 
 def test_append_to_what_is_not_a_list_is_an_error() -> None:
     inst = micro(people=[agent("ana")])
-    with pytest.raises(PatchError, match="append: people.ana.speed is 1.0, not a list"):
+    with pytest.raises(PatchError, match=r"append: people\.ana\.speed is 1\.0, not a list"):
         patched(inst, {"append": {"people.ana.speed": [2]}})
     with pytest.raises(PatchError, match="append: expected a non-empty mapping"):
         patched(inst, {"append": {"people.ana.fixed": []}})

@@ -11,8 +11,8 @@
 The last one adds no rule (any rating shift in the week lifts it to the cap, and
 with none there are no items) but bounds the LP relaxation: a rater whose weekly cap
 is reached within one shift (750 easy items take 5 hours of an 8-hour shift) pays a
-whole shift for the cap, not 5/8 of one. Measured on a generated 300-person week at
-60 s: bound 6,521 -> 6,699, best roster 7,250 -> 7,133.
+whole shift for the cap, not 5/8 of one (benchmarks/README.md, *Cuts on rating shifts: one kept,
+one reverted*).
 
 Given the caps, the gradings of a batch can always be dealt to items so that
 no item gets the same person twice (fill the graders' columns in turn).

@@ -9,10 +9,10 @@ are stated as one clique, which is the same set of rosters with a tighter LP:
 
     on[p, d, t] + sum_{u in forbidden_next(t)} on[p, d + 1, u] <= 1
 
-Measured on Curtois-Qu Instance24 (32 shift types): one person's model had
-269,000 pair constraints, which CP-SAT's presolve spent 3 s merging into 2,300
-cliques before the search began. While explaining (guards per rule), the pairs
-are kept: a clique leans on the one-a-day rule, whose guard may be off.
+With many shift types the pairs are far more constraints, which CP-SAT's presolve
+would spend seconds merging into cliques itself (benchmarks/README.md, *Rest
+cliques*). While explaining (guards per rule), the pairs are kept: a clique leans on
+the one-a-day rule, whose guard may be off.
 """
 
 from __future__ import annotations

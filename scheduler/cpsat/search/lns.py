@@ -222,9 +222,8 @@ class Neighbourhoods:
         (index: the index of the load they measure).
 
         The spread is max - min, so a roster with fewer people at the top pays the same
-        until the last of them comes down: steps then have nothing to aim at, and a
-        good roster never came down from a top of 32 h to the 24 h that last week's
-        loads allow on the 300-person week. With this term every step prefers rosters
+        until the last of them comes down: steps then have nothing to aim at (benchmarks/README.md,
+        *Neighbourhood kinds*). With this term every step prefers rosters
         with less hard work above that floor, and an equal roster with less of it is
         kept (`Incumbent.above`). Rosters are compared on the objective first (`_before`),
         so the term never costs the objective; within a step a minute of it weighs as
@@ -408,9 +407,9 @@ def _first_roster(hood: Neighbourhoods, shared: Shared, deadline: float, seed: i
     """A first roster person by person (`scheduler.cpsat.search.start`) when that is quick; then, if
     no search has a roster yet, look for one until any search has one.
 
-    Person by person comes first whatever the main search finds meanwhile: on a
-    generated 300-person week it takes ~5 s and pays 0.9 million, where CP-SAT's first
-    rosters pay 15-20 million (uncovered demand); it is given up as soon as its pace says
+    Person by person comes first whatever the main search finds meanwhile: on weeks
+    with demand it pays a small share of what CP-SAT's first rosters pay (benchmarks/README.md,
+    *First roster*); it is given up as soon as its pace says
     it would take more than START_SHARE of the time. Then CP-SAT with two workers (it
     adds its first-roster heuristics, feasibility jump and local search, which the
     full-LP main worker lacks), for at most FIRST_SECONDS; then person by person again,
@@ -488,9 +487,9 @@ def _hotspot(
 
     At a late batch, every other such step moves only gradings instead: those of all its
     graders, from its release to the end of the horizon (a grader takes it up by moving
-    other gradings to later days). On the 300-person week, gradings left late by the
-    first roster stayed late for 25-50 s of 1 s steps until an `items` step over the
-    right days drew them; such a step is small and solved to its optimum within 0.1 s."""
+    other gradings to later days). Without it, gradings the first roster left late
+    stayed late until an `items` step happened to cover the right days (benchmarks/README.md,
+    *Neighbourhood kinds*); such a step is small and solved to its optimum quickly."""
     paid = [(s, s.paid(best.values)) for s in hood.sites]
     paid = [(s, p) for s, p in paid if p > 0]
     if not paid:

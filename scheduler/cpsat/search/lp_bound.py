@@ -1,9 +1,9 @@
 """A proven lower bound from the model's LP relaxation, solved by GLOP beside the search.
 
 On models too large for CP-SAT's own root LP to converge in the time (a generated
-1,000-person week: 221,436 variables), its bound stays far below the rosters: 5,573
-at 300 s against rosters of ~24,500. The LP relaxation itself, solved alone by GLOP's
-dual simplex on one core, gives 21,106 in ~100 s.
+1,000-person week), its bound stays far below the rosters, while the LP relaxation
+itself, solved alone by GLOP's dual simplex on one core, is solved in minutes and is
+far higher (benchmarks/README.md, *LP bound of large models*).
 
 The relaxation is read off the CP-SAT model as it stands (`relaxation`): linear
 constraints as they are, enforced ones with each enforcement literal's big-M taken

@@ -27,31 +27,24 @@ from scheduler.cpsat.model import build_model
 from scheduler.cpsat.roster_values import extract_roster
 
 PERSON_SECONDS = 3.0
-"""Time for one person's model. Measured on Curtois-Qu Instance22 (364 days, 10 shift
-types): one person alone is solved to optimality in 13.4 s, but the roster found at
-2.0 s is within 0.03 % of it. A person with no roster by then gets all the time
-left, with two workers: on Instance22 person Y (a minimum of total minutes 0.9 %
-under the maximum) one full-LP worker found no roster in 30 s, with or without the
-objective, while two workers (CP-SAT then adds feasibility jump and local search)
-found one in 6-7 s; with a 30 s cap on that retry, a run of Instance22 beside
-another solve lost its whole first roster to one person."""
+"""Time for one person's model: a year-long person's roster found early is within a
+hair of their optimum. A person with no roster by then gets all the time left, with
+two workers (CP-SAT then adds feasibility jump and local search, which find a roster
+where one full-LP worker may not); a cap on that retry can lose the whole first
+roster to one person (benchmarks/README.md, *First roster*)."""
 FAST_BELOW = 2.0
 """A person given less time than this is solved for a first roster only, with no LP
-and one round of presolve. Measured on Curtois-Qu Instance24 (364 days, 32 shift
-types), people A-C: that first roster in 0.6 s, 0.1 % above what the full-LP worker
-finds first in 1.7-3.2 s. A person is solved whole all the same while the pace of the
-people before them fits their share of the time: on a generated week (7 days) a person
-takes ~20 ms whole, and first rosters only left 157 agent-shifts of a 300-person week
-uncovered, whole ones 28 (both in the order listed)."""
+and one round of presolve, several times faster on a year-long person. A person is
+solved whole all the same while the pace of the people before them fits their share
+of the time: on a week a person takes milliseconds whole, and first rosters only
+leave far more demand uncovered (benchmarks/README.md, *First roster*)."""
 
 URGENT_AT_MOST = 10.0
 """The most a queue's shortfall is scaled by in one person's model (`urgency`)."""
 
 REPAIR_ROUNDS = 5
 """Passes of `fill_open_demand` at most: a person who takes a short shift may leave the
-one they were on short. Measured on the generated 1,000-person week: one pass left 3
-general shifts short (its agents had moved to escalation shifts), a second covered them
-in 0.3 s."""
+one they were on short (benchmarks/README.md, *First roster*)."""
 REPAIR_SHARE = 0.25
 """The most `fill_open_demand` may take after `person_by_person`, as a share of the time
 the people took: a shift nobody can take would otherwise cost a re-solve of every agent."""
@@ -63,8 +56,8 @@ GIVE_UP_AFTER = 3
 def small_solver(seconds: float, seed: int) -> cp_model.CpSolver:
     """One full-LP worker for a small model (one person alone, or a neighbourhood step).
 
-    Measured on Curtois-Qu Instance10: the full LP relaxation solves such models to
-    optimality several times faster than CP-SAT's default level.
+    The full LP relaxation solves such models to their optimum far more often than
+    CP-SAT's default level (benchmarks/README.md, *Neighbourhood kinds*).
     """
     return params.small(seconds, seed)
 
@@ -87,9 +80,9 @@ def residual_instance(
     `graded` counts the gradings others did of each batch, and a batch asks what is
     left: as many items as gradings left, graded once, or while more are left than the
     batch has items, its items as many times as they fit whole. A person may still grade
-    every item once (not the left gradings' share of them: on the 300-person week the
-    raters of a double-graded batch each took half of what was left, and 523 gradings
-    stayed late). A batch with nothing left is dropped. When to grade is a guide only:
+    every item once (not the left gradings' share of them: then each rater of a
+    double-graded batch took half of what was left, and gradings stayed late; benchmarks/README.md,
+    *First roster*). A batch with nothing left is dropped. When to grade is a guide only:
     late gradings of the others count as done.
     """
     base = instance.model_dump(mode="python", exclude={"people", "demand", "batches"})
@@ -161,10 +154,10 @@ def urgency(
     them could work it).
 
     A person solved alone fills whichever open shift pays most, and the people after them
-    may not be able to fill the others: on the 300-person week 9 escalation shifts were
-    left open while general shifts had 18 agents too many. Scaling what a short agent
-    costs in the person's model by this (`residual_instance`) left none open. With one
-    queue (Curtois-Qu) it is 1: nothing changes.
+    may not be able to fill the others: escalation shifts were left open while general
+    shifts had agents too many. Scaling what a short agent costs in the person's model
+    by this (`residual_instance`) fills them (benchmarks/README.md, *First roster*). With one queue
+    (Curtois-Qu) it is 1: nothing changes.
     """
     if len(instance.queues) < 2:
         return {}  # only how queues compare matters: with one, every person's model as is
@@ -285,17 +278,17 @@ def fill_open_demand(
     the agents who could work its queue, against everybody else's rows as they now are;
     keep a person's new roster when it was solved to its optimum, works that shift, and
     the checker scores the whole roster better (a move to it from a shift just as short
-    would only move the gap: on the 1,000-person week one agent swapped between two such
-    shifts round after round, and the shift stayed open while others could add it).
+    would only move the gap: one agent could swap between two such shifts round after
+    round while others could have added the shift).
 
     The people solved first in `person_by_person` could not see what the later ones would
-    leave open: on the generated 300-person week one escalation night shift stayed open
-    (while general shifts had 16 agents too many), and the neighbourhood search took 9 s
-    of steps to cover it; 7 agents re-solved here (0.2 s) covered it. An agent's model
-    differs from the whole model's objective by a constant but for the hard-load spread
-    (it has one person) and interval demand (a guide there), so the new roster is better
-    by the shift's weight, less at most what those move. Raters are left as they are:
-    their batches in a one-person model are a guide only (`residual_instance`).
+    leave open, and the neighbourhood search takes many steps to cover such a shift
+    that a few agents re-solved here cover at once (benchmarks/README.md, *First
+    roster*). An agent's model differs from the whole model's objective by a constant
+    but for the hard-load spread (it has one person) and interval demand (a guide
+    there), so the new roster is better by the shift's weight, less at most what those
+    move. Raters are left as they are: their batches in a one-person model are a guide
+    only (`residual_instance`).
 
     With one queue (Curtois-Qu) nothing is done: there a shift left short is often the
     cheaper choice (its under-cover weight is small), and one person of a year-long
@@ -373,10 +366,9 @@ def fill_late_gradings(
 
     A person solved alone cannot see gradings that others did late (`residual_instance`
     counts them as done), and the people solved last in `person_by_person` could not take
-    them when their hard days were already spent: on the generated 300-person week the
-    start left 194 gradings of an expert batch late, done by a person who also works the
-    escalation queue; the people with room to take them were dual-role too, on
-    escalation shifts in the batch's days (hard work, at most two days in a row). The
+    them when their hard days were already spent: the people with room to take an
+    expert batch's late gradings may be dual-role, on escalation shifts in the batch's
+    days (hard work, at most two days in a row; benchmarks/README.md, *First roster*). The
     new rows are compared whole (`scheduler.checker.evaluate`, a few milliseconds), so
     a chain of moves is kept only when the roster is better.
     """

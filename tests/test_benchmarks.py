@@ -35,6 +35,33 @@ def test_the_curtois_harness_prints_a_row_per_instance(capsys: pytest.CaptureFix
     assert cells[-1] == "optimal"
 
 
+def test_a_recorded_run_is_appended_with_its_stamp_and_summed_up(tmp_path: Path) -> None:
+    """`history.record` appends under the stamp taken at the start; `summary` gives one
+    row per commit, benchmark and time limit, newest first, with median and worst gap."""
+    history = _script("history")
+    path = tmp_path / "history.csv"
+    taken = {"commit": "abc1234", "date": "2026-12-01", "machine": "2 cores"}
+    rows = [
+        {"case": "Instance1", "time_limit": "60", "status": "optimal", "objective": "607",
+         "best_known": "607", "gap_to_best_known": "0.00"},
+        {"case": "Instance5", "time_limit": "60", "status": "best_found", "objective": "1145",
+         "best_known": "1143", "gap_to_best_known": "0.17"},
+        {"case": "Instance22", "time_limit": "60", "status": "unknown", "best_known": "30241"},
+    ]  # fmt: skip
+    assert history.record("curtois-qu", rows, taken, path) == 3
+    later = {**taken, "commit": "def5678", "date": "2026-12-02"}
+    assert history.record("curtois-qu", rows[:1], later, path) == 1
+    lines = history.summary(path)
+    # newest first; of the first run: 3 cases, 1 optimal, 1 without a roster, gaps 0 and
+    # 0.17 (median 0.085, printed to two places), worst 0.17
+    assert lines[2].startswith("| def5678 | 2026-12-02 | curtois-qu | 60 | 1 | 1 | 0 |")
+    assert lines[3] == (
+        "| abc1234 | 2026-12-01 | curtois-qu | 60 | 3 | 1 | 1 | 0.09 % | 0.17 % | best known |"
+    )
+    with pytest.raises(ValueError, match="no column"):
+        history.record("curtois-qu", [{"instance": 1}], taken, path)
+
+
 def test_the_scale_harness_solves_a_small_generated_week() -> None:
     scale = _script("scale")
     row = scale.run_one(20, 10.0, 1, 0)

@@ -434,6 +434,7 @@ def _solve_options(args: argparse.Namespace) -> SolveOptions:
         workers=args.workers,
         seed=args.seed,
         log=None if args.quiet else sys.stderr,
+        deterministic_time=args.deterministic_time,
     )
 
 
@@ -447,6 +448,12 @@ def _solver_flags(parser: argparse.ArgumentParser, time_help: str) -> None:
         help="search workers (0: chosen by the machine)",
     )
     parser.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
+    parser.add_argument(
+        "--deterministic-time",
+        type=_positive_float,
+        help="also a work limit in CP-SAT's deterministic units: with --workers 1, the same "
+        "roster on any machine and under any load",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 

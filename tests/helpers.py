@@ -15,7 +15,10 @@ from scheduler.cpsat.solve import SolveOptions, solve
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository."""
-TEST_DATA = ROOT / "tests" / "data"
+CURTOIS = ROOT / "benchmarks" / "data" / "curtois-qu"
+"""The Curtois-Qu instances the project has, with their source (its README.md)."""
+REFERENCES = CURTOIS / "reference_solutions" / "monolith_colgen"
+"""Printed reference rosters, each followed by its objective."""
 
 MONDAY = "2026-11-30"
 

@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).resolve().parent / "data" / "curtois-qu"
+DATA = ROOT / "benchmarks" / "data" / "curtois-qu"
 
 
 def _script(name: str) -> ModuleType:

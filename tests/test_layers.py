@@ -165,3 +165,24 @@ def test_every_package_is_installed() -> None:
         for init in (ROOT / top).rglob("__init__.py")
     }
     assert found == listed
+
+
+def test_no_tracked_text_points_outside_the_repository() -> None:
+    """Code, docs and benchmarks name paths inside the repository only."""
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    # written in two parts so that this file does not name them itself
+    outside = [
+        a + b for a, b in (("../", "shared"), ("/wo", "rk/"), ("/ro", "ot/"), ("/ho", "me/"))
+    ]
+    wrong = []
+    for name in listed:
+        path = ROOT / name
+        if path.suffix not in {".py", ".md", ".toml", ".yaml", ".yml", ".txt", ""}:
+            continue
+        if not path.is_file() or path.stat().st_size > 1_000_000:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        wrong += [f"{name}: {word}" for word in outside if word in text]
+    assert wrong == []

@@ -1,7 +1,8 @@
 """The Curtois-Qu shift scheduling benchmark format, read into our own instance model.
 
 Instances 1-24 of Curtois and Qu (2014) ("Employee Shift Scheduling Benchmark
-Data Sets"; format and rules in ../shared/benchmarks/curtois-qu/README.md). The
+Data Sets", schedulingbenchmarks.org, where the format and its rules are published;
+the copies used here and their source: benchmarks/data/curtois-qu/README.md). The
 mapping uses our rules, not a separate model:
 
 - day index 0 .. h-1: dates from Monday 2014-01-06;

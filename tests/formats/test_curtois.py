@@ -12,18 +12,18 @@ from scheduler.checker import evaluate
 from scheduler.cli import main
 from scheduler.formats import read_instance
 from scheduler.formats.curtois import curtois_data, read_reference_rosters
-from tests.helpers import TEST_DATA
+from tests.helpers import CURTOIS, REFERENCES
 
-BENCH = TEST_DATA / "curtois-qu"
-"""Copies of the benchmark files with reference rosters (see its README for the source)."""
-REFERENCES = sorted((BENCH / "reference_solutions").glob("*.txt.out"))
+BENCH = CURTOIS
+"""The benchmark files the project has (see their README for the source)."""
+ROSTERS = sorted(REFERENCES.glob("*.txt.out"))
 
 
 def test_the_benchmark_files_are_here() -> None:
-    assert len(REFERENCES) == 9, f"expected the reference rosters under {BENCH}"
+    assert len(ROSTERS) == 9, f"expected the reference rosters under {BENCH}"
 
 
-@pytest.mark.parametrize("reference", REFERENCES, ids=lambda p: p.name.split(".")[0])
+@pytest.mark.parametrize("reference", ROSTERS, ids=lambda p: p.name.split(".")[0])
 def test_reference_rosters_score_their_printed_objective(reference: Path) -> None:
     """Each printed roster has no hard violation under our rules, and our checker's
     objective equals the objective printed under it, exactly."""

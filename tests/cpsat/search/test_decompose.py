@@ -13,9 +13,9 @@ from scheduler.cpsat.search import decompose, start
 from scheduler.cpsat.solve import SolveOptions, solve
 from scheduler.formats import read_instance
 from scheduler.formats.curtois import read_reference_rosters
-from tests.helpers import TEST_DATA, agent, demand, micro, shift_row
+from tests.helpers import CURTOIS, REFERENCES, agent, demand, micro, shift_row
 
-BENCH = TEST_DATA / "curtois-qu"
+BENCH = CURTOIS
 
 
 def test_the_residual_instance_differs_from_the_whole_by_a_constant() -> None:
@@ -24,7 +24,7 @@ def test_the_residual_instance_differs_from_the_whole_by_a_constant() -> None:
     over and under demand alike (Instance2's reference roster, then two of its people
     with one day's shifts dropped and one day's shifts added)."""
     inst = read_instance(BENCH / "Instance2.txt")
-    reference = read_reference_rosters(BENCH / "reference_solutions" / "Instance2.txt.out", inst)
+    reference = read_reference_rosters(REFERENCES / "Instance2.txt.out", inst)
     rows = reference[0][0]
     group = [inst.people[0].id, inst.people[1].id]
     others = [r for r in rows if r.person not in group]

@@ -19,9 +19,9 @@ from scheduler.cpsat.search import lns, start
 from scheduler.cpsat.solve import SolveOptions, hand_over_due, solve
 from scheduler.formats import read_instance
 from tests.helpers import (
+    CURTOIS,
     ROOT,
     SOFT_QUEUES,
-    TEST_DATA,
     agent,
     check_agrees,
     demand,
@@ -32,7 +32,7 @@ from tests.helpers import (
     shift_row,
 )
 
-BENCH = TEST_DATA / "curtois-qu"
+BENCH = CURTOIS
 INSTANCES = ROOT / "instances"
 # the module, not the function `scheduler.cpsat.solve` that the package exports
 solve_module = importlib.import_module("scheduler.cpsat.solve")

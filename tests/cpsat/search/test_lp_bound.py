@@ -19,9 +19,9 @@ from scheduler.cpsat.search import lns, lp_bound
 from scheduler.cpsat.solve import SolveOptions, solve_model
 from scheduler.formats import read_instance
 from scheduler.outputs import folder as output
-from tests.helpers import ROOT, TEST_DATA, check_agrees, no_roster_week, record_searches
+from tests.helpers import CURTOIS, ROOT, check_agrees, no_roster_week, record_searches
 
-BENCH = TEST_DATA / "curtois-qu"
+BENCH = CURTOIS
 INSTANCES = ROOT / "instances"
 
 

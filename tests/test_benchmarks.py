@@ -118,3 +118,15 @@ def test_curtois_qu_small_instances_reach_their_proven_optimum(number: int, opti
     assert result.status.value in ("optimal", "best_found")
     assert result.bound is not None and result.bound <= optimum
     assert result.objective == optimum == evaluate(instance, result.roster).objective
+
+
+def test_the_suite_solves_and_rechecks_an_instance() -> None:
+    """One suite week through the suite's harness: a roster, re-checked with no broken
+    rule, and its objective and bound traced at the 10 s checkpoint."""
+    suite = _script("suite")
+    row = suite.run_one("s01-support-1q", 15.0, 1, 0)
+    assert row["people"] == 50 and row["broken"] == 0
+    assert row["first"] is not None and row["status"] in ("optimal", "best_found")
+    objective, bound = row["at_10"]
+    assert objective is not None and bound is not None and bound <= objective
+    assert row["at_300"] is None  # beyond the time limit

@@ -22,7 +22,6 @@ import multiprocessing as mp
 import resource
 import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -129,11 +128,9 @@ def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, 
 
     instance = _instance(name)
     trace = _Trace()
-    started = time.monotonic()
     result = solve(
         instance, SolveOptions(time_limit=time_limit, workers=workers, seed=seed, watch=trace)
     )
-    wall = time.monotonic() - started
     checked = evaluate(instance, result.roster) if result.has_roster else None
     row: dict[str, Any] = {
         "name": name,
@@ -145,7 +142,6 @@ def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, 
         "bound": result.bound,
         "gap": gap(checked.objective if checked else None, result.bound),
         "broken": len(checked.violations) if checked is not None else None,
-        "wall": wall,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     for t in CHECKPOINTS:

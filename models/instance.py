@@ -330,6 +330,11 @@ class Requirement:
     over_weight: int | None
     forecast: Forecast | None = field(default=None, compare=False)
 
+    @property
+    def agent_hours(self) -> float:
+        """Agents required times the hours they are required for."""
+        return self.agents * (self.end - self.start).total_seconds() / 3600
+
     def achieved(self, assigned: int) -> QueueFigures | None:
         """How the assigned agents do on the forecast (after shrinkage); None without one."""
         if self.forecast is None or self.contacts is None or self.aht_seconds is None:

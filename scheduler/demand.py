@@ -175,7 +175,7 @@ def sweep_table(instance: Instance, grid: dict[str, list[float]], where: Path) -
         variant = with_forecast_values(instance, values, where)
         totals: dict[str, dict[str, float]] = {}
         for req in variant.requirements:
-            hours = req.agents * (req.end - req.start).total_seconds() / 3600
+            hours = req.agent_hours
             t = totals.setdefault(req.queue, {"agent_hours": 0.0, "peak_agents": 0})
             t["agent_hours"] += hours
             t["peak_agents"] = max(t["peak_agents"], req.agents)

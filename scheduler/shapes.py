@@ -29,7 +29,7 @@ import datetime as dt
 import random
 from typing import Any, Literal
 
-from models.instance import WEEKDAYS
+from models.instance import WEEKDAYS, Instance
 
 START = dt.date(2026, 11, 30)  # a Monday
 
@@ -178,7 +178,7 @@ def _people(
 ) -> list[dict[str, Any]]:
     n = p.people
     n_raters = round(n * p.raters)
-    n_both = round(n_raters * 0.15) if queues else 0
+    n_both = round(n_raters * 0.15)
     width = len(str(n))
     rows: list[dict[str, Any]] = []
     for i in range(n):
@@ -358,8 +358,6 @@ def _as_forecasts(
     deflection, a fifth of the residue hard, sent to the hard queue); the other
     non-hard queues keep agent counts. Contacts are scaled until the requirement's
     agent-hours meet the first queue's share of the target."""
-    from models import Instance  # late: only when a week with forecasts is made
-
     hard = queues[-1]["id"]
     first = queues[0]["id"]
     aht = rng.choice([240, 300, 360])
@@ -386,12 +384,10 @@ def _as_forecasts(
                 },
             }
         )
-    wanted = target
+    given = sum(r["agents"] for r in forecasts if "forecast" not in r)  # 60-minute rows
     for _ in range(3):  # Erlang staffing is not linear in the contacts: correct, thrice
         trial = Instance.model_validate({**data, "demand": forecasts})
-        hours = sum(r.agents * (r.end - r.start).total_seconds() / 3600 for r in trial.requirements)
-        counted = sum(r["agents"] for r in forecasts if "forecast" not in r and r["queue"] != first)
-        factor = (wanted - counted) / max(1.0, hours - counted)
+        factor = (target - given) / max(1.0, _asked_hours(trial) - given)
         if abs(factor - 1) < 0.02:
             break
         for r in forecasts:
@@ -405,11 +401,13 @@ def _as_forecasts(
 def capacity_ratio(data: dict[str, Any]) -> float:
     """Agent-hours the demand asks for over what the agents could give (for tests and
     the suite's table)."""
-    from models import Instance
-
     instance = Instance.model_validate(data)
-    asked = sum(r.agents * (r.end - r.start).total_seconds() / 3600 for r in instance.requirements)
-    return asked / max(1.0, _agent_hours(data["people"], instance.horizon.days))
+    return _asked_hours(instance) / max(1.0, _agent_hours(data["people"], instance.horizon.days))
+
+
+def _asked_hours(instance: Instance) -> float:
+    """Agent-hours the instance's demand rows in force require."""
+    return sum(r.agent_hours for r in instance.requirements)
 
 
 def _batches(

@@ -18,8 +18,10 @@ a week is built, so that the search is measured on structures it was not tuned o
 `week(profile, seed)` returns plain instance data (as `generate` does); the same
 profile and seed always give the same data. A profile's `load` is a share of the
 people's capacity (agent-hours under each contract's weekly hours, items under each
-rater's weekly cap); what a forecast asks for is measured after Erlang staffing and
-scaled to it.
+rater's weekly cap), and it holds per queue too: no queue asks more than the load of
+what its qualified agents could give it (on the hard queue, their hard share), what a
+queue cannot ask going to the others. What a forecast asks for is measured after
+Erlang staffing and scaled to it.
 """
 
 from __future__ import annotations
@@ -280,12 +282,52 @@ def _demand(
     share = [3.0] + [1.0 + rng.random() for _ in queues[1:]]
     share = [s / sum(share) for s in share]
     target = p.load * _agent_hours(data["people"], p.days)
+    share = _within_reach(share, target, [p.load * c for c in _queue_hours(data, p.days)])
     if p.demand == "shift":
         return _per_shift(p, data, queues, share, target)
     rows = _per_interval(p, queues, share, target)
     if p.demand == "forecast":
-        rows = _as_forecasts(rng, p, data, queues, rows, target)
+        rows = _as_forecasts(rng, p, data, queues, rows, target * sum(share), share, target)
     return rows
+
+
+def _queue_hours(data: dict[str, Any], days: int) -> list[float]:
+    """Per queue, the agent-hours its qualified agents could give it: their hours (half
+    for people who also rate), and of those at most the hard share on the hard queue."""
+    max_share = data["rules"]["max_hard_share"]
+    out = []
+    for queue in data["queues"]:
+        hours = 0.0
+        for row in data["people"]:
+            if "agent" in row["roles"] and row["skills"].get(queue["skill"], 0) >= queue.get(
+                "min_level", 1
+            ):
+                weekly = row["contract"].get("max_hours_per_week", 40)
+                own = weekly * days / 7 * (0.5 if "rater" in row["roles"] else 1.0)
+                hours += own * (max_share if queue.get("hard") else 1.0)
+        out.append(hours)
+    return out
+
+
+def _within_reach(share: list[float], target: float, reach: list[float]) -> list[float]:
+    """The shares with no queue asking more than `reach` of it (its qualified agents'
+    hours times the load): what a capped queue cannot ask goes to the others in
+    proportion to their shares, so a week's load is its load on every queue, not only
+    on the whole. The shares sum to less than 1 when every queue is capped."""
+    want = [s * target for s in share]
+    capped = [False] * len(share)
+    for _ in share:
+        over = sum(max(0.0, w - r) for w, r in zip(want, reach, strict=True))
+        if over < 1e-9:
+            break
+        for k, (w, r) in enumerate(zip(want, reach, strict=True)):
+            if w >= r:
+                want[k], capped[k] = r, True
+        free = sum(w for w, c in zip(want, capped, strict=True) if not c)
+        if free <= 0:
+            break
+        want = [w if c else w + over * w / free for w, c in zip(want, capped, strict=True)]
+    return [w / target for w in want] if target > 0 else share
 
 
 _CURVE = [0.5, 0.7, 1.0, 1.2, 1.2, 1.0, 0.9, 1.0, 1.1, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4]
@@ -353,12 +395,17 @@ def _as_forecasts(
     queues: list[dict[str, Any]],
     rows: list[dict[str, Any]],
     target: float,
+    share: list[float],
+    whole: float,
 ) -> list[dict[str, Any]]:
     """Interval rows of the first queue as forecasts of contacts before the AI (60 %
-    deflection, a fifth of the residue hard, sent to the hard queue); the other
+    deflection, a share of the residue hard, sent to the hard queue); the other
     non-hard queues keep agent counts. Contacts are scaled until the requirement's
-    agent-hours meet the first queue's share of the target."""
+    agent-hours meet `target`, and the hard share until the hard queue asks its share
+    of the `whole`."""
     hard = queues[-1]["id"]
+    hard_hours = share[-1] * whole
+    hard_share = _clip(share[-1] / (share[0] + share[-1]))
     first = queues[0]["id"]
     aht = rng.choice([240, 300, 360])
     forecasts = []
@@ -380,22 +427,30 @@ def _as_forecasts(
                     "contacts_before_ai": round(contacts, 1),
                     "deflection": 0.6,
                     "aht_seconds": aht,
-                    "hard_share": 0.2,
+                    "hard_share": round(hard_share, 3),
                 },
             }
         )
     given = sum(r["agents"] for r in forecasts if "forecast" not in r)  # 60-minute rows
-    for _ in range(3):  # Erlang staffing is not linear in the contacts: correct, thrice
+    for _ in range(4):  # Erlang staffing is not linear in the contacts: correct, 4 times
         trial = Instance.model_validate({**data, "demand": forecasts})
         factor = (target - given) / max(1.0, _asked_hours(trial) - given)
-        if abs(factor - 1) < 0.02:
+        on_hard = sum(r.agent_hours for r in trial.requirements if r.queue == hard)
+        hard_factor = hard_hours / max(1.0, on_hard)
+        if abs(factor - 1) < 0.02 and abs(hard_factor - 1) < 0.05:
             break
+        hard_share = _clip(hard_share * hard_factor)
         for r in forecasts:
             if "forecast" in r:
                 r["forecast"]["contacts_before_ai"] = round(
                     r["forecast"]["contacts_before_ai"] * max(0.2, min(5.0, factor)), 1
                 )
+                r["forecast"]["hard_share"] = round(hard_share, 3)
     return forecasts
+
+
+def _clip(hard_share: float) -> float:
+    return min(0.5, max(0.02, hard_share))
 
 
 def capacity_ratio(data: dict[str, Any]) -> float:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from models.loader import validate_instance
-from scheduler.shapes import Profile, capacity_ratio, week
+from scheduler.shapes import Profile, _queue_hours, _within_reach, capacity_ratio, week
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,6 +59,32 @@ def test_every_suite_week_is_valid_and_asks_its_load(
         assert all(d.shift is not None for d in instance.demand)
     else:
         assert any(d.shift is None for d in instance.demand)
+
+
+@pytest.mark.parametrize(("profile", "seed"), SUITE, ids=[p.name for p, _ in SUITE])
+def test_no_queue_asks_more_than_its_qualified_agents_could_give(
+    profile: Profile, seed: int
+) -> None:
+    data = week(profile, seed)
+    instance = validate_instance(data, Path(f"{profile.name}.yaml"))
+    reach = _queue_hours(data, profile.days)
+    for queue, hours in zip(data["queues"], reach, strict=True):
+        asked = sum(r.agent_hours for r in instance.requirements if r.queue == queue["id"])
+        # the load of the qualified agents' hours, with slack for rounding each row to
+        # whole agents and for Erlang staffing of a forecast (15 % and one 8-hour shift)
+        assert asked <= profile.load * hours * 1.15 + 8, queue["id"]
+
+
+def test_a_capped_queue_passes_what_it_cannot_ask_to_the_others() -> None:
+    # 100 hours, half each; the second queue's agents reach 20 hours, so 30 of its 50
+    # go to the first queue: 80 and 20, shares 0.8 and 0.2
+    assert _within_reach([0.5, 0.5], 100, [1000, 20]) == pytest.approx([0.8, 0.2])
+    # three queues, the last capped at 10: its 40 extra hours split 1:2 over the others
+    assert _within_reach([0.2, 0.3, 0.5], 100, [1000, 1000, 10]) == pytest.approx(
+        [0.2 + 0.4 * 0.4, 0.3 + 0.4 * 0.6, 0.1]
+    )
+    # every queue capped: the shares sum to what the queues reach (30 of 100)
+    assert _within_reach([0.5, 0.5], 100, [10, 20]) == pytest.approx([0.1, 0.2])
 
 
 def test_the_same_profile_and_seed_give_the_same_week() -> None:

@@ -616,7 +616,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from scheduler.cpsat.signals import stop_signals_keep_the_roster
 
     try:
-        with stop_signals_keep_the_roster():
+        # argv None: the command is the program (`roster`, `python -m scheduler.cli`)
+        with stop_signals_keep_the_roster(whole_process=argv is None):
             return run(args)
     except InputError as exc:
         return _fail(exc.messages)

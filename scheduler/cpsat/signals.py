@@ -17,6 +17,9 @@ from contextlib import contextmanager
 _HOLD = threading.Event()
 """Set while a command that writes what it finds runs (`stop_signals_keep_the_roster`)."""
 
+_HELD = threading.Event()
+"""Set once a stop is held (`hold_signals`): later signals only print a message."""
+
 
 def _finishing(signum: int, frame: object) -> None:
     print(
@@ -27,12 +30,15 @@ def _finishing(signum: int, frame: object) -> None:
 
 
 @contextmanager
-def stop_signals_keep_the_roster() -> Iterator[None]:
+def stop_signals_keep_the_roster(*, whole_process: bool = False) -> Iterator[None]:
     """For a command: SIGTERM stops a solve as Ctrl-C does, and once a solve is stopping,
     further Ctrl-C or SIGTERM neither cancel it nor the writing of its best roster.
 
     Outside a solve (before one starts), both raise KeyboardInterrupt as usual. The
-    handlers are restored on leaving; only the main thread can set them.
+    handlers are restored on leaving; only the main thread can set them. With
+    `whole_process` (the command is the program), a stop once held stays held until the
+    process exits: a second Ctrl-C just after the roster is written must not turn a
+    clean exit into death by SIGINT.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -44,12 +50,15 @@ def stop_signals_keep_the_roster() -> Iterator[None]:
         yield
     finally:
         _HOLD.clear()
-        for sig, handler in before.items():
-            signal.signal(sig, handler)
+        if not (whole_process and _HELD.is_set()):
+            _HELD.clear()
+            for sig, handler in before.items():
+                signal.signal(sig, handler)
 
 
 def hold_signals() -> None:
     """After the first stop: later Ctrl-C and SIGTERM only say that the roster is kept."""
     if _HOLD.is_set() and threading.current_thread() is threading.main_thread():
+        _HELD.set()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, _finishing)

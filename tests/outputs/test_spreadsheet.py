@@ -169,15 +169,19 @@ def test_roster_frozen_filtered_and_sized(solved: Path) -> None:
     for letter in ("A", "B", "C", "D", last):
         width = ws.column_dimensions[letter].width
         assert width is not None and 6 <= width <= 60
-    # the date columns are wide enough for their longest line
+    # the date columns are wide enough for their longest line, up to 60 characters; a
+    # longer line wraps, in a row tall enough for it
     for column in range(4, 4 + len(data.instance.dates)):
-        letter = openpyxl.utils.get_column_letter(column)
-        longest = max(
-            len(line)
-            for row in range(1, len(data.instance.people) + 2)
-            for line in str(ws.cell(row=row, column=column).value or "").split("\n")
-        )
-        assert ws.column_dimensions[letter].width >= longest
+        width = ws.column_dimensions[openpyxl.utils.get_column_letter(column)].width
+        for row in range(1, len(data.instance.people) + 2):
+            cell = ws.cell(row=row, column=column)
+            lines = str(cell.value or "").split("\n")
+            longest = max(len(line) for line in lines)
+            assert width >= min(longest, 60)
+            if longest > width:
+                assert cell.alignment.wrap_text
+                height = ws.row_dimensions[row].height
+                assert height is not None and height > 15 * len(lines)
 
 
 def test_hard_cells_marked_and_one_fill_per_activity(solved: Path) -> None:

@@ -75,6 +75,7 @@ class Strict(BaseModel):
     )
 
 
+@lru_cache(maxsize=4096)
 def parse_day_ref(ref: str) -> dt.date | int:
     """A day reference as a date, or as a weekday number (Monday is 0)."""
     key = ref.strip().lower()
@@ -944,22 +945,34 @@ class Instance(Strict):
         """(day, shift) pairs whose time span holds the whole interval."""
         out = []
         for d in (requirement.day - 1, requirement.day):
-            if d < 0:
-                continue
-            for shift in self.shifts:
-                if not self.runs_on(shift, d):
-                    continue
-                start, end = self.shift_times(d, shift)
+            for shift_id, start, end in self.day_spans(d):
                 if start <= requirement.start and end >= requirement.end:
-                    out.append((d, shift.id))
+                    out.append((d, shift_id))
         return out
+
+    def day_spans(self, day: int) -> list[tuple[str, dt.datetime, dt.datetime]]:
+        """The shifts that run on a day of the horizon (none outside it), with their
+        local start and end."""
+        return self._day_spans.get(day, [])
+
+    @cached_property
+    def _day_spans(self) -> dict[int, list[tuple[str, dt.datetime, dt.datetime]]]:
+        return {
+            d: [(s.id, *self.shift_times(d, s)) for s in self.shifts if self.runs_on(s, d)]
+            for d in self.day_range
+        }
+
+    @cached_property
+    def interval_covering(self) -> list[list[tuple[int, str]]]:
+        """`covering_shifts` of each of `interval_requirements`, in their order."""
+        return [self.covering_shifts(req) for req in self.interval_requirements]
 
     @cached_property
     def interval_queues(self) -> dict[tuple[int, str], set[str]]:
         """Queues with interval demand that each (day, shift) could cover."""
         out: dict[tuple[int, str], set[str]] = {}
-        for req in self.interval_requirements:
-            for slot in self.covering_shifts(req):
+        for req, covering in zip(self.interval_requirements, self.interval_covering, strict=True):
+            for slot in covering:
                 out.setdefault(slot, set()).add(req.queue)
         return out
 
@@ -1171,14 +1184,9 @@ def _interval_coverable(inst: Instance, row: Demand) -> bool:
     for d in inst.days_of(row.day):
         start = dt.datetime.combine(inst.dates[d], row.start)
         end = start + dt.timedelta(minutes=row.minutes)
-        for shift in inst.shifts:
-            for shift_day in (d - 1, d):
-                first = dt.datetime.combine(
-                    inst.horizon.start + dt.timedelta(days=shift_day), shift.start
-                )
-                last = first + dt.timedelta(minutes=shift.minutes)
-                weekday = WEEKDAYS[(inst.horizon.start.weekday() + shift_day) % 7]
-                if weekday in shift.weekdays and first <= start and last >= end:
+        for shift_day in (d - 1, d):
+            for _, first, last in inst.day_spans(shift_day):
+                if first <= start and last >= end:
                     return True
     return False
 

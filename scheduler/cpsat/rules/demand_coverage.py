@@ -62,8 +62,9 @@ def goals(m: RosterModel) -> list[GoalTerm]:
             over_pen.append(over_w * over)
             m.sites.append(Site(d, d, over, over_w, frozenset(able[key])))
     i_short, i_over, i_short_pen, i_over_pen = [], [], [], []
-    for n, req in enumerate(inst.interval_requirements):
-        covering = inst.covering_shifts(req)
+    for n, (req, covering) in enumerate(
+        zip(inst.interval_requirements, inst.interval_covering, strict=True)
+    ):
         people = [x for d, s in covering for x in assigned.get((req.queue, d, s), [])]
         who = frozenset(p for d, s in covering for p in able.get((req.queue, d, s), ()))
         count = sum(people) if people else 0

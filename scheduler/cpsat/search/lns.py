@@ -59,7 +59,7 @@ TRACE: TextIO | None = None
 """Where each step is reported, when tuning (None: nowhere)."""
 FIRST_SECONDS = 10.0
 """CP-SAT's own first-roster search runs this long before the person-by-person start."""
-START_SHARE = 0.25
+START_SHARE = 0.5
 """The share of the time a person-by-person first roster may take (`_first_roster`)."""
 STALL_STEPS = 30
 STALL_DOUBLINGS = 3

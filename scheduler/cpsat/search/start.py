@@ -69,13 +69,16 @@ def residual_instance(
     graded: Counter[str] | None = None,
     urgency: dict[str, float] | None = None,
 ) -> Instance:
-    """The instance for `people` alone, against the per-shift demand others leave open.
+    """The instance for `people` alone, against the demand others leave open.
 
-    `covered` counts the agents the other people give each (queue, day, shift). With
-    per-shift demand only, the goals of the result differ from those of the whole
-    instance by a constant for any roster of `people` (an agent over demand costs the
-    same whether it was others or these people who filled it): improving one improves
-    the other. Interval demand rows are passed whole: there the result is a guide only.
+    `covered` counts the agents the other people give each (queue, day, shift). The
+    goals of the result differ from those of the whole instance by a constant for any
+    roster of `people` (an agent over demand costs the same whether it was others or
+    these people who filled it): improving one improves the other. Demand of a queue
+    none of them could work is left out (a constant too). Each interval asks
+    the agents that the others' shifts holding it leave open; passed whole, it had
+    every person of a first roster crowd onto the same busy hours (benchmarks/README.md,
+    *First roster*).
 
     `graded` counts the gradings others did of each batch, and a batch asks what is
     left: as many items as gradings left, graded once, or while more are left than the
@@ -96,7 +99,30 @@ def residual_instance(
         data["graders"] = max(1, min(batch.graders, left // data["items"]))
         batches.append(data)
     weights = instance.weights
-    interval_rows = [row.model_dump(mode="python") for row in instance.demand if row.shift is None]
+    chosen = set(people)
+    members = [p for p in instance.people if p.id in chosen]
+    # rows of a queue none of them could work are the same for every roster of theirs
+    workable = {
+        q.id for q in instance.queues if any(instance.can_work_queue(p, q) for p in members)
+    }
+    interval_rows = [
+        {
+            "queue": req.queue,
+            "day": instance.dates[req.day].isoformat(),
+            "start": req.start.time().isoformat(timespec="minutes"),
+            "minutes": round((req.end - req.start).total_seconds() / 60),
+            "agents": max(0, req.agents - sum(covered[(req.queue, d, s)] for d, s in cover)),
+            "under_weight": _scaled(
+                req.under_weight if req.under_weight is not None else weights.uncovered_intervals,
+                urgency.get(req.queue, 1.0) if urgency else 1.0,
+            ),
+            "over_weight": req.over_weight,
+        }
+        for req, cover in zip(
+            instance.interval_requirements, instance.interval_covering, strict=True
+        )
+        if req.queue in workable
+    ]
     demand = [
         {
             "queue": q,
@@ -110,11 +136,11 @@ def residual_instance(
             "over_weight": req.over_weight,
         }
         for (q, d, s), req in instance.demand_in_force.items()
+        if q in workable
     ]
-    chosen = set(people)
     data = {
         **base,
-        "people": [p.model_dump(mode="python") for p in instance.people if p.id in chosen],
+        "people": [p.model_dump(mode="python") for p in members],
         "demand": demand + interval_rows,
         "batches": batches,
     }

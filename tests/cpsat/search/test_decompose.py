@@ -128,3 +128,38 @@ def test_a_shift_wanted_by_nobody_still_costs_its_overstaffing_in_the_residual()
     part = [evaluate(residual, mine).objective for mine in (off, monday)]
     assert whole[1] - whole[0] == 7 + 8  # its own over weight, and 8 hours of cost
     assert part[1] - part[0] == whole[1] - whole[0]
+
+
+def test_the_residual_instance_asks_of_each_interval_what_the_others_leave_open() -> None:
+    """Interval demand: 2 agents 14:00-15:00 (held by the 09:00 `day` and 13:00 `late`
+    shifts) and 1 agent 10:00-11:00 (held by `day` only). Agent b works `day`, so a's
+    residual asks 1 agent at 14:00 and none at 10:00. Whatever a does, the whole
+    instance's objective and a's residual's change by the same amount:
+
+    - `late`: 14:00 covered (-10,000 per agent-interval short), 8 hours (+8 of cost);
+    - `day`: that too, and 10:00 one agent over (+5 per agent-interval over).
+    """
+    people = [agent("a", skills={"general": 3}), agent("b", skills={"general": 3})]
+    inst = micro(
+        days=1,
+        people=people,
+        shifts=[
+            {"id": "day", "start": "09:00", "hours": 8},
+            {"id": "late", "start": "13:00", "hours": 8},
+        ],
+        demand=[
+            {"queue": "general", "start": "14:00", "minutes": 60, "agents": 2},
+            {"queue": "general", "start": "10:00", "minutes": 60, "agents": 1},
+        ],
+    )
+    others = [shift_row(inst, "b", 0, "day")]
+    residual = start.residual_instance(inst, ["a"], start.coverage(inst, others))
+    asked = {r.start.hour: r.agents for r in residual.interval_requirements}
+    assert asked == {10: 0, 14: 1}
+    off: list[Assignment] = []
+    rosters = [off, [shift_row(inst, "a", 0, "late")], [shift_row(inst, "a", 0, "day")]]
+    whole = [evaluate(inst, others + mine).objective for mine in rosters]
+    part = [evaluate(residual, mine).objective for mine in rosters]
+    assert whole[1] - whole[0] == -10_000 + 8
+    assert whole[2] - whole[0] == -10_000 + 5 + 8
+    assert [w - whole[0] for w in whole] == [p - part[0] for p in part]

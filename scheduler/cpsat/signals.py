@@ -17,9 +17,6 @@ from contextlib import contextmanager
 _HOLD = threading.Event()
 """Set while a command that writes what it finds runs (`stop_signals_keep_the_roster`)."""
 
-_HELD = threading.Event()
-"""Set once a stop is held (`hold_signals`): later signals only print a message."""
-
 
 def _finishing(signum: int, frame: object) -> None:
     print(
@@ -50,8 +47,8 @@ def stop_signals_keep_the_roster(*, whole_process: bool = False) -> Iterator[Non
         yield
     finally:
         _HOLD.clear()
-        if not (whole_process and _HELD.is_set()):
-            _HELD.clear()
+        held = signal.getsignal(signal.SIGINT) is _finishing  # `hold_signals` ran
+        if not (whole_process and held):
             for sig, handler in before.items():
                 signal.signal(sig, handler)
 
@@ -59,6 +56,5 @@ def stop_signals_keep_the_roster(*, whole_process: bool = False) -> Iterator[Non
 def hold_signals() -> None:
     """After the first stop: later Ctrl-C and SIGTERM only say that the roster is kept."""
     if _HOLD.is_set() and threading.current_thread() is threading.main_thread():
-        _HELD.set()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, _finishing)

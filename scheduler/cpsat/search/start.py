@@ -99,6 +99,12 @@ def residual_instance(
         data["graders"] = max(1, min(batch.graders, left // data["items"]))
         batches.append(data)
     weights = instance.weights
+
+    def under(weight: int | None, default: int, queue: str) -> int:
+        """A row's under weight, or the default, scaled by its queue's urgency."""
+        own = weight if weight is not None else default
+        return _scaled(own, urgency.get(queue, 1.0) if urgency else 1.0)
+
     chosen = set(people)
     members = [p for p in instance.people if p.id in chosen]
     # rows of a queue none of them could work are the same for every roster of theirs
@@ -112,10 +118,7 @@ def residual_instance(
             "start": req.start.time().isoformat(timespec="minutes"),
             "minutes": round((req.end - req.start).total_seconds() / 60),
             "agents": max(0, req.agents - sum(covered[(req.queue, d, s)] for d, s in cover)),
-            "under_weight": _scaled(
-                req.under_weight if req.under_weight is not None else weights.uncovered_intervals,
-                urgency.get(req.queue, 1.0) if urgency else 1.0,
-            ),
+            "under_weight": under(req.under_weight, weights.uncovered_intervals, req.queue),
             "over_weight": req.over_weight,
         }
         for req, cover in zip(
@@ -129,10 +132,7 @@ def residual_instance(
             "shift": s,
             "day": instance.dates[d].isoformat(),
             "agents": max(0, req.agents - covered[(q, d, s)]),
-            "under_weight": _scaled(
-                req.under_weight if req.under_weight is not None else weights.uncovered,
-                urgency.get(q, 1.0) if urgency else 1.0,
-            ),
+            "under_weight": under(req.under_weight, weights.uncovered, q),
             "over_weight": req.over_weight,
         }
         for (q, d, s), req in instance.demand_in_force.items()

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import InputError, format_path
-from models.instance import Role
+from models.instance import RATING, Instance, Role
 
 ROSTER_COLUMNS = [
     "date",
@@ -68,6 +68,57 @@ class Assignment(BaseModel):
             "hours": f"{self.hours:.2f}",
             "hard": "yes" if self.hard else "no",
         }
+
+
+def shift_rows(
+    instance: Instance,
+    person: str,
+    day: int,
+    shift: str,
+    activity: str,
+    items: dict[str, int] | None = None,
+) -> list[Assignment]:
+    """The rows of one shift worked, as docs/rules.md writes them ("Roster rows").
+
+    A queue shift is one row of the shift's hours, hard when its queue is. A rating
+    shift is a row per batch with items (their grading time), then, when at least a
+    minute is left over, a row without a batch for that time; it is hard when it
+    grades a hard or expert item. The ids must be known (the caller checks them).
+    """
+    who = instance.person_by_id[person]
+    template = instance.shift_by_id[shift]
+    start, end = instance.shift_times(day, template)
+    graded = {b: n for b, n in (items or {}).items() if n > 0}
+    if activity == RATING:
+        hard = any(instance.batch_by_id[b].difficulty.is_hard for b in graded)
+    else:
+        hard = instance.queue_by_id[activity].hard
+    base = Assignment(
+        date=instance.dates[day],
+        shift=shift,
+        start=start,
+        end=end,
+        person=person,
+        name=who.name,
+        role=Role.agent if activity != RATING else Role.rater,
+        activity=activity,
+        hours=template.hours,
+        hard=hard,
+    )
+    if activity != RATING:
+        return [base]
+    rows = []
+    used_ms = 0
+    for batch, n in graded.items():
+        ms = n * instance.item_ms(who, instance.batch_by_id[batch])
+        used_ms += ms
+        rows.append(
+            base.model_copy(update={"batch": batch, "items": n, "hours": round(ms / 3_600_000, 2)})
+        )
+    left_ms = template.minutes * 60_000 - used_ms
+    if left_ms >= 60_000:  # time left over, when at least a minute
+        rows.append(base.model_copy(update={"hours": round(left_ms / 3_600_000, 2)}))
+    return rows
 
 
 def sort_key(row: Assignment) -> tuple[dt.date, dt.datetime, str, str, bool, str]:

@@ -18,7 +18,13 @@ from scheduler.checker import evaluate
 from scheduler.cpsat import params
 from scheduler.cpsat.context import SCALE, RosterModel
 from scheduler.cpsat.model import build_model
-from scheduler.cpsat.roster_values import Solution, Values, extract_roster, goal_figures
+from scheduler.cpsat.roster_values import (
+    ObjectiveAt,
+    Solution,
+    Values,
+    extract_roster,
+    goal_figures,
+)
 from scheduler.cpsat.search import decompose, lns, lp_bound, symmetry
 from scheduler.cpsat.signals import hold_signals
 
@@ -68,6 +74,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     def __init__(self, rm: RosterModel, options: SolveOptions, shared: lns.Shared | None) -> None:
         super().__init__()
         self._rm = rm
+        self.objective_at = ObjectiveAt(rm.model)
+        """The objective at a solution, exactly (never CP-SAT's `objective_value`)."""
         self._log = options.log
         self._watch = options.watch
         self.objective: float | None = None
@@ -125,12 +133,13 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         with self._bound_lock:  # shared with `on_bound`, called from other threads
             self.bound = max(self.bound, self.best_objective_bound)
+        values = list(self.response_proto.solution)
+        objective = self.objective_at(values)
         if self._shared is None:
-            self.report(self.objective_value, "")
+            self.report(objective, "")
             return
         self._shared.raise_bound(self.best_objective_bound)
-        values = list(self.response_proto.solution)
-        if self._shared.offer(lns.Incumbent(round(self.objective_value), values, None, "main")):
+        if self._shared.offer(lns.Incumbent(objective, values, None, "main")):
             self.gained_seconds = time.monotonic() - self.started
 
     def on_incumbent(self, incumbent: lns.Incumbent) -> None:
@@ -307,7 +316,10 @@ def solve_model(rm: RosterModel, options: SolveOptions | None = None) -> SolveRe
         # the best roster's own values: its rows and objective are of one roster
         found = shared.best if shared is not None and shared.best is not None else None
         solution: Solution = Values(found.values) if found is not None else best_solver
-        model_objective = (found.objective if found else best_solver.objective_value) / SCALE
+        exact = (
+            found.objective if found else progress.objective_at(best_solver.response_proto.solution)
+        )
+        model_objective = exact / SCALE
         bound: float | None = max(_bound_of(solver), progress.bound) / SCALE
         if bound is not None and not math.isfinite(bound):
             bound = None  # the LP relaxation of a large model was not solved in time

@@ -48,3 +48,37 @@ def test_a_disagreement_is_recorded_and_the_checker_s_figures_written(
     assert out.goals == evaluate(inst, result.roster).goals
     assert "objective: solver 6, checker 8" in out.model_disagrees
     assert "cost: solver 0, checker 8" in out.model_disagrees
+
+
+def test_the_objective_at_a_solution_is_summed_from_its_values() -> None:
+    from ortools.sat.python import cp_model
+
+    from scheduler.cpsat.roster_values import ObjectiveAt
+
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 5, "x")
+    y = model.new_bool_var("y")
+    model.minimize(3 * x - 2 * y + 7)
+    # x = 2, y = 1: 3 x 2 - 2 x 1 + 7 = 11
+    assert ObjectiveAt(model)([2, 1]) == 11
+    # x = 0, y = 0: the offset alone
+    assert ObjectiveAt(model)([0, 0]) == 7
+
+
+def test_the_model_s_objective_is_the_roster_s_whatever_the_solver_says_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ortools.sat.python import cp_model
+
+    # CP-SAT's own objective value, for callbacks and the final response alike, is made
+    # a million off; the roster is the same, so its objective stays 8 (as above) and
+    # nothing disagrees with the checker.
+    off = property(lambda self: 1e6)
+    monkeypatch.setattr(cp_model.CpSolverSolutionCallback, "objective_value", off)
+    monkeypatch.setattr(cp_model.CpSolver, "objective_value", off)
+    for workers in (1, 2):
+        inst = micro(days=1, demand=[demand("general", "mon")], people=[agent("ana")])
+        result = solve(inst, SolveOptions(time_limit=10, workers=workers, seed=0))
+        assert result.objective == 8
+        assert result.model_objective == 8
+        assert result.model_disagrees == []

@@ -53,6 +53,7 @@ from ortools.sat.python import cp_model
 from models import Assignment
 from scheduler.cpsat import params
 from scheduler.cpsat.context import SCALE, RosterModel
+from scheduler.cpsat.roster_values import ObjectiveAt
 from scheduler.cpsat.search import start
 
 TRACE: TextIO | None = None
@@ -204,6 +205,7 @@ class Neighbourhoods:
         self._original = {i: list(self._proto.variables[i].domain) for i in self._decisions}
         self._hinted: Incumbent | None = None
         self._rm = rm
+        self._objective_at = ObjectiveAt(rm.model)
         self.instance = rm.instance
         self.sites = rm.sites
         self.loads = {p: var.index for p, var in rm.hard_loads.items()}
@@ -249,11 +251,12 @@ class Neighbourhoods:
         return values + [max(0, values[i] - self.floor) for i in self._above.values()]
 
     def outcome(self, solver: cp_model.CpSolver, origin: str) -> Incumbent:
-        """The roster a solver of the clone found, its objective without the `above` term."""
+        """The roster a solver of the clone found, with the main model's objective at it
+        (without the `above` term; `scheduler.cpsat.roster_values.ObjectiveAt`)."""
         solution = solver.response_proto.solution
         above = sum(solution[i] for i in self._above)
-        objective = round(solver.objective_value) - above
-        return Incumbent(objective, list(solution)[: self._size], solver, origin, above)
+        values = list(solution)[: self._size]
+        return Incumbent(self._objective_at(values), values, solver, origin, above)
 
     def complete(
         self, rows: list[Assignment], seconds: float, shared: Shared | None = None

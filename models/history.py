@@ -13,6 +13,10 @@ From the rows of a written roster (its dates before the horizon), per person:
   whole minutes; a queue or batch no longer in the instance counts as its row's
   `hard` says), in hours;
 - `consecutive_hard_days`: days with a hard shift, counted back from the day before.
+- `past_weeks`: each seven days counted back from the horizon while the roster
+  reaches, the last first: hard hours (the first is `hard_hours_last_week`), night
+  shifts (`ShiftTemplate.is_night`) and weekend days worked, for the fairness goal
+  over several weeks (`rules.fairness_weeks`) and the outputs.
 
 History given in the instance for a person wins over the roster's.
 """
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.hard_work import hard_minutes
-from models.instance import History, Instance, Person
+from models.instance import NIGHT_MINUTES, History, Instance, PastWeek, Person, night_minutes
 from models.patch import patched
 from models.roster import Assignment
 
@@ -68,8 +72,48 @@ def history_from_roster(instance: Instance, rows: list[Assignment]) -> dict[str,
             last_shift_end=last_end,
             hard_hours_last_week=hard_last_week / 60,
             consecutive_hard_days=hard_run,
+            past_weeks=_past_weeks(instance, person, mine, first_day) if covered else [],
         )
     return out
+
+
+def _past_weeks(
+    instance: Instance, person: Person, rows: list[Assignment], first_day: dt.date
+) -> list[PastWeek]:
+    """Each seven days before the horizon the roster reaches back to, the last first:
+    hard hours (as `hard_hours_last_week`), night shifts and weekend days worked."""
+    start = instance.horizon.start
+    weeks = -(-(start - first_day).days // 7)
+    shifts = _shifts(rows)
+    out = []
+    for k in range(weeks):
+        low, high = start - dt.timedelta(days=7 * (k + 1)), start - dt.timedelta(days=7 * k)
+        mine = {key: r for key, r in shifts.items() if low <= key[0] < high}
+        hard = sum(_hard_minutes(instance, person, r) for r in mine.values())
+        nights = sum(1 for key, r in mine.items() if _is_night(instance, r[0]))
+        weekend = len({date for date, _ in mine if date.weekday() >= 5})
+        out.append(PastWeek(hard_hours=hard / 60, night_shifts=nights, weekend_days=weekend))
+    return out
+
+
+def _is_night(instance: Instance, row: Assignment) -> bool:
+    """The shift's template says; a shift no longer in the instance, by its clock times."""
+    template = instance.shift_by_id.get(row.shift)
+    if template is not None:
+        return template.is_night
+    return night_minutes(row.start, row.end) >= NIGHT_MINUTES
+
+
+def merged_rosters(rosters: list[list[Assignment]]) -> list[Assignment]:
+    """Several past rosters as one, oldest first: where two cover a day, the later's
+    rows of that day are kept."""
+    by_date: dict[dt.date, list[Assignment]] = {}
+    for rows in rosters:
+        days: dict[dt.date, list[Assignment]] = defaultdict(list)
+        for row in rows:
+            days[row.date].append(row)
+        by_date.update(days)
+    return [row for date in sorted(by_date) for row in by_date[date]]
 
 
 def with_history(

@@ -151,6 +151,11 @@ class ShiftTemplate(Strict):
         default_factory=list,
         description="Shifts that may not be worked on the day after this one.",
     )
+    night: bool | None = Field(
+        default=None,
+        description="A night shift, for the counts of night shifts in the outputs; by "
+        "default one with at least 3 h between 23:00 and 06:00.",
+    )
 
     @field_validator("hours")
     @classmethod
@@ -177,6 +182,33 @@ class ShiftTemplate(Strict):
     @property
     def minutes(self) -> int:
         return round(self.hours * 60)
+
+    @property
+    def is_night(self) -> bool:
+        """`night` when given; else whether the shift has `NIGHT_MINUTES` or more between
+        23:00 and 06:00 (the EU working-time directive's test of a night worker: three
+        hours of the daily time in a night period that includes midnight to 05:00)."""
+        if self.night is not None:
+            return self.night
+        start = dt.datetime.combine(dt.date(2000, 1, 3), self.start)
+        return night_minutes(start, start + dt.timedelta(minutes=self.minutes)) >= NIGHT_MINUTES
+
+
+NIGHT_MINUTES = 180
+"""Minutes between 23:00 and 06:00 that make a shift a night shift."""
+
+
+def night_minutes(start: dt.datetime, end: dt.datetime) -> int:
+    """Clock minutes of [start, end) between 23:00 and 06:00."""
+    total = 0
+    day = start.date() - dt.timedelta(days=1)
+    while dt.datetime.combine(day, dt.time(23)) < end:
+        low = max(start, dt.datetime.combine(day, dt.time(23)))
+        high = min(end, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(6)))
+        if high > low:
+            total += round((high - low).total_seconds() / 60)
+        day += dt.timedelta(days=1)
+    return total
 
 
 class Queue(Strict):
@@ -422,6 +454,14 @@ class Contract(Strict):
         return self
 
 
+class PastWeek(Strict):
+    """One week before the horizon, as the fairness goal and the outputs count it."""
+
+    hard_hours: float = Field(default=0, ge=0, le=168)
+    night_shifts: int = Field(default=0, ge=0, le=28)
+    weekend_days: int = Field(default=0, ge=0, le=2)
+
+
 class History(Strict):
     """What happened before the horizon, for rules that look back across its start."""
 
@@ -432,6 +472,12 @@ class History(Strict):
     last_shift_end: dt.datetime | None = Field(default=None, description="Local clock time.")
     hard_hours_last_week: float = Field(default=0, ge=0, le=168, description="A week has 168 h.")
     consecutive_hard_days: int = Field(default=0, ge=0, le=3660)
+    past_weeks: list[PastWeek] = Field(
+        default_factory=list,
+        max_length=520,
+        description="The weeks before the horizon, the last one first (`roster solve "
+        "--history` fills it); the first one's hard hours are `hard_hours_last_week`.",
+    )
 
     @field_validator("last_shift_end", mode="before")
     @classmethod
@@ -450,6 +496,29 @@ class History(Strict):
                 "(the instance's timezone applies)"
             )
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _last_week_from_past_weeks(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "hard_hours_last_week" not in data:
+            weeks = data.get("past_weeks")
+            if isinstance(weeks, list) and weeks and isinstance(weeks[0], dict):
+                hours = weeks[0].get("hard_hours", 0)
+                if isinstance(hours, (int, float)) and not isinstance(hours, bool):
+                    data = {**data, "hard_hours_last_week": hours}
+        return data
+
+    @model_validator(mode="after")
+    def _last_week_agrees(self) -> History:
+        if not self.past_weeks:
+            return self
+        first = self.past_weeks[0].hard_hours
+        if abs(self.hard_hours_last_week - first) > 1e-6:
+            raise ValueError(
+                f"hard_hours_last_week {self.hard_hours_last_week:g} differs from the first "
+                f"of past_weeks ({first:g}): they are the same week"
+            )
+        return self
 
     @model_validator(mode="after")
     def _not_both(self) -> History:
@@ -506,8 +575,21 @@ class FixedAssignment(Strict):
     day: DayRef
     shift: str
     activity: str | None = None
+    items: dict[str, int] = Field(
+        default_factory=dict,
+        description="Rating: exactly this many items of each batch named (the others as "
+        "the solve finds).",
+    )
 
     check_day = field_validator("day")(_check_day_ref)
+
+    @field_validator("items")
+    @classmethod
+    def _counts(cls, value: dict[str, int]) -> dict[str, int]:
+        for batch, count in value.items():
+            if count < 0:
+                raise ValueError(f"{batch}: {count} items is below 0")
+        return value
 
 
 class Preference(Strict):
@@ -634,6 +716,19 @@ class Rules(Strict):
     max_consecutive_hard_days: int = Field(default=2, ge=1)
     max_hard_share: float = Field(
         default=0.5, ge=0, le=1, description="Of a person's hours in a week."
+    )
+    fairness_weeks: int = Field(
+        default=1,
+        ge=1,
+        le=520,
+        description="Weeks before the horizon the hard-load fairness goal counts (1: last week).",
+    )
+    fairness_decay: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="Each week further back counts this much less: the k-th week before last "
+        "counts decay^k of its hard hours.",
     )
 
 
@@ -1007,6 +1102,17 @@ class Instance(Strict):
             days.update(self.days_of(ref))
         return days, slots
 
+    def carried_hard_minutes(self, person: Person) -> int:
+        """Hard minutes from before the horizon the fairness goal counts: last week's,
+        and with `rules.fairness_weeks` above 1 the weeks before it, the k-th week
+        before last weighed `rules.fairness_decay` ** k; rounded once to whole minutes."""
+        history = person.history
+        hours = history.hard_hours_last_week
+        rules = self.rules
+        for k, week in enumerate(history.past_weeks[1 : rules.fairness_weeks], start=1):
+            hours += rules.fairness_decay**k * week.hard_hours
+        return round(60 * hours)
+
     def is_hard_capable(self, person: Person) -> bool:
         """Whether the person could do any hard work: the fairness goal spreads over these."""
         return any(q.hard and self.can_work_queue(person, q) for q in self.queues) or any(
@@ -1119,6 +1225,11 @@ def _reference_problems(inst: Instance) -> list[str]:
                 continue
             if f.activity is not None and f.activity not in activities:
                 out.append(f"{at}.fixed[{j}].activity: unknown activity {f.activity!r}")
+            if f.items and f.activity != RATING:
+                out.append(f"{at}.fixed[{j}].items: items are graded on activity {RATING!r}")
+            for batch in f.items:
+                if batch not in inst.batch_by_id:
+                    out.append(f"{at}.fixed[{j}].items.{batch}: unknown batch {batch!r}")
             try:
                 d = inst.day_of(f.day)
             except ValueError as exc:

@@ -23,6 +23,9 @@ class SolveStatus(StrEnum):
     """The hard rules contradict each other: no roster exists."""
     unknown = "unknown"
     """The time ran out before any roster was found."""
+    edited = "edited"
+    """A roster changed by hand after a solve (`roster try --write`); the checker's
+    figures, and the bound of the solve it came from."""
 
 
 class Violation(BaseModel):
@@ -94,7 +97,15 @@ class PersonRow(BaseModel):
     hard_hours: float
     hard_share: float = Field(description="Hard hours over hours worked (0 when none).")
     hard_days: int
-    hard_load_with_history: float = Field(description="Last week's hard hours plus these.")
+    hard_load_with_history: float = Field(
+        description="The hard hours the fairness goal counts from earlier weeks plus these."
+    )
+    night_shifts: int = Field(default=0, description="Night shifts in the horizon.")
+    weekend_days: int = Field(default=0, description="Saturdays and Sundays worked.")
+    weeks: int = Field(default=1, description="Weeks of the all_weeks columns: given ones + this.")
+    hard_hours_all_weeks: float = Field(default=0, description="Over the weeks given and this.")
+    night_shifts_all_weeks: int = Field(default=0, description="Over the weeks given and this.")
+    weekend_days_all_weeks: int = Field(default=0, description="Over the weeks given and this.")
     preferences_met: int
     preferences_total: int
     min_hours_short: float
@@ -151,7 +162,7 @@ class SolveResult(BaseModel):
 
     @property
     def has_roster(self) -> bool:
-        return self.status in (SolveStatus.optimal, SolveStatus.feasible)
+        return self.status in (SolveStatus.optimal, SolveStatus.feasible, SolveStatus.edited)
 
     def goal(self, name: str) -> GoalFigure:
         return next(g for g in self.goals if g.name == name)

@@ -1,4 +1,4 @@
-"""The `roster` command line: validate, solve, replan, export, check, verify, staffing,
+"""The `roster` command line: validate, solve, replan, export, check, try, cover, verify, staffing,
 demand, whatif, generate, schema."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from models import InputError, Instance, SolveResult, SolveStatus, read_roster_csv
+from models.edits import USAGE
 from models.instance import MAX_DAYS, MAX_PEOPLE
 from models.loader import instance_json_schema
 from scheduler.formats import read_instance
@@ -58,24 +59,29 @@ def cmd_solve(args: argparse.Namespace) -> int:
     check_out_dir(out_dir)
     summary_extra: dict[str, Any] = {}
     if args.history is not None:
-        from models.history import with_history
+        from models.history import merged_rosters, with_history
 
-        last_week = read_roster_csv(args.history)
         start = instance.horizon.start
-        if last_week and not any(row.date < start for row in last_week):
-            first = min(row.date for row in last_week)
-            raise InputError(
-                [
-                    f"--history {args.history}: its roster starts {first:%a %Y-%m-%d}, not "
-                    f"before the horizon ({start:%a %Y-%m-%d}): give the roster of the weeks "
-                    "before"
-                ]
-            )
-        instance, sources = with_history(instance, last_week, str(args.history))
+        rosters = []
+        for path in _history_paths(args.history):
+            rows = read_roster_csv(path)
+            if rows and not any(row.date < start for row in rows):
+                first = min(row.date for row in rows)
+                raise InputError(
+                    [
+                        f"--history {path}: its roster starts {first:%a %Y-%m-%d}, not "
+                        f"before the horizon ({start:%a %Y-%m-%d}): give the rosters of the "
+                        "weeks before"
+                    ]
+                )
+            rosters.append(rows)
+        last_week = merged_rosters(rosters)
+        shown = " ".join(str(p) for p in args.history)
+        instance, sources = with_history(instance, last_week, shown)
         summary_extra["history"] = {"roster": sources.roster, "people": sources.people}
         counts = Counter(sources.people.values())
         print(
-            f"History: from {args.history} for {counts['roster']} people, "
+            f"History: from {shown} for {counts['roster']} people, "
             f"as given in the instance for {counts['instance']}",
             file=sys.stderr,
         )
@@ -83,7 +89,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
         from scheduler.replan import pin_rows
 
         until = _date_arg("--pin-until", args.pin_until) if args.pin_until else None
+        from scheduler.edits import folder_pins, pinned
+
         instance = pin_rows(instance, read_roster_csv(args.pin), until, args.pin)
+        instance = pinned(instance, folder_pins(args.pin), args.pin)
     options = _solve_options(args)
     try:
         result = solve(instance, options)
@@ -148,6 +157,26 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"`roster whatif {args.instance} {out_dir}/fixes.yaml`"
         )
     return EXIT_CODES[report.verdict]
+
+
+def _history_paths(given: list[Path]) -> list[Path]:
+    """The past rosters of `--history`, oldest first: as given, a folder of output
+    folders taken in the order of their first day."""
+    out: list[Path] = []
+    for path in given:
+        if path.is_dir() and not (path / "roster.csv").exists():
+            inner = [p for p in path.iterdir() if (p / "roster.csv").is_file()]
+            if not inner:
+                raise InputError([f"--history {path}: no roster.csv in it nor in its folders"])
+
+            def first_day(folder: Path) -> str:
+                rows = read_roster_csv(folder)
+                return min((r.date.isoformat() for r in rows), default="")
+
+            out += sorted(inner, key=lambda p: (first_day(p), p.name))
+        else:
+            out.append(path)
+    return out
 
 
 def _write_folder(out_dir: Path, has_roster: bool, what: str, write: Callable[[], None]) -> str:
@@ -221,6 +250,9 @@ def cmd_replan(args: argparse.Namespace) -> int:
             instance = patched(instance, operations, args.instance)
         except PatchError as exc:
             return _fail([f"{args.changes}: {exc}"])
+    from scheduler.edits import folder_pins, pinned
+
+    instance = pinned(instance, folder_pins(args.previous), args.previous)
     out_dir: Path = args.out or Path("out") / f"{args.instance.stem}-replan"
     check_out_dir(out_dir)
     options = _solve_options(args)
@@ -284,6 +316,101 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _fail([f"{folder}: cannot write the exports: {exc}"])
     print(f"Wrote {', '.join(written)} in {folder}/")
     return EXIT_OK
+
+
+def _flag_from(words: list[str], flag: str, value: bool = True) -> str | bool | None:
+    """Take `flag` (with its value) out of words given after the edits."""
+    if flag not in words:
+        return None
+    i = words.index(flag)
+    if not value:
+        del words[i]
+        return True
+    if i + 1 >= len(words):
+        raise InputError([f"{flag}: expected a value after it"])
+    taken = words[i + 1]
+    del words[i : i + 2]
+    return taken
+
+
+def cmd_try(args: argparse.Namespace) -> int:
+    from models.edits import parse_edits
+    from scheduler.edits import format_try, read_folder, try_edits, write_edited
+    from scheduler.outputs.folder import check_out_dir
+
+    words = list(args.edits)
+    write = _flag_from(words, "--write")
+    new_dir: Path | None = Path(str(write)) if write is not None else args.write
+    as_json = bool(_flag_from(words, "--json", value=False)) or args.json
+    no_exports = bool(_flag_from(words, "--no-exports", value=False)) or args.no_exports
+    edits = parse_edits(words)
+    folder = read_folder(args.out_dir)
+    if new_dir is not None:
+        check_out_dir(new_dir)
+    result, rows, evaluation, touched = try_edits(
+        folder.instance, folder.roster, edits, str(folder.path)
+    )
+    wrote = None
+    if new_dir is not None:
+        written: list[Any] = []
+        wrote = _write_folder(
+            new_dir,
+            True,
+            "the edited roster",
+            lambda: written.append(
+                write_edited(
+                    new_dir, folder, edits, rows, evaluation, touched, exports=not no_exports
+                )
+            ),
+        )
+        if written:
+            wrote += f"; {len(written[0].pins)} pins in edits.json"
+    if as_json:
+        print(result.model_dump_json(indent=2))
+    else:
+        print(format_try(result))
+    if wrote is not None:
+        print(wrote, file=sys.stderr if as_json else sys.stdout)
+    return EXIT_OK if result.feasible else EXIT_VIOLATIONS
+
+
+def cmd_cover(args: argparse.Namespace) -> int:
+    from scheduler.cover import cover_person, cover_shift, format_cover
+    from scheduler.edits import read_folder
+
+    asked = [flag for flag in ("shift", "person", "batch") if getattr(args, flag) is not None]
+    if len(asked) != 1:
+        return _fail(
+            [
+                "give one of --shift DATE SHIFT QUEUE, --person PERSON --from DATE, "
+                "--batch BATCH --items N"
+            ]
+        )
+    folder = read_folder(args.out_dir)
+    inst, roster = folder.instance, folder.roster
+    if args.shift is not None:
+        date, shift, queue = args.shift
+        results = [cover_shift(inst, roster, _date_arg("--shift", date), shift, queue, args.top)]
+    elif args.person is not None:
+        if args.from_date is None:
+            return _fail(["--person: give --from DATE (and --to DATE for more than a day)"])
+        first = _date_arg("--from", args.from_date)
+        last = _date_arg("--to", args.to_date) if args.to_date else None
+        results = cover_person(inst, roster, args.person, first, last, args.top)
+        if not results:
+            print(f"{args.person} works no shift from {first} to {last or first}: nothing to cover")
+            return EXIT_OK
+    else:
+        from scheduler.cover import cover_batch
+
+        if args.items is None:
+            return _fail(["--batch: give --items N, the gradings to place"])
+        results = [cover_batch(inst, roster, args.batch, args.items, args.top)]
+    if args.json:
+        print(json.dumps([r.model_dump(mode="json") for r in results], indent=2))
+    else:
+        print(format_cover(results, str(args.out_dir)))
+    return EXIT_OK if all(r.candidates for r in results) else EXIT_VIOLATIONS
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -479,8 +606,11 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument(
         "--history",
         type=Path,
-        help="last week's output folder or roster.csv: each person's history is taken from it "
-        "(history given in the instance wins)",
+        nargs="+",
+        metavar="PAST",
+        help="past output folders or roster.csv files, newest last (or a folder of them): "
+        "each person's history is taken from them, last week's and the hard hours, nights "
+        "and weekends of the weeks before (history given in the instance wins)",
     )
     solve.add_argument(
         "--no-exports",
@@ -523,6 +653,42 @@ def build_parser() -> argparse.ArgumentParser:
     _solver_flags(check, "seconds per solve (default 30)")
     check.add_argument("--no-exports", action="store_true", help="only the CSV and JSON files")
     check.set_defaults(run=cmd_check)
+
+    trying = sub.add_parser(
+        "try",
+        help="make edits to a written roster and see what they break and change",
+        description="Edits, one after another: " + "; ".join(USAGE.values()) + ". Dates are "
+        "YYYY-MM-DD. Exit 0 when every hard rule holds after them, 1 otherwise.",
+    )
+    trying.add_argument("out_dir", type=Path, help="an output folder of roster solve")
+    trying.add_argument("edits", nargs=argparse.REMAINDER, metavar="EDIT", help="the edits")
+    trying.add_argument(
+        "--write",
+        type=Path,
+        metavar="NEW_DIR",
+        help="write the edited roster as an output folder, its edits kept as pins",
+    )
+    trying.add_argument("--json", action="store_true", help="print the result as JSON")
+    trying.add_argument("--no-exports", action="store_true", help="with --write: CSV and JSON only")
+    trying.set_defaults(run=cmd_try)
+
+    cover = sub.add_parser(
+        "cover",
+        help="who could cover a shift, someone who is out, or gradings to place",
+        description="A ranked list of changes that keep every hard rule, each with its goal "
+        "changes and the `roster try` line that makes it. Exit 0 when every gap asked about "
+        "has a candidate, 1 otherwise.",
+    )
+    cover.add_argument("out_dir", type=Path, help="an output folder of roster solve")
+    cover.add_argument("--shift", nargs=3, metavar=("DATE", "SHIFT", "QUEUE"))
+    cover.add_argument("--person", help="someone who is out (with --from and --to)")
+    cover.add_argument("--from", dest="from_date", metavar="DATE")
+    cover.add_argument("--to", dest="to_date", metavar="DATE")
+    cover.add_argument("--batch", help="a batch with gradings to place (with --items)")
+    cover.add_argument("--items", type=_non_negative_int, help="gradings to place")
+    cover.add_argument("--top", type=_non_negative_int, default=5, help="candidates (5)")
+    cover.add_argument("--json", action="store_true", help="print the result as JSON")
+    cover.set_defaults(run=cmd_cover)
 
     verify = sub.add_parser(
         "verify", help="check a written roster against every rule, without the solver"

@@ -24,7 +24,9 @@ a roster with or without it is judged the same.
 
 from __future__ import annotations
 
-from models import Assignment, Evaluation, GoalFigure, Instance, Person
+from dataclasses import dataclass
+
+from models import Assignment, Evaluation, GoalFigure, Instance, Person, Violation
 from models.goals import GOAL_LABELS
 from models.result import PersonRow
 from scheduler.checker import (
@@ -64,10 +66,13 @@ __all__ = [
     "GOAL_NAMES",
     "ROW_RULES",
     "RULE_IDS",
+    "PersonCheck",
     "Worked",
+    "check_person",
     "day_runs",
     "evaluate",
     "format_report",
+    "own_penalty",
     "worked_shifts",
 ]
 
@@ -142,28 +147,16 @@ def evaluate(instance: Instance, roster: list[Assignment]) -> Evaluation:
     minutes: dict[str, int] = {}
     hard_minutes: dict[str, int] = {}
     wish_points = short = 0
-    horizon, dates = instance.horizon.days, instance.dates
     for person in instance.people:
         worked = shifts_by_person.get(person.id, [])
-        days = Days.of(horizon, worked)
-        check_hard_flags(worked, report)
-        activities.check(instance, worked, report)
-        availability.check(instance, person, worked, report)
-        min_rest.check(instance, person, worked, report)
-        shift_sequences.check(instance, person, worked, report)
-        working_time.check(instance, person, worked, days, report)
-        shift_limits.check(person, worked, report)
-        consecutive_days.check(person, dates, days, report)
-        weekends.check(instance, person, days, report)
-        item_grading.check_person(instance, person, days, report)
-        hard_case_rotation.check(instance, person, days, report)
-        wishes = preferences.wishes(instance, person, worked)
-        person_short = min_hours.short_minutes(instance, person, days)
-        minutes[person.id] = sum(days.minutes)
-        hard_minutes[person.id] = sum(days.hard_minutes)
-        wish_points += wishes.points
-        short += person_short
-        people.append(_person_row(person, worked, days, wishes, person_short))
+        part = _person_part(instance, person, worked, report)
+        minutes[person.id] = part.minutes
+        hard_minutes[person.id] = part.hard_minutes
+        wish_points += part.wishes.points
+        short += part.short_minutes
+        people.append(
+            _person_row(instance, person, worked, part.days, part.wishes, part.short_minutes)
+        )
     item_grading.check(instance, rows, all_shifts, report)
 
     coverage, demand_figures = demand_coverage.coverage(instance, rows)
@@ -201,7 +194,83 @@ def evaluate(instance: Instance, roster: list[Assignment]) -> Evaluation:
     )
 
 
+@dataclass(frozen=True)
+class PersonPart:
+    """One person's share of the checker's work: their days and goal figures."""
+
+    days: Days
+    wishes: preferences.Wishes
+    short_minutes: int
+
+    @property
+    def minutes(self) -> int:
+        return sum(self.days.minutes)
+
+    @property
+    def hard_minutes(self) -> int:
+        return sum(self.days.hard_minutes)
+
+
+def _person_part(
+    instance: Instance, person: Person, worked: list[Worked], report: Report
+) -> PersonPart:
+    """The hard rules of one person's shifts (into `report`) and their figures."""
+    days = Days.of(instance.horizon.days, worked)
+    check_hard_flags(worked, report)
+    activities.check(instance, worked, report)
+    availability.check(instance, person, worked, report)
+    min_rest.check(instance, person, worked, report)
+    shift_sequences.check(instance, person, worked, report)
+    working_time.check(instance, person, worked, days, report)
+    shift_limits.check(person, worked, report)
+    consecutive_days.check(person, instance.dates, days, report)
+    weekends.check(instance, person, days, report)
+    item_grading.check_person(instance, person, days, report)
+    hard_case_rotation.check(instance, person, days, report)
+    wishes = preferences.wishes(instance, person, worked)
+    return PersonPart(days, wishes, min_hours.short_minutes(instance, person, days))
+
+
+@dataclass(frozen=True)
+class PersonCheck:
+    """What the checker says of one person's rows alone: the hard rules they break, and
+    the figures of the goals that are the person's own. The rules between people (a
+    batch's total and graders) and the shared goals (coverage, batches, the spread of
+    hard load) need the whole roster (`evaluate`)."""
+
+    violations: list[Violation]
+    part: PersonPart
+    cents: int
+    """Minutes x cents an hour (`cost.minute_cents`)."""
+
+
+def check_person(instance: Instance, person: Person, rows: list[Assignment]) -> PersonCheck:
+    """The hard rules and own figures of `person`, from their roster rows alone."""
+    report = Report(RULE_IDS)
+    resolved = resolve(instance, rows, report)
+    check_rows(instance, resolved, report)
+    for r in resolved:
+        activities.check_row(instance, r, report)
+    worked = group_shifts(instance, resolved).get(person.id, [])
+    part = _person_part(instance, person, worked, report)
+    cents = part.minutes * round(100 * person.hourly_cost)
+    return PersonCheck(report.sorted(), part, cents)
+
+
+def own_penalty(instance: Instance, check: PersonCheck) -> float:
+    """The person's own goals in objective units: preferences, minimum hours, cost
+    (as `evaluate` weighs them)."""
+    w = instance.weights
+    part = check.part
+    return (
+        part.wishes.points * w.preferences
+        + part.short_minutes * w.min_hours_short / 60
+        + check.cents * w.cost / 6_000
+    )
+
+
 def _person_row(
+    instance: Instance,
     person: Person,
     worked: list[Worked],
     days: Days,
@@ -209,7 +278,12 @@ def _person_row(
     short_minutes: int,
 ) -> PersonRow:
     minutes, hard = sum(days.minutes), sum(days.hard_minutes)
-    history_minutes = round(60 * person.history.hard_hours_last_week)
+    history_minutes = instance.carried_hard_minutes(person)
+    nights = sum(1 for s in worked if s.template.is_night)
+    weekend = sum(
+        1 for d, date in enumerate(instance.dates) if days.works[d] and date.weekday() >= 5
+    )
+    past = person.history.past_weeks
     return PersonRow(
         person=person.id,
         name=person.display_name,
@@ -225,6 +299,12 @@ def _person_row(
         preferences_met=wishes.met,
         preferences_total=wishes.total,
         min_hours_short=short_minutes / 60,
+        night_shifts=nights,
+        weekend_days=weekend,
+        weeks=len(past) + 1,
+        hard_hours_all_weeks=sum(w.hard_hours for w in past) + hard / 60,
+        night_shifts_all_weeks=sum(w.night_shifts for w in past) + nights,
+        weekend_days_all_weeks=sum(w.weekend_days for w in past) + weekend,
     )
 
 

@@ -42,3 +42,15 @@ def check(instance: Instance, person: Person, worked: list[Worked], report: Repo
                 date,
                 f"is fixed to {what} but works it on {', '.join(s_fixed.activities)}",
             )
+        if s_fixed is None:
+            continue
+        for batch, count in fixed.items.items():
+            graded = sum(r.row.items for r in s_fixed.rows if r.row.batch == batch)
+            if graded != count:
+                report.add(
+                    "fixed_assignment",
+                    pid,
+                    date,
+                    f"is fixed to grade {count} items of {batch} in {fixed.shift} but grades "
+                    f"{graded}",
+                )

@@ -35,6 +35,7 @@ STATUS_TEXT = {
     SolveStatus.feasible: "best found",
     SolveStatus.infeasible: "not staffable: the hard rules contradict each other",
     SolveStatus.unknown: "no roster found within the time limit",
+    SolveStatus.edited: "edited by hand",
 }
 STOPPED_EARLY_TEXT = "stopped by the user before any roster was found"
 
@@ -135,6 +136,12 @@ def people_table(evaluation: Evaluation) -> pd.DataFrame:
         "preferences_met",
         "preferences_total",
         "min_hours_short",
+        "night_shifts",
+        "weekend_days",
+        "weeks",
+        "hard_hours_all_weeks",
+        "night_shifts_all_weeks",
+        "weekend_days_all_weeks",
     ]
     table = pd.DataFrame([row.model_dump() for row in evaluation.people], columns=columns)
     return table.round(
@@ -144,6 +151,7 @@ def people_table(evaluation: Evaluation) -> pd.DataFrame:
             "hard_share": 3,
             "hard_load_with_history": 2,
             "min_hours_short": 2,
+            "hard_hours_all_weeks": 2,
         }
     )
 
@@ -402,7 +410,11 @@ def format_summary(instance: Instance, result: SolveResult, evaluation: Evaluati
     elif result.status is SolveStatus.feasible:
         why = f": {result.no_bound_reason}" if result.no_bound_reason else ""
         head += f" (no bound known{why}; docs/search.md)"
-    head += f" in {result.solve_seconds:.1f} s"
+    if result.status is SolveStatus.edited:
+        if result.gap is not None:
+            head += f" (gap {result.gap:.2%} to the bound of the solve it was edited from)"
+    else:
+        head += f" in {result.solve_seconds:.1f} s"
     if result.stopped_early and result.has_roster:
         head += ", stopped by the user"
     lines = [head]

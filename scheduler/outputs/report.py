@@ -935,12 +935,20 @@ def _people_section(data: OutputData) -> str:
             else "<span class='pill ok'>ok</span>"
         )
         with_history = csv_row.get("hard_load_with_history")
+        weeks = csv_row.get("weeks")
         history = (
             f"<span class='muted small history'>{_num(with_history, 1)} h hard with last "
             "week</span>"
             if person.history.hard_hours_last_week and not _missing(with_history)
             else ""
         )
+        if len(person.history.past_weeks) > 1 and not _missing(weeks):
+            history = (
+                f"<span class='muted small history'>over {_num(weeks, 0)} weeks with this "
+                f"one: {_num(csv_row.get('hard_hours_all_weeks'), 1)} h hard, "
+                f"{_num(csv_row.get('night_shifts_all_weeks'), 0)} night shifts, "
+                f"{_num(csv_row.get('weekend_days_all_weeks'), 0)} weekend days</span>"
+            )
         meters = "".join(f"<td>{_meter(m)}</td>" for m in measures)
         rows.append(
             f"<tr data-person='{_e(person.id)}' class='{'near' if near else ''}'><th "

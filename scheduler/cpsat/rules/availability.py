@@ -6,6 +6,7 @@ cannot work. This module adds the fixed assignments:
 
     on[p, d, s] = 1                for each fixed (p, d, s)
     work[p, d, s, a] = 1           when the fixed assignment names activity a
+    items[p, d, s, b] = n          for each batch b it fixes n items of
 
 A fixed assignment that cannot be worked at all (the person is unavailable or
 unqualified) makes the model infeasible, as it should: the rules contradict.
@@ -39,6 +40,13 @@ def add(m: RosterModel) -> None:
                         m.holds(
                             m.model.add(v.work[key] == 1), "fixed_assignment", person.id, *where
                         )
+                for batch, count in fixed.items.items():
+                    n = v.items.get((person.id, d, fixed.shift, batch))
+                    if n is None:  # the batch cannot be graded there: only none of it
+                        if count:
+                            m.holds(m.model.add_bool_or([]), "fixed_assignment", person.id, *where)
+                        continue
+                    m.holds(m.model.add(n == count), "fixed_assignment", person.id, *where)
     # When guarded, unavailable shifts have variables too, switched off here, so that
     # a contradiction can name the day someone is away.
     for slot in v.unavailable:

@@ -1,8 +1,10 @@
-"""A fair spread of hard work, last week's load included.
+"""A fair spread of hard work, the load carried from earlier weeks included.
 
 Over the people who could do hard work at all (`Instance.is_hard_capable`):
 
-    load(p) = round(60 x history.hard_hours_last_week) + sum hard_minutes[p, d, s]
+    load(p) = carried(p) + sum hard_minutes[p, d, s]
+    carried(p) = Instance.carried_hard_minutes: last week's hard minutes, and with
+                 rules.fairness_weeks > 1 the weeks before, weighed by fairness_decay
     spread  = max_p load(p) - min_p load(p)            in minutes; reported in hours
 
 Penalty: weights.hard_spread per hour of spread.
@@ -21,7 +23,7 @@ def goals(m: RosterModel) -> list[GoalTerm]:
     loads = []
     top = 0
     for person in capable:
-        history = round(60 * person.history.hard_hours_last_week)
+        history = inst.carried_hard_minutes(person)
         slots = [s for s in v.slots_of[person.id] if s in v.hard_minutes]
         terms = [v.hard_minutes[s] for s in slots]
         most = history + sum(inst.shift_by_id[s[2]].minutes for s in slots)

@@ -212,9 +212,10 @@ class Neighbourhoods:
         self.groups = start.work_groups(rm.instance)
         self.hard_groups = start.work_groups(rm.instance, hard=True)
         self._size = len(self._proto.variables)
-        histories = (rm.instance.person_by_id[p].history.hard_hours_last_week for p in self.loads)
-        self.floor = max((round(60 * h) for h in histories), default=0)
-        """The lowest top hard load any roster can have (minutes): last week's highest."""
+        inst = rm.instance
+        carried = (inst.carried_hard_minutes(inst.person_by_id[p]) for p in self.loads)
+        self.floor = max(carried, default=0)
+        """The lowest top hard load any roster can have (minutes): the highest carried."""
         self._above = self._pay_above()
 
     def _pay_above(self) -> dict[int, int]:

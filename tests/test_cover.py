@@ -1,0 +1,137 @@
+"""Who can cover (`roster cover`): ranked changes that keep every hard rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models import Assignment, Instance
+from models.roster import shift_rows
+from scheduler.checker import evaluate
+from scheduler.cli import main
+from scheduler.cover import cover_batch, cover_person, cover_shift
+from tests.helpers import agent, contract, demand, micro, rater
+from tests.test_edits import _folder
+
+MON, TUE = dt.date(2026, 11, 30), dt.date(2026, 12, 1)
+SHIFTS = [
+    {"id": "early", "start": "07:00", "hours": 8},
+    {"id": "late", "start": "14:00", "hours": 8},
+]
+
+
+def _rows(inst: Instance, *shifts: tuple[str, int, str, str]) -> list[Assignment]:
+    return [r for p, d, s, a in shifts for r in shift_rows(inst, p, d, s, a)]
+
+
+def _sick_call(*people: dict[str, Any]) -> tuple[Instance, list[Assignment]]:
+    inst = micro(
+        days=3,
+        shifts=SHIFTS,
+        demand=[demand("general", "tue", shift="early"), demand("general", "tue", shift="late")],
+        people=[agent("ana"), *people],
+    )
+    return inst, _rows(inst, ("ana", 1, "early", "general"))
+
+
+def test_for_a_sick_call_the_free_person_ranks_first_and_the_others_are_not_offered() -> None:
+    # ana is out on Tuesday, her early shift (07:00) asks one agent of general.
+    # cal worked late on Monday (ends 22:00): 9 h of rest before 07:00, min 11 h.
+    # dan may work 8 h a week and already works Wednesday: 16 h with Tuesday.
+    # eve is free: the only change that keeps every rule.
+    inst, roster = _sick_call(
+        agent("cal"), agent("dan", **contract(max_hours_per_week=8)), agent("eve")
+    )
+    roster += _rows(inst, ("cal", 0, "late", "general"), ("dan", 2, "early", "general"))
+    assert evaluate(inst, roster).violations == []
+    (result,) = cover_person(inst, roster, "ana", TUE)
+    assert not result.two_step
+    assert [c.edits[-1].person for c in result.candidates] == ["eve"]
+    (best,) = result.candidates
+    assert [e.text for e in best.edits] == [
+        "unassign ana 2026-12-01 early",
+        "assign eve 2026-12-01 early general",
+    ]
+    assert best.reason.startswith("eve: free that day, 8 h of 40 h that week")
+    # the same cost as ana's shift: nothing changes but who works it
+    assert best.objective_change == 0 and best.goals == []
+
+
+def test_where_only_a_two_step_change_works_it_is_offered_and_said() -> None:
+    # ana is out on Tuesday early. fay works Tuesday late and could work early
+    # instead; gus cannot work early that day but can take fay's late shift. So:
+    # fay takes early, gus takes late; nobody can take early alone (fay would work
+    # two shifts in a day).
+    gus = agent("gus", unavailable=[{"day": "tue", "shift": "early"}])
+    inst, roster = _sick_call(agent("fay"), gus)
+    roster += _rows(inst, ("fay", 1, "late", "general"))
+    (result,) = cover_person(inst, roster, "ana", TUE)
+    assert result.two_step
+    assert [e.text for e in result.candidates[0].edits] == [
+        "unassign ana 2026-12-01 early",
+        "unassign fay 2026-12-01 late",
+        "assign fay 2026-12-01 early general",
+        "assign gus 2026-12-01 late general",
+    ]
+    assert result.candidates[0].objective_change == 0
+
+
+def test_an_open_shift_lists_who_could_take_it() -> None:
+    # nobody on Tuesday late; ana works early then, so only ben can take it
+    inst, roster = _sick_call(agent("ben"))
+    result = cover_shift(inst, roster, TUE, "late", "general")
+    assert [e.text for c in result.candidates for e in c.edits] == [
+        "assign ben 2026-12-01 late general"
+    ]
+    # one agent-shift less uncovered (100,000) for 8 h of ben's time (8)
+    assert result.candidates[0].objective_change == -100_000 + 8
+
+
+def test_gradings_are_placed_where_a_rater_has_room() -> None:
+    # 200 items of b (60 an hour: 8 h hold 480) due Tuesday; ana's Monday rating shift
+    # grades 80 of them, so 120 are open and her shift has room for 400 more. ben
+    # grades 80 items of c on Monday, his weekly item limit. So ana takes all 120 in her
+    # own shift (none late, no new shift) and ben is not offered.
+    batches = [
+        {"id": "b", "skill": "safety", "difficulty": "medium", "items": 200, "deadline": "tue"},
+        {"id": "c", "skill": "safety", "difficulty": "medium", "items": 80},
+    ]
+    inst = micro(
+        days=2,
+        people=[rater("ana"), rater("ben", **contract(max_items_per_week=80))],
+        batches=batches,
+        rates={"medium": 60},
+    )
+    roster = shift_rows(inst, "ana", 0, "day", "rating", {"b": 80})
+    roster += shift_rows(inst, "ben", 0, "day", "rating", {"c": 80})
+    result = cover_batch(inst, roster, "b", 120)
+    assert [[e.text for e in c.edits] for c in result.candidates] == [
+        ["items ana 2026-11-30 b 200"]
+    ]
+    # 120 gradings no longer open, for no more hours: open at the deadline (Tuesday,
+    # the last day) they count as late and as not done in the horizon
+    (best,) = result.candidates
+    assert {g.name: (g.before, g.after) for g in best.goals} == {
+        "late_items": (120, 0),
+        "unfinished_items": (120, 0),
+    }
+
+
+def test_bad_cover_questions_are_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inst, roster = _sick_call(agent("ben"))
+    out = _folder(tmp_path / "out", inst, roster)
+    for words, message in [
+        (["--person", "zed", "--from", "2026-12-01"], "no person 'zed'"),
+        (["--person", "ana", "--from", "2026-12-09"], "outside the horizon"),
+        (["--shift", "2026-12-01", "night", "general"], "no shift 'night'"),
+        (["--batch", "nope", "--items", "3"], "no batch 'nope'"),
+        ([], "give one of"),
+    ]:
+        assert main(["cover", str(out), *words]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and message in err[0], err

@@ -130,3 +130,12 @@ def test_the_suite_solves_and_rechecks_an_instance() -> None:
     objective, bound = row["at_10"]
     assert objective is not None and bound is not None and bound <= objective
     assert row["at_300"] is None  # beyond the time limit
+
+
+def test_the_edits_benchmark_times_each_question() -> None:
+    """A 20-person week through the edits benchmark: every figure measured, in seconds."""
+    edits = _script("edits")
+    figures = edits.measure(20, seed=0, time_limit=5, repeat=1, workers=1)
+    assert figures["people"] == 20 and figures["rows"] > 0
+    timed = ["try", "try (edit only)", "cover shift", "cover person", "cover batch"]
+    assert all(isinstance(figures[name], float) and figures[name] > 0 for name in timed)

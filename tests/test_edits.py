@@ -224,6 +224,12 @@ def test_a_written_edit_passes_verify_and_a_later_solve_keeps_it(
     assert main(["verify", str(week), str(edited)]) == 0
     assert main(["solve", str(week), "--out", str(again), "--pin", str(edited), *SOLVE]) == 0
     assert [r.person for r in read_roster_csv(again)] == ["ben"]
+    # re-planned from Monday on, the pin holds too (without it the re-plan's first
+    # stage, the goals, would put the cheaper ana back)
+    replanned = tmp_path / "replanned"
+    argv = ["replan", str(week), str(edited), "--from", MONDAY, "--out", str(replanned)]
+    assert main([*argv, *SOLVE]) == 0
+    assert [r.person for r in read_roster_csv(replanned)] == ["ben"]
 
 
 def test_an_items_edit_is_pinned_exactly(tmp_path: Path) -> None:

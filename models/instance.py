@@ -1115,8 +1115,19 @@ class Instance(Strict):
 
     def is_hard_capable(self, person: Person) -> bool:
         """Whether the person could do any hard work: the fairness goal spreads over these."""
-        return any(q.hard and self.can_work_queue(person, q) for q in self.queues) or any(
-            b.difficulty.is_hard and self.can_grade(person, b) for b in self.batches
+        return person.id in self.hard_capable
+
+    @cached_property
+    def hard_capable(self) -> frozenset[str]:
+        """Ids of the people who could do any hard work (a hard queue, a hard or expert
+        batch)."""
+        hard_queues = [q for q in self.queues if q.hard]
+        hard_batches = [b for b in self.batches if b.difficulty.is_hard]
+        return frozenset(
+            p.id
+            for p in self.people
+            if any(self.can_work_queue(p, q) for q in hard_queues)
+            or any(self.can_grade(p, b) for b in hard_batches)
         )
 
     # ---- cross-references -------------------------------------------------

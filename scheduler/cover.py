@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from models import RATING, Assignment, Evaluation, InputError, Instance, Person
 from models.edits import Assign, Candidate, CoverResult, Edit, Items, Unassign
@@ -71,6 +72,26 @@ class _Week:
         """Hard minutes the fairness goal counts for the person (history included)."""
         return self.instance.carried_hard_minutes(person) + check.part.hard_minutes
 
+    @cached_property
+    def loads(self) -> list[tuple[int, str]]:
+        """The fairness goal's load of each person who could do hard work, in minutes
+        (from the evaluation's people rows), highest first."""
+        inst = self.instance
+        capable = {p.id for p in inst.people if inst.is_hard_capable(p)}
+        out = [
+            (round(row.hard_load_with_history * 60), row.person)
+            for row in self.evaluation.people
+            if row.person in capable
+        ]
+        return sorted(out, reverse=True)
+
+    def spread(self, changed: dict[str, int]) -> int:
+        """The spread of the loads with those of `changed` people replaced."""
+        rest = [load for load, pid in self.loads if pid not in changed]
+        highest = max([*rest[:1], *changed.values()])
+        lowest = min([*rest[-1:], *changed.values()])
+        return highest - lowest
+
 
 @dataclass
 class _Tried:
@@ -106,12 +127,18 @@ def _spread_change(week: _Week, checks: dict[str, PersonCheck]) -> float:
     inst = week.instance
     if not inst.weights.hard_spread:
         return 0.0
-    capable = [p for p in inst.people if inst.is_hard_capable(p)]
-    if len(capable) < 2:
+    loads = week.loads
+    if len(loads) < 2:
         return 0.0
-    before = [week.load(p, week.check(p.id)) for p in capable]
-    after = [week.load(p, checks.get(p.id) or week.check(p.id)) for p in capable]
-    change = (max(after) - min(after)) - (max(before) - min(before))
+    capable = {pid for _, pid in loads}
+    changed = {
+        pid: week.load(inst.person_by_id[pid], check)
+        for pid, check in checks.items()
+        if pid in capable
+    }
+    if not changed:
+        return 0.0
+    change = week.spread(changed) - (loads[0][0] - loads[-1][0])
     return change * inst.weights.hard_spread / 60
 
 

@@ -236,3 +236,4 @@ class CoverResult(BaseModel):
     candidates: list[Candidate]
     two_step: bool = Field(description="No single change covers it; these take two.")
     note: str = ""
+    open: bool = Field(default=True, description="False when there was nothing to cover.")

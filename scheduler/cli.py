@@ -346,7 +346,14 @@ def cmd_try(args: argparse.Namespace) -> int:
     edits = parse_edits(words)
     folder = read_folder(args.out_dir)
     if new_dir is not None:
-        check_out_dir(new_dir)
+        if new_dir.resolve() == args.out_dir.resolve():
+            raise InputError(
+                [
+                    f"--write {new_dir}: is the folder being edited; name a new folder (the "
+                    "solve's roster stays as it was)"
+                ]
+            )
+        check_out_dir(new_dir, "--write")
     result, rows, evaluation, touched = try_edits(
         folder.instance, folder.roster, edits, str(folder.path)
     )
@@ -410,7 +417,7 @@ def cmd_cover(args: argparse.Namespace) -> int:
         print(json.dumps([r.model_dump(mode="json") for r in results], indent=2))
     else:
         print(format_cover(results, str(args.out_dir)))
-    return EXIT_OK if all(r.candidates for r in results) else EXIT_VIOLATIONS
+    return EXIT_OK if all(r.candidates or not r.open for r in results) else EXIT_VIOLATIONS
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -552,6 +559,13 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
 def _solve_options(args: argparse.Namespace) -> SolveOptions:
     """The options `_solver_flags` collected."""
     from scheduler.cpsat.solve import SolveOptions
@@ -685,8 +699,8 @@ def build_parser() -> argparse.ArgumentParser:
     cover.add_argument("--from", dest="from_date", metavar="DATE")
     cover.add_argument("--to", dest="to_date", metavar="DATE")
     cover.add_argument("--batch", help="a batch with gradings to place (with --items)")
-    cover.add_argument("--items", type=_non_negative_int, help="gradings to place")
-    cover.add_argument("--top", type=_non_negative_int, default=5, help="candidates (5)")
+    cover.add_argument("--items", type=_positive_int, help="gradings to place")
+    cover.add_argument("--top", type=_positive_int, default=5, help="candidates (5)")
     cover.add_argument("--json", action="store_true", help="print the result as JSON")
     cover.set_defaults(run=cmd_cover)
 

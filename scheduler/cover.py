@@ -41,6 +41,8 @@ TOP = 5
 """Candidates listed by default."""
 SCORED = 4
 """Candidates scored by the whole checker for each one listed."""
+MIN_SCORED = 10
+"""Candidates scored by the whole checker at least, whatever `top`."""
 STEP_PEOPLE = 12
 """People tried as the first step of a two-step change (the best by their own cost)."""
 
@@ -150,7 +152,7 @@ def _scored(
     inst = week.instance
     out: list[tuple[float, int, Candidate]] = []
     ranked = sorted(range(len(tried)), key=lambda i: tried[i].own)
-    for i in ranked[: max(top * SCORED, top)]:
+    for i in ranked[: max(top * SCORED, MIN_SCORED)]:
         rows, _ = apply_edits(inst, week.roster, tried[i].edits)
         after = evaluate(inst, rows)
         if after.violations:
@@ -214,7 +216,11 @@ def _check_target(inst: Instance, date: dt.date, shift: str, activity: str) -> N
         raise InputError([f"{where}: no shift {shift!r}{suggest(shift, known)}"])
     if not inst.runs_on(inst.shift_by_id[shift], day):
         raise InputError([f"{where}: shift {shift!r} does not run on {date:%a %Y-%m-%d}"])
-    known = [q.id for q in inst.queues] + [RATING]
+    if activity == RATING:
+        raise InputError(
+            [f"{where}: {RATING} is not a queue (gradings to place: --batch BATCH --items N)"]
+        )
+    known = [q.id for q in inst.queues]
     if activity not in known:
         raise InputError([f"{where}: no queue {activity!r}{suggest(activity, known)}"])
 
@@ -236,9 +242,11 @@ def _shift_candidates(
     top: int,
     first: list[Edit],
     away: set[str],
+    items: dict[str, int] | None = None,
 ) -> CoverResult:
     """Candidates for one shift on `week` (whose roster already has `first` made),
-    listed with `first` before their own edits."""
+    listed with `first` before their own edits. A rating shift's `items` go with it to
+    whoever takes it, when they can grade them; else it is offered without them."""
     inst = week.instance
     what = f"{shift} on {date:%a %Y-%m-%d}, {activity}"
     tried: list[_Tried] = []
@@ -248,18 +256,75 @@ def _shift_candidates(
             continue
         if any((r.date, r.shift) == (date, shift) for r in week.rows.get(person.id, [])):
             continue  # there already: a switch of activity is a two-step change
-        one = _try(week, [Assign(person=person.id, date=date, shift=shift, activity=activity)])
+        one = None
+        fitting = _fitting(week, person, date, shift, items)
+        for edits in _takes(person.id, date, shift, activity, items, fitting):
+            one = _try(week, edits)
+            if one is not None:
+                break
         if one is not None:
             reasons[len(tried)] = _reason(week, person.id, date, shift, one.people[person.id])
             tried.append(one)
     singles = _scored(week, tried, top, reasons)
     if singles:
         return CoverResult(what=what, candidates=_prefixed(singles, first), two_step=False)
-    pairs = _two_steps(week, date, shift, activity, top, away)
+    pairs = _two_steps(week, date, shift, activity, top, away, items)
     note = "" if pairs else "nobody can take it, alone or by a two-step change"
     return CoverResult(
         what=what, candidates=_prefixed(pairs, first), two_step=bool(pairs), note=note
     )
+
+
+def _takes(
+    person: str,
+    date: dt.date,
+    shift: str,
+    activity: str,
+    items: dict[str, int] | None,
+    fitting: dict[str, int] | None = None,
+) -> list[list[Edit]]:
+    """The edits by which `person` takes a shift: with all its items, with those that
+    fit them (`_fitting`), then without any."""
+    take: list[Edit] = [Assign(person=person, date=date, shift=shift, activity=activity)]
+    out = []
+    for counts in (items, fitting):
+        graded: list[Edit] = [
+            Items(person=person, date=date, batch=b, items=n)
+            for b, n in (counts or {}).items()
+            if n
+        ]
+        if graded and take + graded not in out:
+            out.append(take + graded)
+    return [*out, take]
+
+
+def _fitting(
+    week: _Week, person: Person, date: dt.date, shift: str, items: dict[str, int] | None
+) -> dict[str, int]:
+    """Of a rating shift's items, those `person` could grade in it: the batches they may
+    grade, within the shift's time and their weekly item limit."""
+    inst = week.instance
+    if not items:
+        return {}
+    day = (date - inst.horizon.start).days
+    check = week.check(person.id)
+    room = person.contract.max_items_per_week
+    for days in inst.weeks():
+        if day in days:
+            room -= sum(check.part.days.items[d] for d in days)
+    left_ms = inst.shift_by_id[shift].minutes * 60_000
+    out = {}
+    for batch_id, n in items.items():
+        batch = inst.batch_by_id.get(batch_id)
+        if batch is None or not inst.can_grade(person, batch) or room <= 0:
+            continue
+        ms = inst.item_ms(person, batch)
+        take = min(n, room, left_ms // ms)
+        if take > 0:
+            out[batch_id] = take
+            room -= take
+            left_ms -= take * ms
+    return out
 
 
 def _prefixed(candidates: list[Candidate], first: list[Edit]) -> list[Candidate]:
@@ -267,7 +332,13 @@ def _prefixed(candidates: list[Candidate], first: list[Edit]) -> list[Candidate]
 
 
 def _two_steps(
-    week: _Week, date: dt.date, shift: str, activity: str, top: int, away: set[str]
+    week: _Week,
+    date: dt.date,
+    shift: str,
+    activity: str,
+    top: int,
+    away: set[str],
+    items: dict[str, int] | None = None,
 ) -> list[Candidate]:
     """A takes the shift and gives up one of theirs (the same shift on another activity,
     or a shift that day or the day before or after); B takes A's. The first steps tried
@@ -277,20 +348,23 @@ def _two_steps(
     for person in inst.people:
         if person.id in away or not _can_take(inst, person, shift, activity):
             continue
-        near = {
-            (r.date, r.shift): r
-            for r in week.rows.get(person.id, [])
-            if abs((r.date - date).days) <= 1
-        }
+        mine = week.rows.get(person.id, [])
+        if any((r.date, r.shift, r.activity) == (date, shift, activity) for r in mine):
+            continue  # there already
+        near = {(r.date, r.shift): r for r in mine if abs((r.date - date).days) <= 1}
         for (d, s), row in near.items():
-            take = Assign(person=person.id, date=date, shift=shift, activity=activity)
-            if (d, s) == (date, shift):
-                if row.activity == activity:
-                    continue
-                edits: list[Edit] = [take]  # the same shift, on the activity asked
-            else:
-                edits = [Unassign(person=person.id, date=d, shift=s), take]
-            step = _try(week, edits)
+            step = None
+            fitting = _fitting(week, person, date, shift, items)
+            for take in _takes(person.id, date, shift, activity, items, fitting):
+                if (d, s) == (date, shift):
+                    if row.activity == activity:
+                        break
+                    edits: list[Edit] = take  # the same shift, on the activity asked
+                else:
+                    edits = [Unassign(person=person.id, date=d, shift=s), *take]
+                step = _try(week, edits)
+                if step is not None:
+                    break
             if step is not None:
                 firsts.append((step.own, person, row, step))
     firsts.sort(key=lambda t: (t[0], t[1].id, t[2].date, t[2].shift))
@@ -378,7 +452,14 @@ def cover_person(
     for date, _, shift, activity in shifts:
         off: list[Edit] = [Unassign(person=person, date=date, shift=shift)]
         gone, _ = apply_edits(inst, roster, off)
-        result = _shift_candidates(_Week.of(inst, gone), date, shift, activity, top, off, {person})
+        graded = {
+            r.batch: r.items
+            for r in roster
+            if (r.person, r.date, r.shift) == (person, date, shift) and r.batch
+        }
+        result = _shift_candidates(
+            _Week.of(inst, gone), date, shift, activity, top, off, {person}, graded
+        )
         out.append(_from_roster(week, result))
     return out
 
@@ -410,6 +491,8 @@ def format_cover(results: list[CoverResult], folder: str) -> str:
             lines.append("  Nobody can take it alone; two-step changes:")
         if not result.candidates:
             lines.append(f"  {result.note or 'no candidate keeps every hard rule'}")
+        elif result.note:
+            lines.append(f"  ({result.note})")
         for rank, c in enumerate(result.candidates, start=1):
             sign = "+" if c.objective_change >= 0 else "-"
             lines.append(f"  {rank}. {c.reason} (objective {sign}{_n(abs(c.objective_change))})")
@@ -454,7 +537,9 @@ def cover_batch(
     open_items = row.required - row.done
     what = f"{items:,} gradings of {batch}"
     if open_items <= 0:
-        return CoverResult(what=what, candidates=[], two_step=False, note=f"{batch} is done")
+        return CoverResult(
+            what=what, candidates=[], two_step=False, note=f"{batch} is done", open=False
+        )
     wanted = min(items, open_items)
     note = "" if wanted == items else f"only {open_items:,} gradings of {batch} are still open"
     tried: list[_Tried] = []

@@ -200,6 +200,11 @@ def apply_edits(
             key = (edit.person, edit.date, edit.shift)
             if key not in state.shifts:
                 raise check.fail(f"{edit.person} does not work {edit.shift} on {edit.date}")
+            if (edit.person, edit.to_date, edit.to_shift) in state.shifts:
+                raise check.fail(
+                    f"{edit.person} works {edit.to_shift} on {edit.to_date} already (to change "
+                    f"its activity: assign {edit.person} {edit.to_date} {edit.to_shift} ACTIVITY)"
+                )
             rows = state.drop(key)
             state.put((edit.person, edit.to_date, edit.to_shift), rows[0].activity, _items_of(rows))
         elif isinstance(edit, Items):
@@ -353,7 +358,7 @@ def write_edited(
     from models import SolveResult, SolveStatus
     from scheduler.outputs.folder import check_out_dir, write_outputs
 
-    check_out_dir(out_dir)
+    check_out_dir(out_dir, "--write")
     earlier = folder.log
     log = EditLog(
         source=earlier.source if earlier else str(folder.path),

@@ -135,3 +135,29 @@ def test_bad_cover_questions_are_bad_input(
         assert main(["cover", str(out), *words]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and message in err[0], err
+
+
+def test_a_rater_out_hands_their_items_to_whoever_takes_the_shift() -> None:
+    # ana grades 100 items of b on Monday (60 an hour: 100 minutes) and is out; ben is
+    # free and may grade b: he takes the shift with its 100 items, so nothing is late
+    batch = {"id": "b", "skill": "safety", "difficulty": "medium", "items": 100}
+    inst = micro(days=1, people=[rater("ana"), rater("ben")], batches=[batch], rates={"medium": 60})
+    roster = shift_rows(inst, "ana", 0, "day", "rating", {"b": 100})
+    (result,) = cover_person(inst, roster, "ana", MON)
+    assert [e.text for e in result.candidates[0].edits] == [
+        "unassign ana 2026-11-30 day",
+        "assign ben 2026-11-30 day rating",
+        "items ben 2026-11-30 b 100",
+    ]
+    assert result.candidates[0].objective_change == 0
+
+
+def test_cover_asks_for_a_queue_and_at_least_one_candidate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inst, roster = _sick_call(agent("ben"))
+    out = _folder(tmp_path / "out", inst, roster)
+    assert main(["cover", str(out), "--shift", "2026-12-01", "late", "rating"]) == 2
+    assert "rating is not a queue" in capsys.readouterr().err
+    assert main(["cover", str(out), "--shift", "2026-12-01", "late", "general", "--top", "0"]) == 2
+    assert "'0' must be 1 or more" in capsys.readouterr().err

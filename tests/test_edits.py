@@ -134,6 +134,7 @@ def test_edits_carry_their_work_with_them() -> None:
         (["assign", "ana", "30/11", "day", "general"], "'30/11' is not a date"),
         (["promote", "ana"], "'promote' is not an edit"),
         (["unassign", "ana", MONDAY], "expected unassign PERSON DATE SHIFT"),
+        (["move", "ana", MONDAY, "day", "--to", MONDAY, "day"], "works day on 2026-11-30 already"),
     ],
 )
 def test_bad_edits_are_bad_input_naming_them_and_write_nothing(
@@ -265,3 +266,25 @@ def test_pins_are_the_last_word_on_each_shift(tmp_path: Path) -> None:
     assert [e["kind"] for e in log["edits"]] == ["assign", "unassign"]
     assert [(p["date"], p["works"]) for p in log["pins"]] == [("2026-12-01", False)]
     assert log["source"] == str(out)
+
+
+def test_an_edited_folder_says_what_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # two shifts of ana's on Monday and Tuesday; assigning her the hard queue both days
+    # makes every hour hard (100 % > the 50 % allowed): written anyway, as a draft,
+    # and its report says the edits break the rule, not that the solver has a bug
+    inst = micro(days=2, people=[agent("ana")])
+    rows = shift_rows(inst, "ana", 0, "day", "general") + shift_rows(
+        inst, "ana", 1, "day", "general"
+    )
+    out = _folder(tmp_path / "out", inst, rows)
+    edited = tmp_path / "edited"
+    words = ["assign", "ana", MONDAY, "day", "esc", "assign", "ana", "2026-12-01", "day", "esc"]
+    assert main(["try", str(out), *words, "--write", str(edited)]) == 1
+    report = (edited / "report.html").read_text()
+    assert "a bug" not in report and "The edits made by hand break hard rules" in report
+    assert "roster try --write" in report
+    # the folder being edited is not overwritten
+    assert main(["try", str(out), *words, "--write", str(out)]) == 2
+    assert "is the folder being edited" in capsys.readouterr().err

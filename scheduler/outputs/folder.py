@@ -242,15 +242,15 @@ MARKER = ".roster-output"
 """A file in every output folder: only such folders (or empty ones) are ever replaced."""
 
 
-def check_out_dir(out_dir: Path) -> None:
+def check_out_dir(out_dir: Path, flag: str = "--out") -> None:
     """Refuse, before any work, an output path that is not ours to replace."""
     target = out_dir.resolve()
     if target.exists() and not target.is_dir():
-        raise InputError([f"--out {out_dir}: is a file, not a folder"])
+        raise InputError([f"{flag} {out_dir}: is a file, not a folder"])
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
         raise InputError(
             [
-                f"--out {out_dir}: the folder exists and is not an output folder of roster "
+                f"{flag} {out_dir}: the folder exists and is not an output folder of roster "
                 f"(no {MARKER} file in it); it would be replaced whole, so name a new or "
                 "empty folder"
             ]
@@ -259,7 +259,7 @@ def check_out_dir(out_dir: Path) -> None:
     while not parent.exists():
         parent = parent.parent
     if not parent.is_dir():
-        raise InputError([f"--out {out_dir}: {parent} is a file, not a folder"])
+        raise InputError([f"{flag} {out_dir}: {parent} is a file, not a folder"])
 
 
 def write_outputs(

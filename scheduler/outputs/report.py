@@ -208,6 +208,10 @@ def _verdict(data: OutputData) -> _Verdict:
         "hard rules broken": "The checker found hard rules broken in the written roster "
         "(a bug: please report it).",
     }
+    if data.summary.get("status") == "edited":
+        lines["hard rules broken"] = (
+            "The edits made by hand break hard rules (listed below); `roster try` says which."
+        )
     return _Verdict(text, tone, lines.get(text, ""))
 
 
@@ -219,7 +223,19 @@ def _verdict_section(data: OutputData) -> str:
     if summary.get("status") == "best_found" and not _missing(gap) and gap is not None:
         status += f" (gap {float(gap):.2%} to the bound)"
     facts = [("solver", status)]
-    if summary.get("solve_seconds") is not None:
+    edited = summary.get("edited")
+    if isinstance(edited, dict):
+        edits = edited.get("edits") or []
+        facts.append(
+            (
+                "edited",
+                f"{len(edits)} edit{'s' if len(edits) != 1 else ''} by hand on "
+                f"{_e(str(edited.get('source', '')))}",
+            )
+        )
+        if not _missing(gap) and gap is not None:
+            facts[0] = ("solver", f"{status} (gap {float(gap):.2%} to the bound of the solve)")
+    elif summary.get("solve_seconds") is not None:
         facts.append(("solve time", f"{float(summary['solve_seconds']):.1f} s"))
     if summary.get("objective") is not None:
         bound = summary.get("bound")
@@ -994,8 +1010,13 @@ def _fixes_section(data: OutputData) -> str:
     title = "Reasons and fixes"
     if check is None:
         missing = [str(s) for s in data.summary.get("shortfalls") or []]
+        writer = (
+            "<code>roster try --write</code> (a roster edited by hand)"
+            if data.summary.get("status") == "edited"
+            else "<code>roster solve</code>"
+        )
         text = (
-            "This folder was written by <code>roster solve</code>. "
+            f"This folder was written by {writer}. "
             "<code>roster check INSTANCE</code> explains each shortfall "
             "(the capacity arithmetic) and proposes fixes, each checked by finding a roster "
             "with it."

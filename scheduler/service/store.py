@@ -1,0 +1,439 @@
+"""The service's store: instances as uploaded, jobs and their progress, results, tokens.
+
+SQLAlchemy 2 over SQLite (one file, the embedded default) or PostgreSQL (a team
+server, `postgresql+psycopg://...`). The schema is made and changed only by the
+Alembic migrations in `scheduler/service/migrations` (`Store.migrate`), never by
+`create_all`, so that a database made by one release is brought up to the next.
+
+What is kept:
+
+- an instance and every version of it, each with its files as uploaded (the YAML or
+  JSON and the CSV files beside it) and the instance it validates to;
+- jobs (solve, check, replan, what-if, cover) in the order they were queued, their
+  state (`JOB_STATES`), options, latest progress and each better roster's event;
+- results: the output folder's files, so that every export can be rebuilt;
+- the roster published for each week;
+- API tokens and calendar feed tokens, as SHA-256 hashes only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+JOB_STATES = ("queued", "running", "done", "failed", "stopped", "interrupted")
+JOB_KINDS = ("solve", "check", "replan", "whatif", "cover")
+TOKEN_SCOPES = ("read", "edit")
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _id() -> str:
+    return uuid.uuid4().hex
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class InstanceRow(Base):
+    __tablename__ = "instances"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_id)
+    name: Mapped[str] = mapped_column(String(200))
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class VersionRow(Base):
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("instance_id", "number"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_id)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """The instance the files validate to (`Instance.model_dump(mode="json")`)."""
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FileRow(Base):
+    __tablename__ = "files"
+    __table_args__ = (UniqueConstraint("owner", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner: Mapped[str] = mapped_column(String(32), index=True)
+    """The version or result the file belongs to."""
+    name: Mapped[str] = mapped_column(String(300))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class JobRow(Base):
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_id)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    """The order jobs were queued in."""
+    kind: Mapped[str] = mapped_column(String(20))
+    version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    progress: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    worker: Mapped[str] = mapped_column(String(100), default="")
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    started: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    finished: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    result_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    seconds: Mapped[float] = mapped_column(Float)
+    objective: Mapped[float | None] = mapped_column(Float, nullable=True)
+    bound: Mapped[float | None] = mapped_column(Float, nullable=True)
+    gap: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source: Mapped[str] = mapped_column(String(60), default="")
+
+
+class ResultRow(Base):
+    __tablename__ = "results"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_id)
+    job_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"))
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PublishedRow(Base):
+    __tablename__ = "published"
+    week: Mapped[dt.date] = mapped_column(primary_key=True)
+    """The first day of the published roster's horizon."""
+    result_id: Mapped[str] = mapped_column(ForeignKey("results.id", ondelete="CASCADE"))
+    published: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class TokenRow(Base):
+    __tablename__ = "tokens"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_id)
+    kind: Mapped[str] = mapped_column(String(10))
+    """"api" (with a scope) or "feed" (with a person, or none for the team feed)."""
+    name: Mapped[str] = mapped_column(String(200), default="")
+    scope: Mapped[str] = mapped_column(String(10), default="")
+    person: Mapped[str] = mapped_column(String(200), default="")
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    revoked: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Store:
+    """The store at a database URL (`sqlite:///path`, `postgresql+psycopg://...`)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def in_folder(cls, folder: Path) -> Store:
+        """The embedded store: one SQLite file in `folder`, made on first use."""
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(f"sqlite:///{(folder / 'roster.db').resolve()}")
+
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema to `revision` with the Alembic migrations."""
+        from alembic import command
+
+        command.upgrade(alembic_config(self.url), revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Take the schema back to `revision` ("base": empty)."""
+        from alembic import command
+
+        command.downgrade(alembic_config(self.url), revision)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    # ---- instances ----------------------------------------------------------------
+
+    def add_instance(
+        self, name: str, document: dict[str, Any], files: dict[str, bytes], note: str = ""
+    ) -> tuple[str, str]:
+        """A new instance with its first version: (instance id, version id)."""
+        with self.session() as s:
+            row = InstanceRow(name=name)
+            s.add(row)
+            s.flush()
+            version = self._version(s, row.id, 1, document, files, note)
+            return row.id, version
+
+    def add_version(
+        self, instance_id: str, document: dict[str, Any], files: dict[str, bytes], note: str = ""
+    ) -> str:
+        """A new version of an instance (its number the next); its id."""
+        with self.session() as s:
+            if s.get(InstanceRow, instance_id) is None:
+                raise KeyError(instance_id)
+            last = s.scalars(
+                select(VersionRow.number)
+                .where(VersionRow.instance_id == instance_id)
+                .order_by(VersionRow.number.desc())
+            ).first()
+            return self._version(s, instance_id, (last or 0) + 1, document, files, note)
+
+    def _version(
+        self,
+        s: Session,
+        instance_id: str,
+        number: int,
+        document: dict[str, Any],
+        files: dict[str, bytes],
+        note: str,
+    ) -> str:
+        version = VersionRow(instance_id=instance_id, number=number, document=document, note=note)
+        s.add(version)
+        s.flush()
+        s.add_all(FileRow(owner=version.id, name=n, content=c) for n, c in files.items())
+        return version.id
+
+    def instances(self) -> list[InstanceRow]:
+        with self.session() as s:
+            return list(s.scalars(select(InstanceRow).order_by(InstanceRow.created)))
+
+    def versions(self, instance_id: str) -> list[VersionRow]:
+        with self.session() as s:
+            return list(
+                s.scalars(
+                    select(VersionRow)
+                    .where(VersionRow.instance_id == instance_id)
+                    .order_by(VersionRow.number)
+                )
+            )
+
+    def version(self, version_id: str) -> VersionRow | None:
+        with self.session() as s:
+            return s.get(VersionRow, version_id)
+
+    def files(self, owner: str) -> dict[str, bytes]:
+        """The files of a version or a result, by name."""
+        with self.session() as s:
+            rows = s.scalars(select(FileRow).where(FileRow.owner == owner).order_by(FileRow.name))
+            return {r.name: r.content for r in rows}
+
+    # ---- jobs -----------------------------------------------------------------------
+
+    def add_job(self, kind: str, version_id: str, options: dict[str, Any]) -> str:
+        if kind not in JOB_KINDS:
+            raise ValueError(f"job kind {kind!r} is not one of {', '.join(JOB_KINDS)}")
+        with self.session() as s:
+            if s.get(VersionRow, version_id) is None:
+                raise KeyError(version_id)
+            last = s.scalars(select(JobRow.seq).order_by(JobRow.seq.desc())).first()
+            job = JobRow(kind=kind, version_id=version_id, options=options, seq=(last or 0) + 1)
+            s.add(job)
+            s.flush()
+            return job.id
+
+    def job(self, job_id: str) -> JobRow | None:
+        with self.session() as s:
+            return s.get(JobRow, job_id)
+
+    def claim_next(self, worker: str) -> JobRow | None:
+        """The oldest queued job, now running by `worker`; None when none waits.
+
+        The update is conditional on the job still being queued, so two claimers
+        never take the same job."""
+        while True:
+            with self.session() as s:
+                job = s.scalars(
+                    select(JobRow).where(JobRow.state == "queued").order_by(JobRow.seq)
+                ).first()
+                if job is None:
+                    return None
+                claimed = s.execute(
+                    update(JobRow)
+                    .where(JobRow.id == job.id, JobRow.state == "queued")
+                    .values(state="running", worker=worker, started=_now())
+                )
+                taken = getattr(claimed, "rowcount", 0)
+            if taken:
+                return self.job(job.id)
+
+    def finish(
+        self, job_id: str, state: str, reason: str = "", result_id: str | None = None
+    ) -> None:
+        if state not in JOB_STATES:
+            raise ValueError(f"job state {state!r} is not one of {', '.join(JOB_STATES)}")
+        with self.session() as s:
+            job = s.get(JobRow, job_id)
+            if job is None:
+                raise KeyError(job_id)
+            job.state, job.reason, job.finished = state, reason, _now()
+            if result_id is not None:
+                job.result_id = result_id
+
+    def add_event(self, job_id: str, **figures: Any) -> None:
+        """A better roster of a running job: kept as an event and as its latest progress."""
+        with self.session() as s:
+            job = s.get(JobRow, job_id)
+            if job is None:
+                raise KeyError(job_id)
+            s.add(EventRow(job_id=job_id, **figures))
+            job.progress = dict(figures)
+
+    def events(self, job_id: str, after: int = 0) -> list[EventRow]:
+        with self.session() as s:
+            return list(
+                s.scalars(
+                    select(EventRow)
+                    .where(EventRow.job_id == job_id, EventRow.id > after)
+                    .order_by(EventRow.id)
+                )
+            )
+
+    def interrupt_running(self, reason: str) -> list[str]:
+        """Mark every job left running (its worker or the server gone) as interrupted;
+        their ids. Queued jobs stay queued."""
+        with self.session() as s:
+            jobs = list(s.scalars(select(JobRow).where(JobRow.state == "running")))
+            for job in jobs:
+                job.state, job.reason, job.finished = "interrupted", reason, _now()
+            return [j.id for j in jobs]
+
+    # ---- results --------------------------------------------------------------------
+
+    def save_result(self, version_id: str, folder: Path, job_id: str | None = None) -> str:
+        """An output folder's files (exports left out: they are rebuilt from these)."""
+        import json
+
+        files = {
+            p.name: p.read_bytes()
+            for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.startswith(".") and p.suffix in (".csv", ".json", ".yaml")
+        }
+        summary = json.loads(files.get("summary.json", b"{}"))
+        with self.session() as s:
+            row = ResultRow(version_id=version_id, job_id=job_id, summary=summary)
+            s.add(row)
+            s.flush()
+            s.add_all(FileRow(owner=row.id, name=n, content=c) for n, c in files.items())
+            return row.id
+
+    def result(self, result_id: str) -> ResultRow | None:
+        with self.session() as s:
+            return s.get(ResultRow, result_id)
+
+    def write_result(self, result_id: str, folder: Path, exports: bool = True) -> None:
+        """The result as an output folder again, exports rebuilt from its files."""
+        from scheduler.outputs.exports import write_exports
+        from scheduler.outputs.folder import staged_folder
+
+        files = self.files(result_id)
+        if not files:
+            raise KeyError(result_id)
+        with staged_folder(folder) as staging:
+            for name, content in files.items():
+                (staging / name).write_bytes(content)
+            if exports:
+                write_exports(staging)
+
+    def publish(self, result_id: str, week: dt.date) -> None:
+        with self.session() as s:
+            if s.get(ResultRow, result_id) is None:
+                raise KeyError(result_id)
+            row = s.get(PublishedRow, week)
+            if row is None:
+                s.add(PublishedRow(week=week, result_id=result_id))
+            else:
+                row.result_id, row.published = result_id, _now()
+
+    def published(self, week: dt.date) -> str | None:
+        with self.session() as s:
+            row = s.get(PublishedRow, week)
+            return None if row is None else row.result_id
+
+    # ---- tokens ---------------------------------------------------------------------
+
+    def create_token(self, kind: str, name: str = "", scope: str = "", person: str = "") -> str:
+        """A new token; only its hash is kept, so the token itself is shown once."""
+        if kind == "api" and scope not in TOKEN_SCOPES:
+            raise ValueError(f"scope {scope!r} is not one of {', '.join(TOKEN_SCOPES)}")
+        token = secrets.token_urlsafe(32)
+        with self.session() as s:
+            s.add(
+                TokenRow(kind=kind, name=name, scope=scope, person=person, hash=token_hash(token))
+            )
+        return token
+
+    def token(self, token: str, kind: str) -> TokenRow | None:
+        """The live token of that kind, or None (unknown or revoked)."""
+        with self.session() as s:
+            row = s.scalars(select(TokenRow).where(TokenRow.hash == token_hash(token))).first()
+            if row is None or row.kind != kind or row.revoked is not None:
+                return None
+            return row
+
+    def revoke(self, kind: str, name: str = "", person: str = "") -> int:
+        """Revoke the live tokens of that kind and name (API) or person (feed); how many."""
+        with self.session() as s:
+            query = select(TokenRow).where(TokenRow.kind == kind, TokenRow.revoked.is_(None))
+            query = (
+                query.where(TokenRow.name == name)
+                if kind == "api"
+                else query.where(TokenRow.person == person)
+            )
+            rows = list(s.scalars(query))
+            for row in rows:
+                row.revoked = _now()
+            return len(rows)
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers beside the one writer
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def alembic_config(url: str) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config

@@ -1,5 +1,5 @@
-"""The `roster` command line: validate, solve, replan, export, check, try, cover, verify, staffing,
-demand, whatif, generate, schema."""
+"""The `roster` command line: validate, solve, replan, export, check, try, cover, token,
+verify, staffing, demand, whatif, generate, schema."""
 
 from __future__ import annotations
 
@@ -420,6 +420,43 @@ def cmd_cover(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.candidates or not r.open for r in results) else EXIT_VIOLATIONS
 
 
+def _store(args: argparse.Namespace) -> Any:
+    """The service's store of `--db URL` or `--data DIR` (default ./roster-data/),
+    brought to the newest schema."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from scheduler.service.store import Store
+
+    try:
+        store = Store(args.db) if args.db else Store.in_folder(args.data)
+        store.migrate()
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        where = f"--db {args.db}" if args.db else f"--data {args.data}"
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError([f"{where}: cannot open the store: {first}"]) from None
+    return store
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.action == "create":
+        if not args.name.strip():
+            return _fail(["--name: give the token a name (who or what uses it)"])
+        token = store.create_token("api", name=args.name.strip(), scope=args.scope)
+        print(token)
+        print(
+            f"API token {args.name.strip()!r} ({args.scope}): shown once, keep it; "
+            f"`roster token revoke --name {args.name.strip()}` ends it",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    count = store.revoke("api", name=args.name.strip())
+    if not count:
+        return _fail([f"--name: no live API token named {args.name.strip()!r}"])
+    print(f"Revoked {count} API token{'s' if count != 1 else ''} named {args.name.strip()!r}")
+    return EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from scheduler.checker import evaluate, format_report
 
@@ -703,6 +740,18 @@ def build_parser() -> argparse.ArgumentParser:
     cover.add_argument("--top", type=_positive_int, default=5, help="candidates (5)")
     cover.add_argument("--json", action="store_true", help="print the result as JSON")
     cover.set_defaults(run=cmd_cover)
+
+    token = sub.add_parser(
+        "token", help="create or revoke an API token of the service (docs/service.md)"
+    )
+    token.add_argument("action", choices=["create", "revoke"])
+    token.add_argument("--name", required=True, help="who or what uses it")
+    token.add_argument("--scope", choices=["read", "edit"], default="read", help="(read)")
+    token.add_argument(
+        "--data", type=Path, default=Path("roster-data"), help="the store's folder (./roster-data)"
+    )
+    token.add_argument("--db", help="a database URL instead (postgresql+psycopg://...)")
+    token.set_defaults(run=cmd_token)
 
     verify = sub.add_parser(
         "verify", help="check a written roster against every rule, without the solver"

@@ -130,3 +130,23 @@ def test_tokens_are_kept_as_hashes_and_can_be_revoked(store: Store) -> None:
     assert store.token(feed, "feed") is not None
     with pytest.raises(ValueError, match="scope 'admin'"):
         store.create_token("api", name="x", scope="admin")
+
+
+def test_roster_token_creates_a_token_shown_once_and_revokes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scheduler.cli import main
+
+    data = ["--data", str(tmp_path / "data")]
+    assert main(["token", "create", "--name", "ops", "--scope", "edit", *data]) == 0
+    token = capsys.readouterr().out.strip()
+    store = Store.in_folder(tmp_path / "data")
+    row = store.token(token, "api")
+    assert row is not None and (row.name, row.scope) == ("ops", "edit")
+    assert main(["token", "revoke", "--name", "ops", *data]) == 0
+    assert store.token(token, "api") is None
+    # nothing left to revoke: bad input, one line
+    assert main(["token", "revoke", "--name", "ops", *data]) == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "error: --name: no live API token named 'ops'"
+    )

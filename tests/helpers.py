@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from models import Assignment, Evaluation, Instance, Role, SolveResult, SolveStatus
+from models import Assignment, Evaluation, Instance, SolveResult, SolveStatus
+from models.roster import shift_rows
 from scheduler.checker import evaluate
 from scheduler.cpsat.context import RosterModel
 from scheduler.cpsat.search import lns
@@ -106,19 +107,8 @@ def shift_row(
     inst: Instance, person: str, d: int, shift: str, queue: str = "general"
 ) -> Assignment:
     """A roster row: `person` on `shift` of day index `d`, taking `queue`."""
-    template = inst.shift_by_id[shift]
-    start, end = inst.shift_times(d, template)
-    return Assignment(
-        date=inst.dates[d],
-        shift=shift,
-        start=start,
-        end=end,
-        person=person,
-        role=Role.agent,
-        activity=queue,
-        hours=template.hours,
-        hard=inst.queue_by_id[queue].hard,
-    )
+    (row,) = shift_rows(inst, person, d, shift, queue)
+    return row
 
 
 def no_roster_week() -> Instance:

@@ -13,7 +13,7 @@ from typing import TextIO, TypeVar
 
 from ortools.sat.python import cp_model
 
-from models import GoalFigure, Instance, SolveResult, SolveStatus
+from models import Assignment, GoalFigure, Instance, SolveResult, SolveStatus
 from scheduler.checker import evaluate
 from scheduler.cpsat import params
 from scheduler.cpsat.context import SCALE, RosterModel
@@ -62,6 +62,10 @@ class SolveOptions:
     watch: Callable[[float, float | None, float | None], None] | None = None
     """Called with (seconds, best objective, bound) whenever either improves (units as
     reported; None while not known). Benchmarks time the gap with it."""
+    on_roster: Callable[[float, list[Assignment]], None] | None = None
+    """Called with (seconds, rows) for each better roster of the whole model's search
+    (the main search's and the neighbourhood search's), so that a caller can keep the
+    best so far as it improves (the service's jobs). Not called for solves by parts."""
     break_symmetry: bool = False
     """Order identical people in the main search's model (`scheduler.cpsat.search.symmetry`).
     Off by default: it gave no better bound, CP-SAT's presolve finding these symmetries
@@ -78,6 +82,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         """The objective at a solution, exactly (never CP-SAT's `objective_value`)."""
         self._log = options.log
         self._watch = options.watch
+        self._on_roster = options.on_roster
         self.objective: float | None = None
         self._shared = shared
         self.started = time.monotonic()
@@ -136,7 +141,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         values = list(self.response_proto.solution)
         objective = self.objective_at(values)
         if self._shared is None:
-            self.report(objective, "")
+            self.report(objective, "", values)
             return
         self._shared.raise_bound(self.best_objective_bound)
         if self._shared.offer(lns.Incumbent(objective, values, None, "main")):
@@ -144,9 +149,10 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
     def on_incumbent(self, incumbent: lns.Incumbent) -> None:
         """A better roster from either search (called by `lns.Shared.offer`)."""
-        self.report(incumbent.objective, "" if incumbent.origin == "main" else incumbent.origin)
+        origin = "" if incumbent.origin == "main" else incumbent.origin
+        self.report(incumbent.objective, origin, incumbent.values)
 
-    def report(self, objective_units: float, origin: str) -> None:
+    def report(self, objective_units: float, origin: str, values: list[int] | None = None) -> None:
         self.count += 1
         self.last_seconds = time.monotonic() - self.started
         if self.first_seconds is None:
@@ -155,6 +161,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         if self._watch is not None:
             known = self.bound > float("-inf")
             self._watch(self.last_seconds, self.objective, self.bound / SCALE if known else None)
+        if self._on_roster is not None and values is not None:
+            self._on_roster(self.last_seconds, extract_roster(self._rm, Values(values)))
         if self._log is not None:
             objective = objective_units / SCALE
             bound = self.bound / SCALE

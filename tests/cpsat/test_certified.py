@@ -82,3 +82,27 @@ def test_the_model_s_objective_is_the_roster_s_whatever_the_solver_says_of_it(
         assert result.objective == 8
         assert result.model_objective == 8
         assert result.model_disagrees == []
+
+
+def test_each_better_roster_is_handed_over_as_rows_and_the_last_is_the_result() -> None:
+    # Monday's general shift asks one agent; ana costs 1 an hour, ben 2. Whatever
+    # rosters come first, each one handed over passes the checker, their objectives
+    # fall, and the last is the roster returned (ana's: 8).
+    inst = micro(
+        days=1,
+        demand=[demand("general", "mon")],
+        people=[agent("ana", hourly_cost=1), agent("ben", hourly_cost=2)],
+    )
+    seen: list[list] = []  # type: ignore[type-arg]
+    for workers in (1, 2):
+        seen.clear()
+        options = SolveOptions(
+            time_limit=10, workers=workers, seed=0, on_roster=lambda _, rows: seen.append(rows)
+        )
+        result = solve(inst, options)
+        assert seen, "at least the first roster is handed over"
+        objectives = [evaluate(inst, rows).objective for rows in seen]
+        assert all(not evaluate(inst, rows).violations for rows in seen)
+        assert objectives == sorted(objectives, reverse=True)
+        assert sorted(seen[-1], key=str) == sorted(result.roster, key=str)
+        assert result.objective == 8

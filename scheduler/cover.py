@@ -15,12 +15,12 @@ shift, each person who could work it is tried with the checker's rules of their 
 rows (`scheduler.checker.check_person`); the ones that pass are ranked by what they
 cost in their own goals and in the hard-load spread, and the best few are scored
 by the whole checker (`evaluate`), which also confirms every rule between people.
-Where nobody can take a shift alone, two-step changes are offered: A takes the
-shift and gives up a shift of theirs that day or the day before or after, and B
-takes that one. For a batch, each rater's part is a small CP-SAT model of that
-rater alone (their rating shifts with time left, and new rating shifts on the days
-they could work one), placing as many of the items as they can, as early as they
-can, in as few new shifts as they can.
+Where nobody free can take a shift, two-step changes are offered: A takes the
+shift and leaves one of theirs (the same shift on another activity, or a shift that
+day or the day before or after), and B takes that one. For a batch, each rater's
+part is a small CP-SAT model of that rater alone (their rating shifts with time
+left, and new rating shifts on the days they could work one), placing as many of
+the items as they can, as early as they can, in as few new shifts as they can.
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ class _Week:
     evaluation: Evaluation
     rows: dict[str, list[Assignment]] = field(default_factory=dict)
     checks: dict[str, PersonCheck] = field(default_factory=dict)
+    baseline: Evaluation | None = None
+    """What goal changes are counted from, when not this roster (`cover_person`: the
+    roster as written, before the person's shift was taken off)."""
 
     @classmethod
     def of(cls, instance: Instance, roster: list[Assignment]) -> _Week:
@@ -150,6 +153,7 @@ def _scored(
     """The best by their own cost, scored by the whole checker; those breaking a rule
     between people left out; best first."""
     inst = week.instance
+    base = week.baseline or week.evaluation
     out: list[tuple[float, int, Candidate]] = []
     ranked = sorted(range(len(tried)), key=lambda i: tried[i].own)
     for i in ranked[: max(top * SCORED, MIN_SCORED)]:
@@ -157,14 +161,14 @@ def _scored(
         after = evaluate(inst, rows)
         if after.violations:
             continue
-        change = after.objective - week.evaluation.objective
+        change = after.objective - base.objective
         out.append(
             (
                 change,
                 i,
                 Candidate(
                     edits=tried[i].edits,
-                    goals=[g for g in goal_changes(week.evaluation, after) if g.changed],
+                    goals=[g for g in goal_changes(base, after) if g.changed],
                     objective_change=change,
                     reason=reason_of.get(i, ""),
                 ),
@@ -457,30 +461,11 @@ def cover_person(
             for r in roster
             if (r.person, r.date, r.shift) == (person, date, shift) and r.batch
         }
-        result = _shift_candidates(
-            _Week.of(inst, gone), date, shift, activity, top, off, {person}, graded
-        )
-        out.append(_from_roster(week, result))
+        without = _Week.of(inst, gone)
+        without.baseline = week.evaluation
+        result = _shift_candidates(without, date, shift, activity, top, off, {person}, graded)
+        out.append(result)
     return out
-
-
-def _from_roster(week: _Week, result: CoverResult) -> CoverResult:
-    """Goal changes of each candidate from the roster as written (its edits include the
-    unassignment)."""
-    inst = week.instance
-    fixed = []
-    for c in result.candidates:
-        rows, _ = apply_edits(inst, week.roster, c.edits)
-        after = evaluate(inst, rows)
-        fixed.append(
-            c.model_copy(
-                update={
-                    "goals": [g for g in goal_changes(week.evaluation, after) if g.changed],
-                    "objective_change": after.objective - week.evaluation.objective,
-                }
-            )
-        )
-    return result.model_copy(update={"candidates": fixed})
 
 
 def format_cover(results: list[CoverResult], folder: str) -> str:

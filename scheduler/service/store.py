@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import (
     JSON,
@@ -43,12 +44,16 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 JOB_STATES = ("queued", "running", "done", "failed", "stopped", "interrupted")
 JOB_KINDS = ("solve", "check", "replan", "whatif", "cover")
 TOKEN_SCOPES = ("read", "edit")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+Tx: TypeAlias = Any
+"""A unit of work of SQLAlchemy's ORM, open for one `Store.transaction`."""
 
 
 def _now() -> dt.datetime:
@@ -163,7 +168,7 @@ class Store:
         self.engine: Engine = create_engine(url, future=True)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._units = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
     def in_folder(cls, folder: Path) -> Store:
@@ -184,9 +189,10 @@ class Store:
         command.downgrade(alembic_config(self.url), revision)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
-            yield session
+    def transaction(self) -> Iterator[Tx]:
+        """One unit of work, committed at the end (rolled back on an error)."""
+        with self._units.begin() as tx:
+            yield tx
 
     # ---- instances ----------------------------------------------------------------
 
@@ -194,30 +200,30 @@ class Store:
         self, name: str, document: dict[str, Any], files: dict[str, bytes], note: str = ""
     ) -> tuple[str, str]:
         """A new instance with its first version: (instance id, version id)."""
-        with self.session() as s:
+        with self.transaction() as tx:
             row = InstanceRow(name=name)
-            s.add(row)
-            s.flush()
-            version = self._version(s, row.id, 1, document, files, note)
+            tx.add(row)
+            tx.flush()
+            version = self._version(tx, row.id, 1, document, files, note)
             return row.id, version
 
     def add_version(
         self, instance_id: str, document: dict[str, Any], files: dict[str, bytes], note: str = ""
     ) -> str:
         """A new version of an instance (its number the next); its id."""
-        with self.session() as s:
-            if s.get(InstanceRow, instance_id) is None:
+        with self.transaction() as tx:
+            if tx.get(InstanceRow, instance_id) is None:
                 raise KeyError(instance_id)
-            last = s.scalars(
+            last = tx.scalars(
                 select(VersionRow.number)
                 .where(VersionRow.instance_id == instance_id)
                 .order_by(VersionRow.number.desc())
             ).first()
-            return self._version(s, instance_id, (last or 0) + 1, document, files, note)
+            return self._version(tx, instance_id, (last or 0) + 1, document, files, note)
 
     def _version(
         self,
-        s: Session,
+        tx: Tx,
         instance_id: str,
         number: int,
         document: dict[str, Any],
@@ -225,19 +231,19 @@ class Store:
         note: str,
     ) -> str:
         version = VersionRow(instance_id=instance_id, number=number, document=document, note=note)
-        s.add(version)
-        s.flush()
-        s.add_all(FileRow(owner=version.id, name=n, content=c) for n, c in files.items())
+        tx.add(version)
+        tx.flush()
+        tx.add_all(FileRow(owner=version.id, name=n, content=c) for n, c in files.items())
         return version.id
 
     def instances(self) -> list[InstanceRow]:
-        with self.session() as s:
-            return list(s.scalars(select(InstanceRow).order_by(InstanceRow.created)))
+        with self.transaction() as tx:
+            return list(tx.scalars(select(InstanceRow).order_by(InstanceRow.created)))
 
     def versions(self, instance_id: str) -> list[VersionRow]:
-        with self.session() as s:
+        with self.transaction() as tx:
             return list(
-                s.scalars(
+                tx.scalars(
                     select(VersionRow)
                     .where(VersionRow.instance_id == instance_id)
                     .order_by(VersionRow.number)
@@ -245,13 +251,14 @@ class Store:
             )
 
     def version(self, version_id: str) -> VersionRow | None:
-        with self.session() as s:
-            return s.get(VersionRow, version_id)
+        with self.transaction() as tx:
+            found: VersionRow | None = tx.get(VersionRow, version_id)
+            return found
 
     def files(self, owner: str) -> dict[str, bytes]:
         """The files of a version or a result, by name."""
-        with self.session() as s:
-            rows = s.scalars(select(FileRow).where(FileRow.owner == owner).order_by(FileRow.name))
+        with self.transaction() as tx:
+            rows = tx.scalars(select(FileRow).where(FileRow.owner == owner).order_by(FileRow.name))
             return {r.name: r.content for r in rows}
 
     # ---- jobs -----------------------------------------------------------------------
@@ -259,18 +266,19 @@ class Store:
     def add_job(self, kind: str, version_id: str, options: dict[str, Any]) -> str:
         if kind not in JOB_KINDS:
             raise ValueError(f"job kind {kind!r} is not one of {', '.join(JOB_KINDS)}")
-        with self.session() as s:
-            if s.get(VersionRow, version_id) is None:
+        with self.transaction() as tx:
+            if tx.get(VersionRow, version_id) is None:
                 raise KeyError(version_id)
-            last = s.scalars(select(JobRow.seq).order_by(JobRow.seq.desc())).first()
+            last = tx.scalars(select(JobRow.seq).order_by(JobRow.seq.desc())).first()
             job = JobRow(kind=kind, version_id=version_id, options=options, seq=(last or 0) + 1)
-            s.add(job)
-            s.flush()
+            tx.add(job)
+            tx.flush()
             return job.id
 
     def job(self, job_id: str) -> JobRow | None:
-        with self.session() as s:
-            return s.get(JobRow, job_id)
+        with self.transaction() as tx:
+            found: JobRow | None = tx.get(JobRow, job_id)
+            return found
 
     def claim_next(self, worker: str) -> JobRow | None:
         """The oldest queued job, now running by `worker`; None when none waits.
@@ -278,13 +286,13 @@ class Store:
         The update is conditional on the job still being queued, so two claimers
         never take the same job."""
         while True:
-            with self.session() as s:
-                job = s.scalars(
+            with self.transaction() as tx:
+                job = tx.scalars(
                     select(JobRow).where(JobRow.state == "queued").order_by(JobRow.seq)
                 ).first()
                 if job is None:
                     return None
-                claimed = s.execute(
+                claimed = tx.execute(
                     update(JobRow)
                     .where(JobRow.id == job.id, JobRow.state == "queued")
                     .values(state="running", worker=worker, started=_now())
@@ -298,8 +306,8 @@ class Store:
     ) -> None:
         if state not in JOB_STATES:
             raise ValueError(f"job state {state!r} is not one of {', '.join(JOB_STATES)}")
-        with self.session() as s:
-            job = s.get(JobRow, job_id)
+        with self.transaction() as tx:
+            job = tx.get(JobRow, job_id)
             if job is None:
                 raise KeyError(job_id)
             job.state, job.reason, job.finished = state, reason, _now()
@@ -308,17 +316,17 @@ class Store:
 
     def add_event(self, job_id: str, **figures: Any) -> None:
         """A better roster of a running job: kept as an event and as its latest progress."""
-        with self.session() as s:
-            job = s.get(JobRow, job_id)
+        with self.transaction() as tx:
+            job = tx.get(JobRow, job_id)
             if job is None:
                 raise KeyError(job_id)
-            s.add(EventRow(job_id=job_id, **figures))
+            tx.add(EventRow(job_id=job_id, **figures))
             job.progress = dict(figures)
 
     def events(self, job_id: str, after: int = 0) -> list[EventRow]:
-        with self.session() as s:
+        with self.transaction() as tx:
             return list(
-                s.scalars(
+                tx.scalars(
                     select(EventRow)
                     .where(EventRow.job_id == job_id, EventRow.id > after)
                     .order_by(EventRow.id)
@@ -328,8 +336,8 @@ class Store:
     def interrupt_running(self, reason: str) -> list[str]:
         """Mark every job left running (its worker or the server gone) as interrupted;
         their ids. Queued jobs stay queued."""
-        with self.session() as s:
-            jobs = list(s.scalars(select(JobRow).where(JobRow.state == "running")))
+        with self.transaction() as tx:
+            jobs = list(tx.scalars(select(JobRow).where(JobRow.state == "running")))
             for job in jobs:
                 job.state, job.reason, job.finished = "interrupted", reason, _now()
             return [j.id for j in jobs]
@@ -338,24 +346,23 @@ class Store:
 
     def save_result(self, version_id: str, folder: Path, job_id: str | None = None) -> str:
         """An output folder's files (exports left out: they are rebuilt from these)."""
-        import json
-
         files = {
             p.name: p.read_bytes()
             for p in sorted(folder.iterdir())
             if p.is_file() and not p.name.startswith(".") and p.suffix in (".csv", ".json", ".yaml")
         }
         summary = json.loads(files.get("summary.json", b"{}"))
-        with self.session() as s:
+        with self.transaction() as tx:
             row = ResultRow(version_id=version_id, job_id=job_id, summary=summary)
-            s.add(row)
-            s.flush()
-            s.add_all(FileRow(owner=row.id, name=n, content=c) for n, c in files.items())
+            tx.add(row)
+            tx.flush()
+            tx.add_all(FileRow(owner=row.id, name=n, content=c) for n, c in files.items())
             return row.id
 
     def result(self, result_id: str) -> ResultRow | None:
-        with self.session() as s:
-            return s.get(ResultRow, result_id)
+        with self.transaction() as tx:
+            found: ResultRow | None = tx.get(ResultRow, result_id)
+            return found
 
     def write_result(self, result_id: str, folder: Path, exports: bool = True) -> None:
         """The result as an output folder again, exports rebuilt from its files."""
@@ -372,18 +379,18 @@ class Store:
                 write_exports(staging)
 
     def publish(self, result_id: str, week: dt.date) -> None:
-        with self.session() as s:
-            if s.get(ResultRow, result_id) is None:
+        with self.transaction() as tx:
+            if tx.get(ResultRow, result_id) is None:
                 raise KeyError(result_id)
-            row = s.get(PublishedRow, week)
+            row = tx.get(PublishedRow, week)
             if row is None:
-                s.add(PublishedRow(week=week, result_id=result_id))
+                tx.add(PublishedRow(week=week, result_id=result_id))
             else:
                 row.result_id, row.published = result_id, _now()
 
     def published(self, week: dt.date) -> str | None:
-        with self.session() as s:
-            row = s.get(PublishedRow, week)
+        with self.transaction() as tx:
+            row = tx.get(PublishedRow, week)
             return None if row is None else row.result_id
 
     # ---- tokens ---------------------------------------------------------------------
@@ -393,30 +400,31 @@ class Store:
         if kind == "api" and scope not in TOKEN_SCOPES:
             raise ValueError(f"scope {scope!r} is not one of {', '.join(TOKEN_SCOPES)}")
         token = secrets.token_urlsafe(32)
-        with self.session() as s:
-            s.add(
+        with self.transaction() as tx:
+            tx.add(
                 TokenRow(kind=kind, name=name, scope=scope, person=person, hash=token_hash(token))
             )
         return token
 
     def token(self, token: str, kind: str) -> TokenRow | None:
         """The live token of that kind, or None (unknown or revoked)."""
-        with self.session() as s:
-            row = s.scalars(select(TokenRow).where(TokenRow.hash == token_hash(token))).first()
+        with self.transaction() as tx:
+            query = select(TokenRow).where(TokenRow.hash == token_hash(token))
+            row: TokenRow | None = tx.scalars(query).first()
             if row is None or row.kind != kind or row.revoked is not None:
                 return None
             return row
 
     def revoke(self, kind: str, name: str = "", person: str = "") -> int:
         """Revoke the live tokens of that kind and name (API) or person (feed); how many."""
-        with self.session() as s:
+        with self.transaction() as tx:
             query = select(TokenRow).where(TokenRow.kind == kind, TokenRow.revoked.is_(None))
             query = (
                 query.where(TokenRow.name == name)
                 if kind == "api"
                 else query.where(TokenRow.person == person)
             )
-            rows = list(s.scalars(query))
+            rows = list(tx.scalars(query))
             for row in rows:
                 row.revoked = _now()
             return len(rows)

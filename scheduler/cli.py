@@ -1,5 +1,5 @@
 """The `roster` command line: validate, solve, replan, export, check, try, cover, token,
-verify, staffing, demand, whatif, generate, schema."""
+serve, verify, staffing, demand, whatif, generate, schema."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
         instance = pin_rows(instance, read_roster_csv(args.pin), until, args.pin)
         instance = pinned(instance, folder_pins(args.pin), args.pin)
-    options = _solve_options(args)
+    options = _solve_options(args, instance)
     try:
         result = solve(instance, options)
     except ModelTooLargeError as exc:
@@ -255,7 +255,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
     instance = pinned(instance, folder_pins(args.previous), args.previous)
     out_dir: Path = args.out or Path("out") / f"{args.instance.stem}-replan"
     check_out_dir(out_dir)
-    options = _solve_options(args)
+    options = _solve_options(args, instance)
     result, changes = replan(instance, previous, since, options, args.previous)
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
     table = io.StringIO()
@@ -457,6 +457,47 @@ def cmd_token(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from scheduler.service.api import MB, Settings, create_app
+    from scheduler.service.jobs import JobRunner
+
+    if args.address is not None and args.backend != "ray":
+        return _fail([f"--address {args.address}: a cluster address needs --backend ray"])
+    if args.backend == "ray":
+        from scheduler.whatif import ray_module
+
+        ray_module()  # before anything starts: say how to install it
+    store = _store(args)
+    tokens = args.tokens or args.host not in LOOPBACK
+    if tokens and not store.live_tokens("api"):
+        print(
+            f"warning: --host {args.host} needs an API token on every request and none "
+            "exists yet: make one with `roster token create --name NAME --scope edit`",
+            file=sys.stderr,
+        )
+    settings = Settings(
+        max_upload_bytes=int(args.max_upload_mb * MB),
+        max_person_days=args.max_person_days,
+        tokens_required=tokens,
+    )
+    runner = JobRunner(store, slots=args.jobs or 1, backend=args.backend, address=args.address)
+    app = create_app(store, runner, settings)
+    where = args.db or f"{args.data}/roster.db"
+    access = "API tokens required" if tokens else "no login (this machine only)"
+    print(
+        f"roster serve: http://{args.host}:{args.port}/ ({access}); store {where}; "
+        f"{runner.slots} job{'s' if runner.slots != 1 else ''} at once ({args.backend})",
+        file=sys.stderr,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from scheduler.checker import evaluate, format_report
 
@@ -603,9 +644,20 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _solve_options(args: argparse.Namespace) -> SolveOptions:
-    """The options `_solver_flags` collected."""
+def _solve_options(args: argparse.Namespace, instance: Instance | None = None) -> SolveOptions:
+    """The options `_solver_flags` collected.
+
+    A job of the service sets `args.hooks` (`scheduler.service.worker.Hooks`): its
+    `watch` sees each better objective and bound, and, given the instance the rosters
+    are of, its `roster` each better roster."""
     from scheduler.cpsat.solve import SolveOptions
+
+    hooks = getattr(args, "hooks", None)
+    on_roster = None
+    if hooks is not None and instance is not None:
+
+        def on_roster(seconds: float, rows: list[Any], source: str) -> None:
+            hooks.roster(instance, seconds, rows, source)
 
     return SolveOptions(
         time_limit=args.time_limit,
@@ -613,6 +665,8 @@ def _solve_options(args: argparse.Namespace) -> SolveOptions:
         seed=args.seed,
         log=None if args.quiet else sys.stderr,
         deterministic_time=args.deterministic_time,
+        watch=None if hooks is None else hooks.watch,
+        on_roster=on_roster,
     )
 
 
@@ -752,6 +806,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--db", help="a database URL instead (postgresql+psycopg://...)")
     token.set_defaults(run=cmd_token)
+
+    serve = sub.add_parser(
+        "serve",
+        help="the service and its web page (docs/service.md)",
+        description="The API (OpenAPI at /docs) and the page at /, jobs in worker processes. "
+        "On 127.0.0.1 no login is needed; on any other address every request needs an API "
+        "token (`roster token create`).",
+    )
+    serve.add_argument(
+        "--data", type=Path, default=Path("roster-data"), help="the store's folder (./roster-data)"
+    )
+    serve.add_argument("--db", help="a database URL instead (postgresql+psycopg://...)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=_positive_int, default=8000, help="port (8000)")
+    serve.add_argument(
+        "--jobs", type=_positive_int, default=1, help="jobs run at once, the rest queued (1)"
+    )
+    serve.add_argument("--backend", choices=["process", "ray"], default="process")
+    serve.add_argument("--address", help="a Ray cluster to run jobs on (with --backend ray)")
+    serve.add_argument("--tokens", action="store_true", help="require API tokens even on 127.0.0.1")
+    serve.add_argument(
+        "--max-upload-mb", type=_positive_float, default=20.0, help="largest upload (20 MB)"
+    )
+    serve.add_argument(
+        "--max-person-days",
+        type=_positive_int,
+        default=30_000,
+        help="largest instance: people times days (30,000)",
+    )
+    serve.set_defaults(run=cmd_serve)
 
     verify = sub.add_parser(
         "verify", help="check a written roster against every rule, without the solver"

@@ -62,10 +62,11 @@ class SolveOptions:
     watch: Callable[[float, float | None, float | None], None] | None = None
     """Called with (seconds, best objective, bound) whenever either improves (units as
     reported; None while not known). Benchmarks time the gap with it."""
-    on_roster: Callable[[float, list[Assignment]], None] | None = None
-    """Called with (seconds, rows) for each better roster of the whole model's search
-    (the main search's and the neighbourhood search's), so that a caller can keep the
-    best so far as it improves (the service's jobs). Not called for solves by parts."""
+    on_roster: Callable[[float, list[Assignment], str], None] | None = None
+    """Called with (seconds, rows, source) for each better roster of the whole model's
+    search, the source "main search" or the neighbourhood that found it, so that a caller
+    can keep the best so far as it improves (the service's jobs). Not called for solves
+    by parts."""
     break_symmetry: bool = False
     """Order identical people in the main search's model (`scheduler.cpsat.search.symmetry`).
     Off by default: it gave no better bound, CP-SAT's presolve finding these symmetries
@@ -162,7 +163,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             known = self.bound > float("-inf")
             self._watch(self.last_seconds, self.objective, self.bound / SCALE if known else None)
         if self._on_roster is not None and values is not None:
-            self._on_roster(self.last_seconds, extract_roster(self._rm, Values(values)))
+            rows = extract_roster(self._rm, Values(values))
+            self._on_roster(self.last_seconds, rows, origin or "main search")
         if self._log is not None:
             objective = objective_units / SCALE
             bound = self.bound / SCALE

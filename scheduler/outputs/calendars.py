@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from models import RATING
+from models import RATING, Assignment, Instance
 from scheduler.outputs.exports import OutputData, one_line
 from scheduler.outputs.spreadsheet import ShiftWork, shifts_of
 
@@ -160,3 +160,26 @@ def write(data: OutputData, folder: Path) -> None:
     for work in works:
         team.add_component(_event(work, zone, stamp, queue_skill, with_name=True))
     (folder / TEAM_FILE).write_bytes(_finish(team, works, timezone))
+
+
+def feed(weeks: Sequence[tuple[Instance, Sequence[Assignment]]], person: str | None) -> bytes:
+    """One calendar of several published rosters (a subscribed feed): a person's shifts,
+    or the whole team's with `person` None. Each shift keeps its UID, so that a calendar
+    app that subscribed sees a changed roster as changed events, not new ones."""
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    all_works: list[ShiftWork] = []
+    name = "team"
+    timezone = weeks[-1][0].horizon.timezone if weeks else "UTC"
+    events: list[Event] = []
+    for instance, roster in weeks:
+        zone = ZoneInfo(instance.horizon.timezone)
+        queue_skill = {queue.id: queue.skill for queue in instance.queues}
+        works = [w for w in shifts_of(roster) if person is None or w.person == person]
+        if person is not None and person in instance.person_by_id:
+            name = instance.person_by_id[person].name or person
+        all_works.extend(works)
+        events.extend(_event(w, zone, stamp, queue_skill, with_name=person is None) for w in works)
+    calendar = _calendar(f"roster: {name}")
+    for event in events:
+        calendar.add_component(event)
+    return _finish(calendar, all_works, timezone)

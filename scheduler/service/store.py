@@ -39,6 +39,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     select,
     update,
@@ -49,6 +50,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 JOB_STATES = ("queued", "running", "done", "failed", "stopped", "interrupted")
 JOB_KINDS = ("solve", "check", "replan", "whatif", "cover")
 TOKEN_SCOPES = ("read", "edit")
+OUTPUT_FILE = "output.txt"
+"""What a job's command printed, kept as a file of the job."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -302,8 +305,15 @@ class Store:
                 return self.job(job.id)
 
     def finish(
-        self, job_id: str, state: str, reason: str = "", result_id: str | None = None
+        self,
+        job_id: str,
+        state: str,
+        reason: str = "",
+        files: dict[str, bytes] | None = None,
+        output: str | None = None,
     ) -> None:
+        """End a job in `state`; `files`, an output folder's, become its result (replacing
+        the best so far), and `output` is what its command printed."""
         if state not in JOB_STATES:
             raise ValueError(f"job state {state!r} is not one of {', '.join(JOB_STATES)}")
         with self.transaction() as tx:
@@ -311,8 +321,66 @@ class Store:
             if job is None:
                 raise KeyError(job_id)
             job.state, job.reason, job.finished = state, reason, _now()
-            if result_id is not None:
-                job.result_id = result_id
+            if files:
+                self._put_result(tx, job, files)
+            if output is not None:
+                self._put_files(tx, job.id, {OUTPUT_FILE: output.encode()})
+
+    def keep_best(self, job_id: str, files: dict[str, bytes]) -> None:
+        """The output folder of a running job's best roster so far, as its result."""
+        with self.transaction() as tx:
+            job = tx.get(JobRow, job_id)
+            if job is None:
+                raise KeyError(job_id)
+            self._put_result(tx, job, files)
+
+    def _put_result(self, tx: Tx, job: JobRow, files: dict[str, bytes]) -> None:
+        summary = json.loads(files.get("summary.json", b"{}") or b"{}")
+        row = tx.get(ResultRow, job.result_id) if job.result_id else None
+        if row is None:
+            row = ResultRow(version_id=job.version_id, job_id=job.id, summary=summary)
+            tx.add(row)
+            tx.flush()
+            job.result_id = row.id
+        else:
+            row.summary, row.created = summary, _now()
+        self._put_files(tx, row.id, files, replace=True)
+
+    def _put_files(
+        self, tx: Tx, owner: str, files: dict[str, bytes], replace: bool = False
+    ) -> None:
+        names = list(files) if not replace else None
+        query = delete(FileRow).where(FileRow.owner == owner)
+        if names is not None:
+            query = query.where(FileRow.name.in_(names))
+        tx.execute(query)
+        tx.add_all(FileRow(owner=owner, name=n, content=c) for n, c in files.items())
+
+    def stop_queued(self, job_id: str, reason: str) -> bool:
+        """A queued job stopped before it ran; False when it is no longer queued."""
+        with self.transaction() as tx:
+            stopped = tx.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.state == "queued")
+                .values(state="stopped", reason=reason, finished=_now())
+            )
+            return bool(getattr(stopped, "rowcount", 0))
+
+    def jobs(self, version_ids: list[str] | None = None, limit: int = 200) -> list[JobRow]:
+        """The latest jobs, newest first (of these versions, when given)."""
+        with self.transaction() as tx:
+            query = select(JobRow).order_by(JobRow.seq.desc()).limit(limit)
+            if version_ids is not None:
+                query = query.where(JobRow.version_id.in_(version_ids))
+            return list(tx.scalars(query))
+
+    def output(self, job_id: str) -> str:
+        """What a finished job's command printed ("" before it ends)."""
+        with self.transaction() as tx:
+            row = tx.scalars(
+                select(FileRow).where(FileRow.owner == job_id, FileRow.name == OUTPUT_FILE)
+            ).first()
+            return "" if row is None else bytes(row.content).decode()
 
     def add_event(self, job_id: str, **figures: Any) -> None:
         """A better roster of a running job: kept as an event and as its latest progress."""
@@ -333,11 +401,15 @@ class Store:
                 )
             )
 
-    def interrupt_running(self, reason: str) -> list[str]:
-        """Mark every job left running (its worker or the server gone) as interrupted;
-        their ids. Queued jobs stay queued."""
+    def interrupt_running(self, reason: str, worker_prefix: str = "") -> list[str]:
+        """Mark every job left running (its worker or the server gone) as interrupted, its
+        best roster so far kept as its result; their ids. Queued jobs stay queued. With
+        `worker_prefix`, only the jobs of workers whose name starts with it."""
         with self.transaction() as tx:
-            jobs = list(tx.scalars(select(JobRow).where(JobRow.state == "running")))
+            query = select(JobRow).where(JobRow.state == "running")
+            if worker_prefix:
+                query = query.where(JobRow.worker.startswith(worker_prefix, autoescape=True))
+            jobs = list(tx.scalars(query))
             for job in jobs:
                 job.state, job.reason, job.finished = "interrupted", reason, _now()
             return [j.id for j in jobs]
@@ -393,6 +465,19 @@ class Store:
             row = tx.get(PublishedRow, week)
             return None if row is None else row.result_id
 
+    def published_weeks(self) -> list[PublishedRow]:
+        """Every published roster, oldest week first."""
+        with self.transaction() as tx:
+            return list(tx.scalars(select(PublishedRow).order_by(PublishedRow.week)))
+
+    def unpublish(self, week: dt.date) -> bool:
+        with self.transaction() as tx:
+            row = tx.get(PublishedRow, week)
+            if row is None:
+                return False
+            tx.delete(row)
+            return True
+
     # ---- tokens ---------------------------------------------------------------------
 
     def create_token(self, kind: str, name: str = "", scope: str = "", person: str = "") -> str:
@@ -414,6 +499,12 @@ class Store:
             if row is None or row.kind != kind or row.revoked is not None:
                 return None
             return row
+
+    def live_tokens(self, kind: str) -> list[TokenRow]:
+        """The live tokens of a kind (their hashes only), oldest first."""
+        with self.transaction() as tx:
+            query = select(TokenRow).where(TokenRow.kind == kind, TokenRow.revoked.is_(None))
+            return list(tx.scalars(query.order_by(TokenRow.created)))
 
     def revoke(self, kind: str, name: str = "", person: str = "") -> int:
         """Revoke the live tokens of that kind and name (API) or person (feed); how many."""

@@ -97,7 +97,10 @@ def test_each_better_roster_is_handed_over_as_rows_and_the_last_is_the_result() 
     for workers in (1, 2):
         seen.clear()
         options = SolveOptions(
-            time_limit=10, workers=workers, seed=0, on_roster=lambda _, rows: seen.append(rows)
+            time_limit=10,
+            workers=workers,
+            seed=0,
+            on_roster=lambda _, rows, _source: seen.append(rows),
         )
         result = solve(inst, options)
         assert seen, "at least the first roster is handed over"

@@ -7,9 +7,7 @@ On SQLite always; on PostgreSQL too when `ROSTER_TEST_POSTGRES` names a server's
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,24 +19,6 @@ from tests.helpers import agent, demand, micro
 from tests.test_edits import _folder
 
 TABLES = {"instances", "versions", "files", "jobs", "events", "results", "published", "tokens"}
-
-
-POSTGRES = os.environ.get("ROSTER_TEST_POSTGRES")
-"""A PostgreSQL server's URL to test the store on too (`.ci/run` starts one)."""
-
-
-@pytest.fixture(params=["sqlite", *(["postgresql"] if POSTGRES else [])])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        made = Store(f"sqlite:///{tmp_path / 'roster.db'}")
-    else:
-        assert POSTGRES is not None
-        made = Store(POSTGRES)
-        with made.engine.begin() as c:  # a clean database for each test
-            c.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    made.migrate()
-    yield made
-    made.engine.dispose()
 
 
 def test_migrations_make_the_schema_from_empty_and_from_the_revision_before(store: Store) -> None:

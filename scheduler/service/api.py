@@ -1,0 +1,1093 @@
+"""The service's JSON API (FastAPI): instances, versions, jobs, results, edits, publishing,
+calendar feeds. `create_app` builds it over a store and a job runner; `roster serve`
+runs it with uvicorn.
+
+Every error is a 4xx with `{"errors": [messages]}`, the messages those the command line
+prints (file, field and value), and nothing is stored. Ids from a request are only ever
+looked up in the store; file names from a request are checked against the names a
+result has (`EXPORTS` beside its own files) or a plain-name pattern before any file is touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import json
+import re
+import tempfile
+import zipfile
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Body, FastAPI, File, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from models import InputError, Instance
+from scheduler.service.jobs import JobRunner
+from scheduler.service.store import JobRow, ResultRow, Store, VersionRow
+
+MB = 1024 * 1024
+DEFAULT_MAX_UPLOAD = 20 * MB
+DEFAULT_MAX_PERSON_DAYS = 30_000
+"""People times days of the largest instance accepted (1,000 people for four weeks)."""
+
+PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,199}$")
+INSTANCE_SUFFIXES = (".yaml", ".yml", ".json")
+DATA_SUFFIXES = (".csv",)
+TABLES = {"coverage": "coverage.csv", "batches": "batches.csv", "people": "people.csv"}
+EXPORTS = {
+    "roster.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "report.html": "text/html; charset=utf-8",
+}
+KEPT = {
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".yaml": "application/yaml",
+}
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, messages: list[str] | str) -> None:
+        super().__init__(messages)
+        self.status = status
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+
+
+def not_found(what: str, ident: str) -> ApiError:
+    return ApiError(404, f"no {what} {ident!r}")
+
+
+@dataclass
+class Settings:
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD
+    max_person_days: int = DEFAULT_MAX_PERSON_DAYS
+    tokens_required: bool = False
+    """Every request needs an API token (the server listens beyond 127.0.0.1)."""
+
+
+# ---- request bodies --------------------------------------------------------------------
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SearchOptions(_Body):
+    time_limit: float = Field(30.0, gt=0, le=24 * 3600, description="seconds")
+    workers: int = Field(0, ge=0, le=64, description="search workers (0: by the machine)")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    deterministic_time: float | None = Field(None, gt=0)
+
+
+class SolveRequest(SearchOptions):
+    history: Literal["published", "none"] | list[str] = Field(
+        "published",
+        description="past weeks' results, newest last; 'published': the rosters published "
+        "for the weeks before this one",
+    )
+    pin: str | None = Field(None, description="a result whose edits' pins are kept")
+
+
+class WhatIfRequest(SearchOptions):
+    scenarios: str = Field(description="the scenarios file's text (YAML; docs/whatif.md)")
+
+
+class Away(_Body):
+    person: str
+    start: dt.date | None = Field(None, alias="from")
+    to: dt.date | None = None
+
+
+class ReplanRequest(SearchOptions):
+    start: dt.date = Field(alias="from", description="the first day to re-plan")
+    unavailable: list[Away] = Field(default_factory=list)
+    changes: dict[str, Any] | None = Field(None, description="what-if operations")
+
+
+class ShiftGap(_Body):
+    date: dt.date
+    shift: str
+    queue: str
+
+
+class CoverRequest(_Body):
+    shift: ShiftGap | None = None
+    person: str | None = None
+    start: dt.date | None = Field(None, alias="from")
+    to: dt.date | None = None
+    batch: str | None = None
+    items: int | None = Field(None, gt=0)
+    top: int = Field(5, gt=0, le=50)
+
+
+class EditsRequest(_Body):
+    edits: list[str] | str = Field(
+        description="edits in `roster try`'s words: one string, or one string an edit"
+    )
+    force: bool = Field(False, description="apply even when a hard rule breaks")
+
+
+class PatchRequest(_Body):
+    patch: dict[str, Any] = Field(description="operations in the patch language (docs/whatif.md)")
+    base: str | None = Field(None, description="the version patched (default: the latest)")
+    note: str = ""
+
+
+class FeedRequest(_Body):
+    person: str | None = Field(None, description="a person's id; none for the team feed")
+
+
+# ---- access and limits -----------------------------------------------------------------
+
+
+class BodyLimit:
+    """Refuse a request body above the limit while it is read (no Content-Length
+    trusted), with the same message as an upload too large."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _too_large(self.limit)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLargeError
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLargeError:
+            await _too_large(self.limit)(scope, receive, send)
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [f"the upload is larger than the limit of {limit / MB:g} MB"]}, status_code=413
+    )
+
+
+def _token_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.cookies.get("roster_token")
+
+
+# ---- the app ---------------------------------------------------------------------------
+
+
+def create_app(store: Store, runner: JobRunner, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runner.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(runner.close)
+
+    app = FastAPI(
+        title="roster",
+        summary="Rosters for eval raters and support agents, planned with OR-Tools CP-SAT",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.store, app.state.runner, app.state.settings = store, runner, settings
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"errors": exc.messages}, status_code=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no such page or resource: {_request.url.path}"
+        return JSONResponse({"errors": [message]}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        messages = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+            value = error.get("input")
+            shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {value!r})"
+            messages.append(f"{where}: {error.get('msg', 'invalid')}{shown}")
+        return JSONResponse({"errors": messages}, status_code=422)
+
+    @app.middleware("http")
+    async def _access(request: Request, call_next: Any) -> Response:
+        path = request.url.path
+        open_paths = path.startswith(("/feeds/", "/static/")) or path in ("/login", "/health")
+        if settings.tokens_required and not open_paths:
+            token = _token_of(request)
+            row = None if token is None else await run_in_threadpool(store.token, token, "api")
+            if row is None:
+                return JSONResponse(
+                    {"errors": ["an API token is needed: Authorization: Bearer TOKEN"]},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            if row.scope != "edit" and request.method not in READ_METHODS:
+                return JSONResponse(
+                    {"errors": [f"the token {row.name!r} may only read (scope read)"]},
+                    status_code=403,
+                )
+        response: Response = await call_next(request)
+        return response
+
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+
+    _instances_api(app, store, runner, settings)
+    _jobs_api(app, store, runner)
+    _results_api(app, store, runner)
+    _feeds_api(app, store)
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, Any]:
+        return {"ok": True, "running": runner.running()}
+
+    return app
+
+
+# ---- instances and versions ------------------------------------------------------------
+
+
+def _upload_files(uploads: list[tuple[str, bytes]], limit: int) -> dict[str, bytes]:
+    """The files of an upload by name: as sent, or the members of one zip."""
+    if len(uploads) == 1 and uploads[0][0].lower().endswith(".zip"):
+        name, content = uploads[0]
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(content))
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            total = sum(m.file_size for m in members)
+            if total > limit:
+                raise ApiError(413, f"{name}: unpacks to more than the limit of {limit / MB:g} MB")
+            uploads = [
+                (Path(m.filename).name, archive.read(m))
+                for m in members
+                if not Path(m.filename).name.startswith((".", "__MACOSX"))
+                and "__MACOSX" not in m.filename
+            ]
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise ApiError(422, f"{name}: not a zip file that can be read ({exc})") from None
+    files: dict[str, bytes] = {}
+    problems = []
+    for name, content in uploads:
+        if not PLAIN_NAME.match(name) or not name.lower().endswith(
+            INSTANCE_SUFFIXES + DATA_SUFFIXES
+        ):
+            problems.append(
+                f"{name!r}: not a file an instance is made of (a .yaml, .yml or .json file "
+                "and the .csv files it names; letters, digits, '.', '_', '-' and spaces)"
+            )
+        elif name in files:
+            problems.append(f"{name}: sent twice")
+        else:
+            files[name] = content
+    if problems:
+        raise ApiError(422, problems)
+    return files
+
+
+def _entry(files: dict[str, bytes]) -> str:
+    entries = [n for n in files if n.lower().endswith(INSTANCE_SUFFIXES)]
+    if len(entries) != 1:
+        found = ", ".join(sorted(entries)) or "none"
+        raise ApiError(
+            422,
+            "send one instance file (.yaml, .yml or .json) with the .csv files it names; "
+            f"found {found}",
+        )
+    return entries[0]
+
+
+def validate_upload(files: dict[str, bytes], settings: Settings) -> tuple[str, Instance]:
+    """The upload's instance file and the instance it validates to; `ApiError` 422 with the
+    command line's messages otherwise."""
+    from scheduler.formats import read_instance
+
+    entry = _entry(files)
+    with tempfile.TemporaryDirectory(prefix="roster-upload-") as tmp:
+        here = Path(tmp)
+        for name, content in files.items():
+            (here / name).write_bytes(content)
+        try:
+            instance = read_instance(here / entry)
+        except InputError as exc:
+            raise ApiError(
+                422, [m.replace(f"{here}/", "").replace(str(here), ".") for m in exc.messages]
+            ) from None
+    size = len(instance.people) * instance.horizon.days
+    if size > settings.max_person_days:
+        raise ApiError(
+            413,
+            f"{entry}: {len(instance.people)} people over {instance.horizon.days} days is "
+            f"{size:,} person-days, above this server's limit of {settings.max_person_days:,}",
+        )
+    return entry, instance
+
+
+def _figures(instance: Instance) -> dict[str, Any]:
+    return {
+        "name": instance.name,
+        "start": instance.horizon.start.isoformat(),
+        "days": instance.horizon.days,
+        "people": len(instance.people),
+        "shifts": len(instance.shifts),
+        "queues": len(instance.queues),
+        "batches": len(instance.batches),
+    }
+
+
+def _version_json(store: Store, version: VersionRow, with_files: bool = False) -> dict[str, Any]:
+    document = version.document
+    out: dict[str, Any] = {
+        "id": version.id,
+        "instance_id": version.instance_id,
+        "number": version.number,
+        "created": version.created.isoformat(),
+        "note": version.note,
+        "figures": {
+            "name": document.get("name"),
+            "start": (document.get("horizon") or {}).get("start"),
+            "days": (document.get("horizon") or {}).get("days"),
+            "people": len(document.get("people") or []),
+            "shifts": len(document.get("shifts") or []),
+            "queues": len(document.get("queues") or []),
+            "batches": len(document.get("batches") or []),
+        },
+    }
+    if with_files:
+        out["files"] = sorted(store.files(version.id))
+    return out
+
+
+def _job_json(job: JobRow) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "state": job.state,
+        "version_id": job.version_id,
+        "options": {k: v for k, v in job.options.items() if k not in ("scenarios",)},
+        "progress": job.progress,
+        "reason": job.reason,
+        "result_id": job.result_id,
+        "created": job.created.isoformat(),
+        "started": job.started.isoformat() if job.started else None,
+        "finished": job.finished.isoformat() if job.finished else None,
+        "links": {
+            "self": f"/api/jobs/{job.id}",
+            "events": f"/api/jobs/{job.id}/events",
+            "result": f"/api/results/{job.result_id}" if job.result_id else None,
+        },
+    }
+
+
+def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Settings) -> None:
+    async def read_uploads(files: list[UploadFile]) -> dict[str, bytes]:
+        uploads = [(f.filename or "", await f.read()) for f in files]
+        return _upload_files(uploads, settings.max_upload_bytes)
+
+    @app.post("/api/validate", tags=["instances"], summary="Validate an upload; store nothing")
+    async def validate(files: Annotated[list[UploadFile], File()]) -> dict[str, Any]:
+        found = await read_uploads(files)
+        _entry_name, instance = await run_in_threadpool(validate_upload, found, settings)
+        return {"valid": True, "figures": _figures(instance)}
+
+    @app.post(
+        "/api/instances",
+        status_code=201,
+        tags=["instances"],
+        summary="Upload an instance: its YAML or JSON file with its CSV files, or a zip",
+    )
+    async def upload(files: Annotated[list[UploadFile], File()]) -> dict[str, Any]:
+        found = await read_uploads(files)
+        entry, instance = await run_in_threadpool(validate_upload, found, settings)
+        document = instance.model_dump(mode="json")
+        instance_id, version_id = await run_in_threadpool(
+            store.add_instance, instance.name, document, found, f"uploaded as {entry}"
+        )
+        return {"id": instance_id, "version_id": version_id, "figures": _figures(instance)}
+
+    @app.get("/api/instances", tags=["instances"], summary="Every instance, newest last")
+    def instances() -> list[dict[str, Any]]:
+        out = []
+        for row in store.instances():
+            versions = store.versions(row.id)
+            latest = versions[-1] if versions else None
+            jobs = store.jobs([v.id for v in versions], limit=1) if versions else []
+            out.append(
+                {
+                    "id": row.id,
+                    "name": row.name,
+                    "created": row.created.isoformat(),
+                    "versions": len(versions),
+                    "latest": _version_json(store, latest) if latest else None,
+                    "last_job": _job_json(jobs[0]) if jobs else None,
+                }
+            )
+        return out
+
+    @app.get("/api/instances/{instance_id}", tags=["instances"])
+    def instance(instance_id: str) -> dict[str, Any]:
+        rows = [r for r in store.instances() if r.id == instance_id]
+        if not rows:
+            raise not_found("instance", instance_id)
+        versions = store.versions(instance_id)
+        return {
+            "id": rows[0].id,
+            "name": rows[0].name,
+            "created": rows[0].created.isoformat(),
+            "versions": [_version_json(store, v) for v in versions],
+        }
+
+    @app.post(
+        "/api/instances/{instance_id}/versions",
+        status_code=201,
+        tags=["instances"],
+        summary="A new version from a patch (the patch language of what-if scenarios)",
+    )
+    def new_version(instance_id: str, body: PatchRequest) -> dict[str, Any]:
+        from models.patch import PatchError, patched
+
+        versions = store.versions(instance_id)
+        if not versions:
+            raise not_found("instance", instance_id)
+        base = versions[-1]
+        if body.base is not None:
+            chosen = [v for v in versions if v.id == body.base]
+            if not chosen:
+                raise not_found(f"version of instance {instance_id}", body.base)
+            base = chosen[0]
+        current = Instance.model_validate(base.document)
+        try:
+            instance = patched(current, body.patch, Path(f"version {base.number}"))
+        except PatchError as exc:
+            raise ApiError(422, f"patch: {exc}") from None
+        except InputError as exc:
+            raise ApiError(422, exc.messages) from None
+        document = instance.model_dump(mode="json")
+        name = f"{re.sub(r'[^A-Za-z0-9._-]+', '-', instance.name).strip('-') or 'instance'}.json"
+        files = {name: instance.model_dump_json(by_alias=True, indent=1).encode()}
+        note = body.note or f"patched from version {base.number}"
+        version_id = store.add_version(instance_id, document, files, note)
+        version = store.version(version_id)
+        assert version is not None
+        return _version_json(store, version, with_files=True)
+
+    def version_or_404(version_id: str) -> VersionRow:
+        version = store.version(version_id)
+        if version is None:
+            raise not_found("version", version_id)
+        return version
+
+    @app.get("/api/versions/{version_id}", tags=["instances"])
+    def version(version_id: str) -> dict[str, Any]:
+        found = version_or_404(version_id)
+        out = _version_json(store, found, with_files=True)
+        out["jobs"] = [_job_json(j) for j in store.jobs([version_id], limit=50)]
+        return out
+
+    @app.get(
+        "/api/versions/{version_id}/instance", tags=["instances"], summary="The instance, as JSON"
+    )
+    def version_instance(version_id: str) -> dict[str, Any]:
+        return version_or_404(version_id).document
+
+    @app.get("/api/versions/{version_id}/files/{name}", tags=["instances"])
+    def version_file(version_id: str, name: str) -> Response:
+        version_or_404(version_id)
+        files = store.files(version_id)
+        if name not in files:
+            raise not_found(f"file of version {version_id}", name)
+        media = "text/csv" if name.endswith(".csv") else "application/octet-stream"
+        return Response(files[name], media_type=media, headers=_attachment(name))
+
+    def queue(kind: str, version_id: str, options: dict[str, Any]) -> dict[str, Any]:
+        job_id = store.add_job(kind, version_id, options)
+        runner.wake()
+        job = store.job(job_id)
+        assert job is not None
+        return _job_json(job)
+
+    @app.post(
+        "/api/versions/{version_id}/solve",
+        status_code=202,
+        tags=["jobs"],
+        summary="Queue a solve; the job's id and links",
+    )
+    def solve(
+        version_id: str, body: Annotated[SolveRequest | None, Body()] = None
+    ) -> dict[str, Any]:
+        body = body or SolveRequest()
+        found = version_or_404(version_id)
+        options = body.model_dump(exclude={"history", "pin"}, exclude_none=True)
+        options["history"] = _history(store, found, body.history)
+        if body.pin is not None:
+            if store.result(body.pin) is None:
+                raise not_found("result", body.pin)
+            options["base"] = body.pin
+        return queue("solve", version_id, options)
+
+    @app.post("/api/versions/{version_id}/check", status_code=202, tags=["jobs"])
+    def check(
+        version_id: str, body: Annotated[SearchOptions | None, Body()] = None
+    ) -> dict[str, Any]:
+        version_or_404(version_id)
+        return queue("check", version_id, (body or SearchOptions()).model_dump(exclude_none=True))
+
+    @app.post("/api/versions/{version_id}/whatif", status_code=202, tags=["jobs"])
+    def whatif(version_id: str, body: WhatIfRequest) -> dict[str, Any]:
+        from scheduler.whatif import read_scenarios
+
+        version_or_404(version_id)
+        with tempfile.TemporaryDirectory(prefix="roster-scenarios-") as tmp:
+            path = Path(tmp) / "scenarios.yaml"
+            path.write_text(body.scenarios)
+            try:
+                read_scenarios(path)
+            except InputError as exc:
+                raise ApiError(
+                    422, [m.replace(str(path), "scenarios") for m in exc.messages]
+                ) from None
+        return queue("whatif", version_id, body.model_dump(exclude_none=True))
+
+
+def _history(store: Store, version: VersionRow, asked: str | list[str]) -> list[str]:
+    """The results whose rosters are the week's history, newest last."""
+    if asked == "none":
+        return []
+    if isinstance(asked, list):
+        for result_id in asked:
+            if store.result(result_id) is None:
+                raise not_found("result", result_id)
+        return list(asked)
+    start = dt.date.fromisoformat(str((version.document.get("horizon") or {}).get("start")))
+    weeks = [p for p in store.published_weeks() if p.week < start]
+    return [p.result_id for p in weeks[-8:]]
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+# ---- jobs ------------------------------------------------------------------------------
+
+
+def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
+    def job_or_404(job_id: str) -> JobRow:
+        job = store.job(job_id)
+        if job is None:
+            raise not_found("job", job_id)
+        return job
+
+    @app.get("/api/jobs", tags=["jobs"], summary="The latest jobs, newest first")
+    def jobs(
+        version: Annotated[str | None, Query()] = None,
+        limit: Annotated[int, Query(gt=0, le=1000)] = 100,
+    ) -> list[dict[str, Any]]:
+        return [_job_json(j) for j in store.jobs([version] if version else None, limit)]
+
+    @app.get("/api/jobs/{job_id}", tags=["jobs"], summary="A job's state and latest progress")
+    def job(job_id: str) -> dict[str, Any]:
+        return _job_json(job_or_404(job_id))
+
+    @app.get("/api/jobs/{job_id}/output", tags=["jobs"], summary="What the job's command printed")
+    def output(job_id: str) -> PlainTextResponse:
+        job_or_404(job_id)
+        return PlainTextResponse(store.output(job_id))
+
+    @app.delete(
+        "/api/jobs/{job_id}",
+        status_code=202,
+        tags=["jobs"],
+        summary="Stop a job; the best roster found by then is kept",
+    )
+    def stop(job_id: str) -> dict[str, Any]:
+        found = job_or_404(job_id)
+        if found.state not in ("queued", "running") or not runner.stop(job_id):
+            raise ApiError(409, f"job {job_id} is {found.state}: it cannot be stopped")
+        return _job_json(job_or_404(job_id))
+
+    @app.get(
+        "/api/jobs/{job_id}/events",
+        tags=["jobs"],
+        summary="Server-Sent Events: each better roster (objective, bound, gap, seconds, source)",
+        response_class=StreamingResponse,
+    )
+    async def events(job_id: str, request: Request, after: int = 0) -> StreamingResponse:
+        await run_in_threadpool(job_or_404, job_id)
+        last = request.headers.get("last-event-id")
+        start = int(last) if last and last.isdigit() else after
+
+        async def stream() -> AsyncIterator[str]:
+            seen = start
+            quiet = 0.0
+            while True:
+                found = await run_in_threadpool(store.events, job_id, seen)
+                for event in found:
+                    seen = event.id
+                    figures = {
+                        "seconds": event.seconds,
+                        "objective": event.objective,
+                        "bound": event.bound,
+                        "gap": event.gap,
+                        "source": event.source,
+                    }
+                    yield f"id: {event.id}\nevent: progress\ndata: {json.dumps(figures)}\n\n"
+                current = await run_in_threadpool(store.job, job_id)
+                if current is None or current.state not in ("queued", "running"):
+                    if not found:
+                        state = _job_json(current) if current else {"state": "gone"}
+                        yield f"event: end\ndata: {json.dumps(state)}\n\n"
+                        return
+                    continue
+                if await request.is_disconnected():
+                    return
+                quiet = 0.0 if found else quiet + 0.1
+                if quiet >= 15:
+                    quiet = 0.0
+                    yield ": still running\n\n"
+                await asyncio.sleep(0.1)
+
+        return StreamingResponse(
+            stream(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+
+# ---- results ---------------------------------------------------------------------------
+
+
+def _csv_rows(content: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(content.decode())))
+
+
+def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
+    def result_or_404(result_id: str) -> ResultRow:
+        found = store.result(result_id)
+        if found is None:
+            raise not_found("result", result_id)
+        return found
+
+    def files_of(result_id: str) -> dict[str, bytes]:
+        result_or_404(result_id)
+        return store.files(result_id)
+
+    @contextmanager
+    def folder_of(result_id: str, exports: bool = False) -> Iterator[Path]:
+        result_or_404(result_id)
+        with tempfile.TemporaryDirectory(prefix="roster-result-") as tmp:
+            folder = Path(tmp) / "result"
+            store.write_result(result_id, folder, exports=exports)
+            yield folder
+
+    def instance_of(result_id: str) -> Instance:
+        files = files_of(result_id)
+        return Instance.model_validate_json(files["instance.json"])
+
+    @app.get("/api/results/{result_id}", tags=["results"], summary="A result's summary")
+    def result(result_id: str) -> dict[str, Any]:
+        found = result_or_404(result_id)
+        names = sorted(store.files(result_id))
+        week = next(
+            (p.week.isoformat() for p in store.published_weeks() if p.result_id == result_id),
+            None,
+        )
+        return {
+            "id": found.id,
+            "version_id": found.version_id,
+            "job_id": found.job_id,
+            "created": found.created.isoformat(),
+            "summary": found.summary,
+            "published_week": week,
+            "files": names,
+            "downloads": [f"/api/results/{result_id}/files/{n}" for n in [*names, *EXPORTS]],
+        }
+
+    @app.get(
+        "/api/results/{result_id}/roster",
+        tags=["results"],
+        summary="Roster rows, filtered by person, day, shift, queue (activity) or batch",
+    )
+    def roster(
+        result_id: str,
+        person: str | None = None,
+        date: dt.date | None = None,
+        shift: str | None = None,
+        queue: str | None = None,
+        batch: str | None = None,
+    ) -> dict[str, Any]:
+        rows = _csv_rows(files_of(result_id)["roster.csv"])
+        wanted = {
+            "person": person,
+            "date": date.isoformat() if date else None,
+            "shift": shift,
+            "activity": queue,
+            "batch": batch,
+        }
+        for column, value in wanted.items():
+            if value is not None:
+                rows = [r for r in rows if r.get(column) == value]
+        return {"rows": rows, "count": len(rows)}
+
+    for table, file_name in TABLES.items():
+
+        def read_table(result_id: str, file_name: str = file_name) -> dict[str, Any]:
+            files = files_of(result_id)
+            rows = _csv_rows(files[file_name]) if file_name in files else []
+            return {"rows": rows, "count": len(rows)}
+
+        app.get(f"/api/results/{{result_id}}/{table}", tags=["results"], name=table)(read_table)
+
+    @app.get(
+        "/api/results/{result_id}/check",
+        tags=["results"],
+        summary="The check's verdict, with each shortfall's reason and the fixes",
+    )
+    def check_verdict(result_id: str) -> dict[str, Any]:
+        files = files_of(result_id)
+        if "check.json" not in files:
+            raise ApiError(404, f"result {result_id} is not a check's (no check.json)")
+        found: dict[str, Any] = json.loads(files["check.json"])
+        return found
+
+    @app.get("/api/results/{result_id}/changes", tags=["results"], summary="A replan's changes")
+    def changes(result_id: str) -> dict[str, Any]:
+        files = files_of(result_id)
+        if "changes.csv" not in files:
+            raise ApiError(404, f"result {result_id} is not a replan's (no changes.csv)")
+        rows = _csv_rows(files["changes.csv"])
+        return {"rows": rows, "count": len(rows)}
+
+    @app.get(
+        "/api/results/{result_id}/files/{name}",
+        tags=["results"],
+        summary="A download: the result's CSV and JSON files, roster.xlsx, report.html",
+    )
+    def download(result_id: str, name: str) -> Response:
+        files = files_of(result_id)
+        if name in files:
+            media = KEPT.get(Path(name).suffix, "application/octet-stream")
+            return Response(files[name], media_type=media, headers=_attachment(name))
+        if name not in EXPORTS:
+            raise not_found(f"file of result {result_id}", name)
+        with folder_of(result_id, exports=True) as folder:
+            content = (folder / name).read_bytes()
+        headers = {} if name == "report.html" else _attachment(name)
+        return Response(content, media_type=EXPORTS[name], headers=headers)
+
+    @app.get(
+        "/api/results/{result_id}/calendars/{person}.ics",
+        tags=["results"],
+        summary="A person's calendar of this roster ('team' for everyone's)",
+    )
+    def calendar(result_id: str, person: str) -> Response:
+        from models import read_roster_csv
+        from scheduler.outputs.calendars import feed
+
+        instance = instance_of(result_id)
+        if person != "team" and person not in instance.person_by_id:
+            raise not_found(f"person in result {result_id}", person)
+        with folder_of(result_id) as folder:
+            rows = read_roster_csv(folder / "roster.csv")
+        content = feed([(instance, rows)], None if person == "team" else person)
+        return Response(content, media_type="text/calendar; charset=utf-8")
+
+    # ---- edits ----
+
+    def parsed(body: EditsRequest) -> list[Any]:
+        import shlex
+
+        from models.edits import parse_edits
+
+        words: list[str] = []
+        for text in [body.edits] if isinstance(body.edits, str) else body.edits:
+            try:
+                words.extend(shlex.split(text))
+            except ValueError as exc:
+                raise ApiError(422, f"edits: {text!r}: {exc}") from None
+        try:
+            return parse_edits(words)
+        except InputError as exc:
+            raise ApiError(422, [f"edits: {m}" for m in exc.messages]) from None
+
+    @app.post(
+        "/api/results/{result_id}/try",
+        tags=["edits"],
+        summary="Try edits: every hard rule broken and every goal changed; nothing stored",
+    )
+    def try_edit(result_id: str, body: EditsRequest) -> dict[str, Any]:
+        from scheduler.edits import read_folder, try_edits
+
+        edits = parsed(body)
+        with folder_of(result_id) as folder_path:
+            folder = read_folder(folder_path)
+            try:
+                outcome, _rows, _evaluation, _touched = try_edits(
+                    folder.instance, folder.roster, edits, "the result"
+                )
+            except InputError as exc:
+                raise ApiError(422, exc.messages) from None
+        answer: dict[str, Any] = outcome.model_dump(mode="json")
+        answer.update(feasible=outcome.feasible, objective_change=outcome.objective_change)
+        return answer
+
+    @app.post(
+        "/api/results/{result_id}/apply",
+        status_code=201,
+        tags=["edits"],
+        summary="Apply edits: a new result marked edited, the edits kept as pins",
+    )
+    def apply(result_id: str, body: EditsRequest) -> dict[str, Any]:
+        from scheduler.edits import read_folder, try_edits, write_edited
+
+        edits = parsed(body)
+        found = result_or_404(result_id)
+        with folder_of(result_id) as folder_path:
+            folder = read_folder(folder_path)
+            try:
+                outcome, rows, evaluation, touched = try_edits(
+                    folder.instance, folder.roster, edits, "the result"
+                )
+            except InputError as exc:
+                raise ApiError(422, exc.messages) from None
+            if not outcome.feasible and not body.force:
+                broken = [str(v) for v in outcome.new_violations or outcome.violations]
+                raise ApiError(
+                    409,
+                    [
+                        "the edits break a hard rule (send force: true to apply them anyway)",
+                        *broken,
+                    ],
+                )
+            edited = folder_path.parent / "edited"
+            log = write_edited(edited, folder, edits, rows, evaluation, touched, exports=False)
+            new_id = store.save_result(found.version_id, edited)
+        return {
+            "id": new_id,
+            "result": f"/api/results/{new_id}",
+            "feasible": outcome.feasible,
+            "pins": len(log.pins),
+            "objective_change": outcome.objective_change,
+        }
+
+    @app.post(
+        "/api/results/{result_id}/cover",
+        status_code=202,
+        tags=["edits"],
+        summary="Who can cover: a job whose output is the ranked candidates (JSON)",
+    )
+    def cover(result_id: str, body: CoverRequest) -> dict[str, Any]:
+        found = result_or_404(result_id)
+        instance = instance_of(result_id)
+        asked = [n for n in ("shift", "person", "batch") if getattr(body, n) is not None]
+        if len(asked) != 1:
+            raise ApiError(
+                422,
+                "give one of shift {date, shift, queue}, person with from (and to), batch "
+                "with items",
+            )
+        options: dict[str, Any] = {"base": result_id, "top": body.top}
+        problems = []
+        if body.shift is not None:
+            gap = body.shift
+            problems += _unknown(instance, dates=[gap.date], shifts=[gap.shift])
+            if gap.queue not in {q.id for q in instance.queues}:
+                problems.append(f"shift.queue: no queue {gap.queue!r} in the instance")
+            options["shift"] = [gap.date.isoformat(), gap.shift, gap.queue]
+        elif body.person is not None:
+            if body.start is None:
+                problems.append("person: give from (and to for more than a day)")
+            else:
+                dates = [body.start, *([body.to] if body.to else [])]
+                problems += _unknown(instance, people=[body.person], dates=dates)
+                options.update(person=body.person, **{"from": body.start.isoformat()})
+                if body.to:
+                    options["to"] = body.to.isoformat()
+        else:
+            if body.items is None:
+                problems.append("batch: give items, the gradings to place")
+            if body.batch not in {b.id for b in instance.batches}:
+                problems.append(f"batch: no batch {body.batch!r} in the instance")
+            options.update(batch=body.batch, items=body.items)
+        if problems:
+            raise ApiError(422, problems)
+        job_id = store.add_job("cover", found.version_id, options)
+        runner.wake()
+        job = store.job(job_id)
+        assert job is not None
+        return _job_json(job)
+
+    @app.post(
+        "/api/results/{result_id}/replan",
+        status_code=202,
+        tags=["jobs"],
+        summary="Re-plan this roster from a date with the fewest changes (someone out, say)",
+    )
+    def replan(result_id: str, body: ReplanRequest) -> dict[str, Any]:
+        found = result_or_404(result_id)
+        instance = instance_of(result_id)
+        problems = _unknown(
+            instance,
+            dates=[body.start, *(d for a in body.unavailable for d in (a.start, a.to) if d)],
+            people=[a.person for a in body.unavailable],
+        )
+        if problems:
+            raise ApiError(422, problems)
+        options = body.model_dump(
+            exclude={"start", "unavailable", "changes"}, exclude_none=True, by_alias=True
+        )
+        options["from"] = body.start.isoformat()
+        options["base"] = result_id
+        options["unavailable"] = [
+            ":".join(
+                [a.person, a.start.isoformat() if a.start else "", a.to.isoformat() if a.to else ""]
+            ).rstrip(":")
+            for a in body.unavailable
+        ]
+        if body.changes:
+            import yaml
+
+            options["changes"] = yaml.safe_dump(body.changes)
+        job_id = store.add_job("replan", found.version_id, options)
+        runner.wake()
+        job = store.job(job_id)
+        assert job is not None
+        return _job_json(job)
+
+    # ---- publishing ----
+
+    @app.post(
+        "/api/results/{result_id}/publish",
+        tags=["publish"],
+        summary="Publish this roster for its week: the feeds serve it, the next week's "
+        "solve takes its history from it",
+    )
+    def publish(result_id: str) -> dict[str, Any]:
+        found = result_or_404(result_id)
+        files = store.files(result_id)
+        summary = found.summary
+        if summary.get("status") not in ("optimal", "best_found", "edited"):
+            raise ApiError(409, f"result {result_id} has no roster to publish")
+        instance = Instance.model_validate_json(files["instance.json"])
+        store.publish(result_id, instance.horizon.start)
+        return {"week": instance.horizon.start.isoformat(), "result_id": result_id}
+
+    @app.get("/api/published", tags=["publish"], summary="The published roster of each week")
+    def published() -> list[dict[str, Any]]:
+        return [
+            {
+                "week": p.week.isoformat(),
+                "result_id": p.result_id,
+                "published": p.published.isoformat(),
+            }
+            for p in store.published_weeks()
+        ]
+
+
+def _unknown(
+    instance: Instance,
+    people: list[str] | None = None,
+    dates: list[dt.date] | None = None,
+    shifts: list[str] | None = None,
+) -> list[str]:
+    problems = []
+    for person in people or []:
+        if person not in instance.person_by_id:
+            problems.append(f"person: no person {person!r} in the instance")
+    days = set(instance.dates)
+    for date in dates or []:
+        if date not in days:
+            problems.append(
+                f"date: {date} is not a day of the horizon "
+                f"({instance.dates[0]} to {instance.dates[-1]})"
+            )
+    for shift in shifts or []:
+        if shift not in {s.id for s in instance.shifts}:
+            problems.append(f"shift: no shift {shift!r} in the instance")
+    return problems
+
+
+# ---- calendar feeds --------------------------------------------------------------------
+
+
+def _feeds_api(app: FastAPI, store: Store) -> None:
+    @app.post(
+        "/api/feeds",
+        status_code=201,
+        tags=["feeds"],
+        summary="A new feed URL for a person (or the team), ending the one before (renew)",
+    )
+    def new_feed(body: FeedRequest, request: Request) -> dict[str, Any]:
+        person = body.person or ""
+        store.revoke("feed", person=person)
+        token = store.create_token("feed", name=person or "team", person=person)
+        path = f"/feeds/{token}.ics"
+        url = str(request.base_url).rstrip("/") + path
+        return {"person": body.person, "path": path, "url": url}
+
+    @app.delete("/api/feeds", tags=["feeds"], summary="End a person's (or the team's) feed")
+    def end_feed(person: str | None = None) -> dict[str, Any]:
+        count = store.revoke("feed", person=person or "")
+        if not count:
+            raise not_found("live feed of", person or "the team")
+        return {"revoked": count}
+
+    @app.get("/api/feeds", tags=["feeds"], summary="Who has a live feed (the URLs are not kept)")
+    def feeds() -> list[dict[str, Any]]:
+        return [
+            {"person": t.person or None, "created": t.created.isoformat()}
+            for t in store.live_tokens("feed")
+        ]
+
+    @app.get("/feeds/{name}", tags=["feeds"], summary="A calendar feed (its token in the URL)")
+    def serve_feed(name: str) -> Response:
+        from models import read_roster_csv
+        from scheduler.outputs.calendars import feed
+
+        token = name.removesuffix(".ics")
+        row = store.token(token, "feed") if name.endswith(".ics") else None
+        if row is None:
+            raise ApiError(404, "no such feed (it may have been renewed or revoked)")
+        weeks = []
+        for published in store.published_weeks():
+            files = store.files(published.result_id)
+            instance = Instance.model_validate_json(files["instance.json"])
+            with tempfile.TemporaryDirectory(prefix="roster-feed-") as tmp:
+                path = Path(tmp) / "roster.csv"
+                path.write_bytes(files["roster.csv"])
+                weeks.append((instance, read_roster_csv(path)))
+        content = feed(weeks, row.person or None)
+        return Response(content, media_type="text/calendar; charset=utf-8")

@@ -61,7 +61,7 @@ def test_a_hostile_name_reaches_every_export_as_text(tmp_path: Path) -> None:
     assert str(own["x-wr-calname"]) == f"names: {shown}"
     # the report: escaped, no control character
     html = (out / "report.html").read_text()
-    assert "=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)" in html
+    assert "=HYPERLINK(&#34;http://x&#34;,&#34;y&#34;)" in html  # quotes escaped
     assert "<b>&" not in html and "\x07" not in html
 
 

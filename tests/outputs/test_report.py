@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
-from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from scheduler.cli import main
 from scheduler.outputs.exports import OutputData

@@ -139,3 +139,16 @@ def test_the_edits_benchmark_times_each_question() -> None:
     assert figures["people"] == 20 and figures["rows"] > 0
     timed = ["try", "try (edit only)", "cover shift", "cover person", "cover batch"]
     assert all(isinstance(figures[name], float) and figures[name] > 0 for name in timed)
+
+
+def test_the_service_benchmark_measures_the_page_the_events_and_a_small_load() -> None:
+    """A 20-person roster page, the demo week's events and three clients at once: every
+    figure measured, and no result lost or mixed up."""
+    service = _script("service")
+    page = service.roster_page(20, solve_seconds=3, repeat=1)
+    assert page["page_seconds"] > 0 and page["report_seconds"] > 0
+    progress = service.progress_events(3)
+    assert progress["events"] >= 1 and progress["max_seconds"] >= progress["median_seconds"] >= 0
+    loaded = service.load(3, seconds=2, jobs=2)
+    assert loaded["done"] == 3 and loaded["lost_or_mixed"] == 0
+    assert loaded["page_requests"] >= 1

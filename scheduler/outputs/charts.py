@@ -369,7 +369,7 @@ def progress_chart(
         seconds = end * i / 4
         out.append(
             f"<text x='{x(seconds):.1f}' y='{height - 8}' text-anchor='middle' "
-            f"class='axis'>{seconds:.0f} s</text>"
+            f"class='axis'>{seconds:.{1 if end < 10 else 0}f} s</text>"
         )
 
     def steps(series: list[tuple[float, float]], colour: str, name: str, dash: str = "") -> None:

@@ -26,7 +26,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Body, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -194,6 +201,27 @@ def _too_large(limit: int) -> JSONResponse:
     )
 
 
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a feed)."""
+    path = request.url.path
+    return not path.startswith(("/api/", "/feeds/")) and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _error_page(status: int, messages: list[str]) -> HTMLResponse:
+    from html import escape
+
+    items = "".join(f"<li>{escape(m)}</li>" for m in messages)
+    return HTMLResponse(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>roster: "
+        f"{status}</title><link rel='stylesheet' href='/static/page.css'></head><body><main>"
+        f"<h1>{status}</h1><ul class='errors' role='alert'>{items}</ul>"
+        "<p><a href='/'>Back to the instances</a></p></main></body></html>",
+        status_code=status,
+    )
+
+
 def _token_of(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
@@ -224,14 +252,18 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
     app.state.store, app.state.runner, app.state.settings = store, runner, settings
 
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        if _wants_page(request):
+            return _error_page(exc.status, exc.messages)
         return JSONResponse({"errors": exc.messages}, status_code=exc.status)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such page or resource: {_request.url.path}"
+        if _wants_page(_request):
+            return _error_page(exc.status_code, [message])
         return JSONResponse({"errors": [message]}, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
@@ -252,6 +284,8 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
             token = _token_of(request)
             row = None if token is None else await run_in_threadpool(store.token, token, "api")
             if row is None:
+                if _wants_page(request):
+                    return RedirectResponse("/login", status_code=303)
                 return JSONResponse(
                     {"errors": ["an API token is needed: Authorization: Bearer TOKEN"]},
                     status_code=401,
@@ -271,6 +305,10 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
     _jobs_api(app, store, runner)
     _results_api(app, store, runner)
     _feeds_api(app, store)
+
+    from scheduler.service.page import add_page
+
+    add_page(app, store, runner)
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, Any]:
@@ -663,6 +701,7 @@ def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
                         "bound": event.bound,
                         "gap": event.gap,
                         "source": event.source,
+                        "found_at": event.found_at,
                     }
                     yield f"id: {event.id}\nevent: progress\ndata: {json.dumps(figures)}\n\n"
                 current = await run_in_threadpool(store.job, job_id)

@@ -131,6 +131,8 @@ class EventRow(Base):
     bound: Mapped[float | None] = mapped_column(Float, nullable=True)
     gap: Mapped[float | None] = mapped_column(Float, nullable=True)
     source: Mapped[str] = mapped_column(String(60), default="")
+    found_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """When the worker found it: seconds since the epoch (its machine's clock)."""
 
 
 class ResultRow(Base):

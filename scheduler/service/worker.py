@@ -138,6 +138,7 @@ class Hooks:
             "bound": bound,
             "gap": gap,
             "source": source,
+            "found_at": time.time(),
         }
         self._emit(("event", figures))
 

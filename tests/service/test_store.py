@@ -29,6 +29,20 @@ def test_migrations_make_the_schema_from_empty_and_from_the_revision_before(stor
     assert set(inspect(store.engine).get_table_names()) >= TABLES
 
 
+def test_a_store_of_the_revision_before_is_brought_up_with_its_rows(store: Store) -> None:
+    _, version = store.add_instance("week", {"name": "week"}, {"week.yaml": b"name: week\n"})
+    job = store.add_job("solve", version, {})
+    store.downgrade("0001")  # the store as the first release made it: no found_at
+    columns = {c["name"] for c in inspect(store.engine).get_columns("events")}
+    assert "found_at" not in columns
+    store.migrate()
+    columns = {c["name"] for c in inspect(store.engine).get_columns("events")}
+    assert "found_at" in columns
+    assert store.files(version) == {"week.yaml": b"name: week\n"}
+    store.add_event(job, seconds=1.0, objective=8.0, bound=8.0, gap=0.0, source="main search")
+    assert [e.objective for e in store.events(job)] == [8.0]
+
+
 def test_every_version_of_an_instance_is_kept_with_its_files(store: Store) -> None:
     first, v1 = store.add_instance("week", {"name": "week"}, {"week.yaml": b"name: week\n"})
     v2 = store.add_version(first, {"name": "week", "v": 2}, {"week.yaml": b"v2", "a.csv": b"x"})

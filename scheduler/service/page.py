@@ -1,0 +1,309 @@
+"""The service's web page: server-rendered Jinja2 templates and one small script.
+
+Pages are GET only; every change goes through the JSON API (`scheduler.service.api`)
+from `static/page.js`, so the page and the API enforce one set of rules, and a read
+token can look at everything but change nothing. The roster page renders the same
+section templates as report.html (`scheduler.outputs.report.context`, `interactive`
+on), and the live chart of a running job is the charts module's progress chart,
+fetched again on each progress event.
+
+No network fetches: the script and the styles are served from this package; nothing
+is vendored from elsewhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from models import Instance
+from scheduler.outputs.charts import progress_chart
+from scheduler.outputs.report import TEMPLATES as REPORT_TEMPLATES
+from scheduler.outputs.report import context, environment
+from scheduler.service.api import ApiError, not_found, validate_upload
+from scheduler.service.jobs import JobRunner
+from scheduler.service.store import JobRow, Store
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+DEMO = HERE.parents[1] / "instances"
+"""The shipped examples (a checkout of the project): the demo week loads in one click."""
+DEMO_FILES = ("demo-week.yaml", "demo-week-people.csv")
+DEMO_SCENARIOS = "demo-whatif.yml"
+STATIC_FILES = {
+    "page.js": "text/javascript; charset=utf-8",
+    "page.css": "text/css; charset=utf-8",
+}
+
+
+def _render(template: str, **values: Any) -> HTMLResponse:
+    html = environment(TEMPLATES).get_template(template).render(**values)
+    return HTMLResponse(html)
+
+
+def _csv_rows(content: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(content.decode())))
+
+
+def _state_tone(state: str) -> str:
+    return {"done": "ok", "running": "warn", "queued": "", "failed": "bad"}.get(state, "warn")
+
+
+def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
+    settings = app.state.settings
+
+    def jobs_view(jobs: list[JobRow]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": j.id,
+                "kind": j.kind,
+                "state": j.state,
+                "tone": _state_tone(j.state),
+                "created": f"{j.created:%Y-%m-%d %H:%M:%S}",
+                "objective": j.progress.get("objective"),
+                "result_id": j.result_id,
+                "reason": j.reason,
+            }
+            for j in jobs
+        ]
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> HTMLResponse:
+        rows = []
+        for row in store.instances():
+            versions = store.versions(row.id)
+            latest = versions[-1] if versions else None
+            jobs = store.jobs([v.id for v in versions], limit=1) if versions else []
+            document = latest.document if latest else {}
+            horizon = document.get("horizon") or {}
+            rows.append(
+                {
+                    "id": row.id,
+                    "name": row.name,
+                    "versions": len(versions),
+                    "start": horizon.get("start", ""),
+                    "days": horizon.get("days", ""),
+                    "people": len(document.get("people") or []),
+                    "last": jobs_view(jobs)[0] if jobs else None,
+                }
+            )
+        published = store.published_weeks()
+        return _render(
+            "index.html",
+            instances=rows,
+            demo=all((DEMO / n).exists() for n in DEMO_FILES),
+            published=published,
+            limit_mb=settings.max_upload_bytes / (1024 * 1024),
+        )
+
+    @app.post("/api/demo", status_code=201, tags=["instances"], summary="Load the demo week")
+    def load_demo() -> dict[str, Any]:
+        if not all((DEMO / n).exists() for n in DEMO_FILES):
+            raise ApiError(404, "the demo week is not here (it ships with a checkout)")
+        files = {n: (DEMO / n).read_bytes() for n in DEMO_FILES}
+        entry, instance = validate_upload(files, settings)
+        instance_id, version_id = store.add_instance(
+            instance.name, instance.model_dump(mode="json"), files, f"uploaded as {entry}"
+        )
+        return {"id": instance_id, "version_id": version_id}
+
+    @app.get("/instances/{instance_id}", response_class=HTMLResponse, include_in_schema=False)
+    def instance_page(instance_id: str, version: str | None = None) -> HTMLResponse:
+        versions = store.versions(instance_id)
+        if not versions:
+            raise not_found("instance", instance_id)
+        chosen = next((v for v in versions if v.id == version), versions[-1])
+        inst = Instance.model_validate(chosen.document)
+        jobs = store.jobs([v.id for v in versions], limit=50)
+        number = {v.id: v.number for v in versions}
+        scenarios = (DEMO / DEMO_SCENARIOS).read_text() if (DEMO / DEMO_SCENARIOS).exists() else ""
+        return _render(
+            "instance.html",
+            instance_id=instance_id,
+            name=versions[0].document.get("name", ""),
+            versions=versions,
+            version=chosen,
+            inst=inst,
+            tables=_instance_tables(inst),
+            jobs=[
+                {**j, "version": number.get(v.version_id)}
+                for j, v in zip(jobs_view(jobs), jobs, strict=True)
+            ],
+            scenarios=scenarios if inst.name == "demo-week" else "scenarios:\n  - name: baseline\n",
+        )
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    def job_page(job_id: str) -> HTMLResponse:
+        job = store.job(job_id)
+        if job is None:
+            raise not_found("job", job_id)
+        version = store.version(job.version_id)
+        output = store.output(job_id) if job.state not in ("queued", "running") else ""
+        whatif = None
+        if job.kind == "whatif" and job.result_id:
+            files = store.files(job.result_id)
+            if "whatif.csv" in files:
+                whatif = _csv_rows(files["whatif.csv"])
+        cover = None
+        if job.kind == "cover" and output:
+            try:
+                cover = json.loads(output)
+            except ValueError:
+                cover = None
+        return _render(
+            "job.html",
+            job=job,
+            tone=_state_tone(job.state),
+            instance_id=version.instance_id if version else "",
+            version_number=version.number if version else "",
+            chart=_chart(store, job_id),
+            output=output,
+            whatif=whatif,
+            cover=cover,
+        )
+
+    @app.get("/jobs/{job_id}/chart", include_in_schema=False)
+    def job_chart(job_id: str) -> Response:
+        if store.job(job_id) is None:
+            raise not_found("job", job_id)
+        return HTMLResponse(str(_chart(store, job_id)))
+
+    @app.get("/results/{result_id}", response_class=HTMLResponse, include_in_schema=False)
+    def result_page(result_id: str) -> Response:
+        from scheduler.outputs.exports import OutputData
+
+        result = store.result(result_id)
+        if result is None:
+            raise not_found("result", result_id)
+        version = store.version(result.version_id)
+        files = store.files(result_id)
+        if "roster.csv" not in files or "instance.json" not in files:
+            job = store.job(result.job_id) if result.job_id else None
+            if job is not None:
+                return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+            raise not_found("roster in result", result_id)
+        with tempfile.TemporaryDirectory(prefix="roster-page-") as tmp:
+            folder = Path(tmp) / "result"
+            store.write_result(result_id, folder, exports=False)
+            data = OutputData.load(folder)
+        values = context(data, interactive=True)
+        values["header"]["kind"] = "roster"
+        inst = data.instance
+        week = next((p.week for p in store.published_weeks() if p.result_id == result_id), None)
+        page_data = {
+            "result": result_id,
+            "instance": version.instance_id if version else "",
+            "version": result.version_id,
+            "people": [{"id": p.id, "name": p.display_name} for p in inst.people],
+            "shifts": [s.id for s in inst.shifts],
+            "activities": [*(q.id for q in inst.queues), "rating"],
+            "queues": [q.id for q in inst.queues],
+            "dates": [d.isoformat() for d in inst.dates],
+            "batches": [b.id for b in inst.batches],
+        }
+        changes = _csv_rows(files["changes.csv"]) if "changes.csv" in files else None
+        return _render(
+            "result.html",
+            result=result,
+            version=version,
+            page_data=json.dumps(page_data),
+            published_week=week,
+            changes=changes,
+            downloads=[
+                n
+                for n in ("roster.csv", "roster.xlsx", "report.html")
+                if n in files or n.endswith((".xlsx", ".html"))
+            ],
+            **values,
+        )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml")
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login() -> HTMLResponse:
+        return _render("login.html")
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> Response:
+        if name in ("report.css", "report.js"):  # the report's own, shared with the page
+            media = "text/css" if name.endswith(".css") else "text/javascript"
+            return Response((REPORT_TEMPLATES / name).read_bytes(), media_type=media)
+        if name not in STATIC_FILES:
+            raise not_found("file", name)
+        return Response((STATIC / name).read_bytes(), media_type=STATIC_FILES[name])
+
+
+def _chart(store: Store, job_id: str) -> Any:
+    events = store.events(job_id)
+    points = [(e.seconds, e.objective, e.bound) for e in events]
+    if not points:
+        return ""
+    return progress_chart(points)
+
+
+def _instance_tables(inst: Instance) -> list[dict[str, Any]]:
+    """The instance as tables: people, shifts, queues, demand and batches."""
+    people = [
+        {
+            "id": p.id,
+            "name": p.display_name,
+            "roles": ", ".join(r.value for r in p.roles),
+            "skills": ", ".join(f"{k} {v}" for k, v in p.skills.items()),
+            "max hours": p.contract.max_hours_per_week,
+            "unavailable": len(p.unavailable),
+        }
+        for p in inst.people
+    ]
+    shifts = [
+        {
+            "id": s.id,
+            "start": f"{s.start:%H:%M}",
+            "hours": s.hours,
+            "days": ", ".join(s.weekdays) or "every day",
+        }
+        for s in inst.shifts
+    ]
+    queues = [
+        {"id": q.id, "skill": q.skill, "min level": q.min_level, "hard": "yes" if q.hard else ""}
+        for q in inst.queues
+    ]
+    demand = [
+        {
+            "queue": r.queue,
+            "shift": r.shift or "",
+            "start": f"{r.start:%a %Y-%m-%d %H:%M}",
+            "end": f"{r.end:%H:%M}",
+            "agents": r.agents,
+        }
+        for r in inst.requirements
+    ]
+    batches = [
+        {
+            "id": b.id,
+            "skill": b.skill,
+            "difficulty": b.difficulty.value,
+            "items": b.items,
+            "graders": b.graders,
+            "deadline": (inst.horizon.start + dt.timedelta(days=inst.deadline_day(b))).isoformat(),
+            "priority": b.priority,
+        }
+        for b in inst.batches
+    ]
+    return [
+        {"id": "people", "title": "People", "rows": people},
+        {"id": "shifts", "title": "Shifts", "rows": shifts},
+        {"id": "queues", "title": "Queues", "rows": queues},
+        {"id": "demand", "title": "Demand (agents required)", "rows": demand},
+        {"id": "batches", "title": "Batches", "rows": batches},
+    ]

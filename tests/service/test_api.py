@@ -477,3 +477,34 @@ def test_the_openapi_page_is_served(client: Client) -> None:
     assert api.get("/docs").status_code == 200
     paths = api.get("/openapi.json").json()["paths"]
     assert "/api/versions/{version_id}/solve" in paths and "/feeds/{name}" in paths
+
+
+def test_a_browser_without_a_token_is_sent_to_sign_in_and_a_cookie_lets_it_in(
+    client: Client, store: Store
+) -> None:
+    api = client(tokens_required=True)
+    page = {"accept": "text/html"}
+    first = api.get("/", headers=page, follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == "/login"
+    assert api.get("/login", headers=page).status_code == 200
+    reader = store.create_token("api", name="viewer", scope="read")
+    api.cookies.set("roster_token", reader)
+    assert api.get("/", headers=page).status_code == 200
+    refused = api.post("/api/demo")
+    assert refused.status_code == 403, "a read token's cookie changes nothing either"
+    assert store.instances() == []
+
+
+def test_the_pages_render_and_unknown_ones_are_404_pages(client: Client) -> None:
+    api = client()
+    page = {"accept": "text/html"}
+    made = api.post("/api/demo").json()
+    assert "Load the demo week" in api.get("/", headers=page).text
+    instance = api.get(f"/instances/{made['id']}", headers=page)
+    assert instance.status_code == 200 and instance.text.count("<tr>") > 66  # people and more
+    result_id = solved(api, made["version_id"], time_limit=30, deterministic_time=0.5)["result_id"]
+    roster = api.get(f"/results/{result_id}", headers=page).text
+    assert roster.count("data-name=") == 66 and "id='cell-panel'" in roster
+    missing = api.get("/results/0", headers=page)
+    assert missing.status_code == 404 and "no result &#x27;0&#x27;" in missing.text
+    assert "text/html" in missing.headers["content-type"]

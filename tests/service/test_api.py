@@ -508,3 +508,21 @@ def test_the_pages_render_and_unknown_ones_are_404_pages(client: Client) -> None
     missing = api.get("/results/0", headers=page)
     assert missing.status_code == 404 and "no result &#x27;0&#x27;" in missing.text
     assert "text/html" in missing.headers["content-type"]
+
+
+def test_delete_of_a_running_solve_keeps_its_best_roster(client: Client, store: Store) -> None:
+    api = client()
+    assert api.get("/health").json()["ok"] is True
+    version = upload(api, DEMO_FILES)["version_id"]
+    job = api.post(f"/api/versions/{version}/solve", json={"time_limit": 300, **ONE_WORKER}).json()
+    deadline = time.monotonic() + 60
+    while api.get(f"/api/jobs/{job['id']}").json()["result_id"] is None:
+        assert time.monotonic() < deadline, "no best roster saved within 60 s"
+        time.sleep(0.05)
+    stopping = api.delete(f"/api/jobs/{job['id']}")
+    assert stopping.status_code == 202
+    ended = until_ended(api, job["id"], seconds=120)
+    assert ended["state"] == "stopped" and "best roster" in ended["reason"]
+    result = api.get(f"/api/results/{ended['result_id']}").json()
+    assert result["summary"]["stopped_early"] is True
+    assert api.get(f"/api/results/{ended['result_id']}/roster").json()["count"] > 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -931,6 +932,7 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
                         *broken,
                     ],
                 )
+            folder = dataclasses.replace(folder, path=Path(f"result {result_id}"))
             edited = folder_path.parent / "edited"
             log = write_edited(edited, folder, edits, rows, evaluation, touched, exports=False)
             new_id = store.save_result(found.version_id, edited)

@@ -125,6 +125,18 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
         inst = Instance.model_validate(chosen.document)
         jobs = store.jobs([v.id for v in versions], limit=50)
         number = {v.id: v.number for v in versions}
+        results = [
+            {
+                "id": r.id,
+                "version": number.get(r.version_id),
+                "created": f"{r.created:%Y-%m-%d %H:%M:%S}",
+                "status": r.summary.get("status_text") or r.summary.get("status") or "",
+                "objective": r.summary.get("objective"),
+                "edited": r.summary.get("status") == "edited",
+            }
+            for r in store.results([v.id for v in versions], limit=50)
+            if r.summary.get("status")
+        ]
         scenarios = (DEMO / DEMO_SCENARIOS).read_text() if (DEMO / DEMO_SCENARIOS).exists() else ""
         return _render(
             "instance.html",
@@ -134,6 +146,7 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             version=chosen,
             inst=inst,
             tables=_instance_tables(inst),
+            results=results,
             jobs=[
                 {**j, "version": number.get(v.version_id)}
                 for j, v in zip(jobs_view(jobs), jobs, strict=True)

@@ -433,6 +433,17 @@ class Store:
             tx.add_all(FileRow(owner=row.id, name=n, content=c) for n, c in files.items())
             return row.id
 
+    def results(self, version_ids: list[str], limit: int = 200) -> list[ResultRow]:
+        """The results of these versions, newest first (a job's, or edits applied)."""
+        with self.transaction() as tx:
+            query = (
+                select(ResultRow)
+                .where(ResultRow.version_id.in_(version_ids))
+                .order_by(ResultRow.created.desc())
+                .limit(limit)
+            )
+            return list(tx.scalars(query))
+
     def result(self, result_id: str) -> ResultRow | None:
         with self.transaction() as tx:
             found: ResultRow | None = tx.get(ResultRow, result_id)

@@ -410,6 +410,10 @@ def test_try_shows_a_broken_rule_and_apply_keeps_the_edits_as_pins(
     assert made["feasible"] and made["pins"] == 1 and len(store.jobs()) == before
     edited = api.get(f"/api/results/{made['id']}").json()
     assert edited["summary"]["status"] == "edited" and "edits.json" in edited["files"]
+    assert edited["summary"]["edited"]["source"] == f"result {result_id}"  # no server path
+    instance_id = api.get(f"/api/versions/{version}").json()["instance_id"]
+    listed = api.get(f"/instances/{instance_id}", headers={"accept": "text/html"}).text
+    assert f"/results/{made['id']}" in listed, "the edited roster is listed with its instance"
     # a solve pinned to the edited result keeps ana off the day (and ben is away)
     again = solved(api, version, pin=made["id"])
     rows = api.get(f"/api/results/{again['result_id']}/roster").json()["rows"]

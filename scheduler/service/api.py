@@ -573,11 +573,7 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
         return Response(files[name], media_type=media, headers=_attachment(name))
 
     def queue(kind: str, version_id: str, options: dict[str, Any]) -> dict[str, Any]:
-        job_id = store.add_job(kind, version_id, options)
-        runner.wake()
-        job = store.job(job_id)
-        assert job is not None
-        return _job_json(job)
+        return _queue(store, runner, kind, version_id, options)
 
     @app.post(
         "/api/versions/{version_id}/solve",
@@ -620,6 +616,17 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
                     422, [m.replace(str(path), "scenarios") for m in exc.messages]
                 ) from None
         return queue("whatif", version_id, body.model_dump(exclude_none=True))
+
+
+def _queue(
+    store: Store, runner: JobRunner, kind: str, version_id: str, options: dict[str, Any]
+) -> dict[str, Any]:
+    """A new job, queued and a free slot woken: the job as the API shows it."""
+    job_id = store.add_job(kind, version_id, options)
+    runner.wake()
+    job = store.job(job_id)
+    assert job is not None
+    return _job_json(job)
 
 
 def _history(store: Store, version: VersionRow, asked: str | list[str]) -> list[str]:
@@ -730,7 +737,7 @@ def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
 # ---- results ---------------------------------------------------------------------------
 
 
-def _csv_rows(content: bytes) -> list[dict[str, str]]:
+def csv_rows(content: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(content.decode())))
 
 
@@ -789,7 +796,7 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
         queue: str | None = None,
         batch: str | None = None,
     ) -> dict[str, Any]:
-        rows = _csv_rows(files_of(result_id)["roster.csv"])
+        rows = csv_rows(files_of(result_id)["roster.csv"])
         wanted = {
             "person": person,
             "date": date.isoformat() if date else None,
@@ -806,7 +813,7 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
 
         def read_table(result_id: str, file_name: str = file_name) -> dict[str, Any]:
             files = files_of(result_id)
-            rows = _csv_rows(files[file_name]) if file_name in files else []
+            rows = csv_rows(files[file_name]) if file_name in files else []
             return {"rows": rows, "count": len(rows)}
 
         app.get(f"/api/results/{{result_id}}/{table}", tags=["results"], name=table)(read_table)
@@ -828,7 +835,7 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
         files = files_of(result_id)
         if "changes.csv" not in files:
             raise ApiError(404, f"result {result_id} is not a replan's (no changes.csv)")
-        rows = _csv_rows(files["changes.csv"])
+        rows = csv_rows(files["changes.csv"])
         return {"rows": rows, "count": len(rows)}
 
     @app.get(
@@ -985,11 +992,7 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
             options.update(batch=body.batch, items=body.items)
         if problems:
             raise ApiError(422, problems)
-        job_id = store.add_job("cover", found.version_id, options)
-        runner.wake()
-        job = store.job(job_id)
-        assert job is not None
-        return _job_json(job)
+        return _queue(store, runner, "cover", found.version_id, options)
 
     @app.post(
         "/api/results/{result_id}/replan",
@@ -1022,11 +1025,7 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
             import yaml
 
             options["changes"] = yaml.safe_dump(body.changes)
-        job_id = store.add_job("replan", found.version_id, options)
-        runner.wake()
-        job = store.job(job_id)
-        assert job is not None
-        return _job_json(job)
+        return _queue(store, runner, "replan", found.version_id, options)
 
     # ---- publishing ----
 

@@ -336,27 +336,30 @@ class JobRunner:
             got_any = False
             for message in handle.poll(self.poll_seconds):
                 got_any = True
-                kind = message[0]
-                if kind == "event":
-                    running.events += 1
-                    self.store.add_event(running.job_id, **message[1])
-                elif kind == "best":
-                    running.bests += 1
-                    self.store.keep_best(running.job_id, message[1])
-                elif kind == "done":
-                    outcome: Outcome = message[1]
+                outcome = self._keep(running, message)
+                if outcome is not None:
                     return outcome
             if not got_any and not handle.alive():
                 # one last look: the end may have come just as the worker exited
                 for message in handle.poll(0.5):
-                    if message[0] == "done":
-                        last: Outcome = message[1]
-                        return last
-                    if message[0] == "best":
-                        self.store.keep_best(running.job_id, message[1])
-                    elif message[0] == "event":
-                        self.store.add_event(running.job_id, **message[1])
+                    outcome = self._keep(running, message)
+                    if outcome is not None:
+                        return outcome
                 return None
+
+    def _keep(self, running: _Running, message: tuple[Any, ...]) -> Outcome | None:
+        """One message of a worker into the store; the outcome when it is the end."""
+        kind = message[0]
+        if kind == "event":
+            running.events += 1
+            self.store.add_event(running.job_id, **message[1])
+        elif kind == "best":
+            running.bests += 1
+            self.store.keep_best(running.job_id, message[1])
+        elif kind == "done":
+            outcome: Outcome = message[1]
+            return outcome
+        return None
 
     # ---- what a job needs ----------------------------------------------------------
 

@@ -13,9 +13,7 @@ is vendored from elsewhere.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import tempfile
 from pathlib import Path
@@ -28,7 +26,7 @@ from models import Instance
 from scheduler.outputs.charts import progress_chart
 from scheduler.outputs.report import TEMPLATES as REPORT_TEMPLATES
 from scheduler.outputs.report import context, environment
-from scheduler.service.api import ApiError, not_found, validate_upload
+from scheduler.service.api import ApiError, csv_rows, not_found, validate_upload
 from scheduler.service.jobs import JobRunner
 from scheduler.service.store import JobRow, Store
 
@@ -48,10 +46,6 @@ STATIC_FILES = {
 def _render(template: str, **values: Any) -> HTMLResponse:
     html = environment(TEMPLATES).get_template(template).render(**values)
     return HTMLResponse(html)
-
-
-def _csv_rows(content: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(content.decode())))
 
 
 def _state_tone(state: str) -> str:
@@ -165,7 +159,7 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
         if job.kind == "whatif" and job.result_id:
             files = store.files(job.result_id)
             if "whatif.csv" in files:
-                whatif = _csv_rows(files["whatif.csv"])
+                whatif = csv_rows(files["whatif.csv"])
         cover = None
         if job.kind == "cover" and output:
             try:
@@ -223,7 +217,7 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             "dates": [d.isoformat() for d in inst.dates],
             "batches": [b.id for b in inst.batches],
         }
-        changes = _csv_rows(files["changes.csv"]) if "changes.csv" in files else None
+        changes = csv_rows(files["changes.csv"]) if "changes.csv" in files else None
         return _render(
             "result.html",
             result=result,

@@ -35,6 +35,7 @@ from fastapi.responses import (
     Response,
     StreamingResponse,
 )
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -63,6 +64,7 @@ KEPT = {
     ".yaml": "application/yaml",
 }
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+DOCS_STATIC = "/docs-static"  # Swagger UI's and ReDoc's own files, for /docs and /redoc
 
 
 class ApiError(Exception):
@@ -244,7 +246,10 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
         finally:
             await run_in_threadpool(runner.close)
 
-    app = FastAPI(
+    # FastAPIOffline serves Swagger UI and ReDoc from the package's own copies, so /docs
+    # works with no network, as the page does.
+    app = FastAPIOffline(
+        static_url=DOCS_STATIC,
         title="roster",
         summary="Rosters for eval raters and support agents, planned with OR-Tools CP-SAT",
         version="0.1.0",
@@ -280,7 +285,10 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
     @app.middleware("http")
     async def _access(request: Request, call_next: Any) -> Response:
         path = request.url.path
-        open_paths = path.startswith(("/feeds/", "/static/")) or path in ("/login", "/health")
+        open_paths = path.startswith(("/feeds/", "/static/", DOCS_STATIC + "/")) or path in (
+            "/login",
+            "/health",
+        )
         if settings.tokens_required and not open_paths:
             token = _token_of(request)
             row = None if token is None else await run_in_threadpool(store.token, token, "api")

@@ -99,6 +99,16 @@ def test_a_user_plans_the_demo_week_in_the_browser(
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
+    # offline: nothing is fetched from anywhere but the server
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if r.url.startswith("http") and not r.url.startswith(base)
+            else None
+        ),
+    )
 
     # the instances page: load the demo week in one click
     page.goto(base + "/")
@@ -233,6 +243,13 @@ def test_a_user_plans_the_demo_week_in_the_browser(
     assert len(store.instances()) == before
     page.screenshot(path=str(shots / "upload-error.png"))
     assert all("422" in p for p in problems), problems
+
+    # the API's own page, drawn from the server's copy of Swagger UI
+    page.goto(base + "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("roster")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    page.screenshot(path=str(shots / "docs.png"))
+    assert outside == [], outside
 
 
 def _a_rule_keeping_unassign(

@@ -65,6 +65,7 @@ KEPT = {
 }
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 DOCS_STATIC = "/docs-static"  # Swagger UI's and ReDoc's own files, for /docs and /redoc
+OPEN_PREFIXES = ("/feeds/", "/static/", DOCS_STATIC + "/")  # no API token needed
 
 
 class ApiError(Exception):
@@ -285,10 +286,7 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
     @app.middleware("http")
     async def _access(request: Request, call_next: Any) -> Response:
         path = request.url.path
-        open_paths = path.startswith(("/feeds/", "/static/", DOCS_STATIC + "/")) or path in (
-            "/login",
-            "/health",
-        )
+        open_paths = path.startswith(OPEN_PREFIXES) or path in ("/login", "/health")
         if settings.tokens_required and not open_paths:
             token = _token_of(request)
             row = None if token is None else await run_in_threadpool(store.token, token, "api")

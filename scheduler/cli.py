@@ -131,7 +131,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     out_dir: Path = args.out or Path("out") / f"{args.instance.stem}-check"
     check_out_dir(out_dir)
     options = _solve_options(args)
-    report = check(instance, options)
+    report = check(instance, options, fix_budget=args.fix_time_limit, on_stage=_stage_teller(args))
     document = report_document(report)
     wrote = _write_folder(
         out_dir,
@@ -256,7 +256,9 @@ def cmd_replan(args: argparse.Namespace) -> int:
     out_dir: Path = args.out or Path("out") / f"{args.instance.stem}-replan"
     check_out_dir(out_dir)
     options = _solve_options(args, instance)
-    result, changes = replan(instance, previous, since, options, args.previous)
+    result, changes = replan(
+        instance, previous, since, options, args.previous, on_stage=_stage_teller(args)
+    )
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
     table = io.StringIO()
     writer = csv.DictWriter(table, ["person", "date", "shift", "before", "after"])
@@ -572,6 +574,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         seed=args.seed,
         deterministic_time=args.deterministic_time,
         out_dir=args.out,
+        on_stage=_stage_teller(args),
     )
 
 
@@ -670,6 +673,26 @@ def _solve_options(args: argparse.Namespace, instance: Instance | None = None) -
     )
 
 
+def _stage_teller(args: argparse.Namespace) -> Callable[[str], None] | None:
+    """What a long command is doing, for the user: a line on stderr (unless --quiet) and,
+    in a job of the service, its stage (`Hooks.stage`)."""
+    hooks = getattr(args, "hooks", None)
+    if args.quiet and hooks is None:
+        return None
+
+    said = [""]
+
+    def tell(text: str) -> None:
+        step = text.split(" (", 1)[0]  # on the terminal, a line a step, not a solve
+        if not args.quiet and step != said[0]:
+            print(f"  {step}", file=sys.stderr, flush=True)
+            said[0] = step
+        if hooks is not None:
+            hooks.stage(text)
+
+    return tell
+
+
 def _solver_flags(parser: argparse.ArgumentParser, time_help: str) -> None:
     """The search flags every solving command takes."""
     parser.add_argument("--time-limit", type=_positive_float, default=30.0, help=time_help)
@@ -755,7 +778,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("instance", type=Path)
     check.add_argument("--out", type=Path, help="output folder (default: out/<name>-check)")
-    _solver_flags(check, "seconds per solve (default 30)")
+    _solver_flags(check, "seconds for the week's solve (default 30)")
+    check.add_argument(
+        "--fix-time-limit",
+        type=_positive_float,
+        help="seconds the search for the contradiction and the fixes may take in all, "
+        "after the solve (default 300)",
+    )
     check.add_argument("--no-exports", action="store_true", help="only the CSV and JSON files")
     check.set_defaults(run=cmd_check)
 
@@ -902,6 +931,7 @@ def build_parser() -> argparse.ArgumentParser:
     whatif.add_argument(
         "--out", type=Path, help="output folder (default: out/<instance name>-whatif)"
     )
+    whatif.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     whatif.set_defaults(run=cmd_whatif)
 
     generate = sub.add_parser(

@@ -11,7 +11,8 @@ or added where the person was off.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -129,18 +130,25 @@ def replan(
     since: dt.date,
     options: SolveOptions,
     where: Path,
+    on_stage: Callable[[str], None] | None = None,
 ) -> tuple[SolveResult, list[Change]]:
-    """Re-plan from `since` on: the rules and goals first, then the fewest changes."""
+    """Re-plan from `since` on: the rules and goals first, then the fewest changes.
+    `on_stage` is told which of the two searches runs."""
+    tell = on_stage or (lambda _text: None)
     before = [r for r in previous if r.date < since]
     pinned = pin_rows(instance, before, since - dt.timedelta(days=1), where)
     pinned = _nothing_else_before(pinned, before, since)
     named = _named(pinned, previous)
     start = build_model(pinned, named=named)
     _hint(start, previous)  # start from the published roster: the rules mostly hold there
+    tell(f"1 of 2: the best roster from {since.isoformat()} on, the rules and goals")
     first = solve_model(start, options)
     if not first.has_roster or first.objective is None:
         return first, []
-    second = _fewest_changes(pinned, previous, since, first, options)
+    tell("2 of 2: the fewest changes to the roster before, the goals held")
+    # The second search minimises changes, not the goals: its objective is not the
+    # roster's, so it is not shown as progress (each roster it finds still is).
+    second = _fewest_changes(pinned, previous, since, first, replace(options, watch=None))
     result = second if second is not None else first
     return result, changes_between(previous, result.roster, since)
 

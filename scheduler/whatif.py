@@ -27,7 +27,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -305,21 +305,32 @@ def run_sweep(
     jobs: int = 0,
     backend: str = "process",
     address: str | None = None,
+    on_row: Callable[[ScenarioRow, int, int], None] | None = None,
 ) -> Sweep:
-    """Every scenario's row, in scenario order. `jobs` 0: one per core; 1: in this process."""
+    """Every scenario's row, in scenario order. `jobs` 0: one per core; 1: in this process.
+    `on_row` is told each row as it is gathered (the row, how many so far, how many in
+    all), in scenario order."""
     if backend not in BACKENDS:
         raise InputError([f"--backend {backend}: unknown backend (known: {', '.join(BACKENDS)})"])
     if address is not None and backend != "ray":
         raise InputError([f"--address {address}: a cluster address needs --backend ray"])
     jobs = max(1, min(jobs or machine_cores(), len(tasks) or 1))
     start = time.monotonic()
+    gathered: list[ScenarioRow] = []
+
+    def gather(row: ScenarioRow) -> None:
+        gathered.append(row)
+        if on_row is not None:
+            on_row(row, len(gathered), len(tasks))
+
     if backend == "ray":
-        rows = _run_ray(tasks, jobs, address)
+        _run_ray(tasks, jobs, address, gather)
     elif jobs == 1:
-        rows = [run_scenario(task) for task in tasks]
+        for task in tasks:
+            gather(run_scenario(task))
     else:
-        rows = _run_processes(tasks, jobs)
-    return Sweep(rows, time.monotonic() - start, backend, jobs)
+        _run_processes(tasks, jobs, gather)
+    return Sweep(gathered, time.monotonic() - start, backend, jobs)
 
 
 def _ignore_sigint() -> None:
@@ -327,7 +338,9 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_processes(tasks: Sequence[ScenarioTask], jobs: int) -> list[ScenarioRow]:
+def _run_processes(
+    tasks: Sequence[ScenarioTask], jobs: int, gather: Callable[[ScenarioRow], None]
+) -> None:
     # spawn, not fork: a fresh interpreter per worker, safe wherever the parent has
     # threads, and the same on Linux, macOS and Windows.
     context = multiprocessing.get_context("spawn")
@@ -337,7 +350,8 @@ def _run_processes(tasks: Sequence[ScenarioTask], jobs: int) -> list[ScenarioRow
     futures: list[concurrent.futures.Future[ScenarioRow]] = []
     try:
         futures += [executor.submit(run_scenario, task) for task in tasks]
-        rows = [_result(task, future) for task, future in zip(tasks, futures, strict=True)]
+        for task, future in zip(tasks, futures, strict=True):
+            gather(_result(task, future))
     except BaseException:
         for future in futures:
             future.cancel()
@@ -348,7 +362,6 @@ def _run_processes(tasks: Sequence[ScenarioTask], jobs: int) -> list[ScenarioRow
         executor.shutdown(wait=False, cancel_futures=True)
         raise
     executor.shutdown()
-    return rows
 
 
 def _result(task: ScenarioTask, future: concurrent.futures.Future[ScenarioRow]) -> ScenarioRow:
@@ -371,7 +384,12 @@ def ray_module() -> Any:
         ) from None
 
 
-def _run_ray(tasks: Sequence[ScenarioTask], jobs: int, address: str | None) -> list[ScenarioRow]:
+def _run_ray(
+    tasks: Sequence[ScenarioTask],
+    jobs: int,
+    address: str | None,
+    gather: Callable[[ScenarioRow], None],
+) -> None:
     ray = ray_module()
     started = False
     if not ray.is_initialized():
@@ -392,13 +410,12 @@ def _run_ray(tasks: Sequence[ScenarioTask], jobs: int, address: str | None) -> l
     remote = ray.remote(num_cpus=1, max_retries=0)(run_scenario)
     refs = [remote.remote(task) for task in tasks]
     try:
-        rows = []
         for task, ref in zip(tasks, refs, strict=True):
             try:
-                rows.append(ray.get(ref))
+                row = ray.get(ref)
             except ray.exceptions.RayError as exc:
-                rows.append(ScenarioRow(task.name, ERROR_VERDICT, error=f"Ray task failed: {exc}"))
-        return rows
+                row = ScenarioRow(task.name, ERROR_VERDICT, error=f"Ray task failed: {exc}")
+            gather(row)
     except BaseException:
         for ref in refs:
             ray.cancel(ref, force=True)
@@ -512,8 +529,10 @@ def whatif(
     seed: int = 0,
     deterministic_time: float | None = None,
     out_dir: Path | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> int:
-    """`roster whatif`: 0 when every scenario was solved, 1 when some is an error row."""
+    """`roster whatif`: 0 when every scenario was solved, 1 when some is an error row.
+    `on_stage` is told each scenario as its row comes in."""
     from scheduler.formats import read_instance
 
     instance = read_instance(instance_path)
@@ -523,7 +542,14 @@ def whatif(
     if backend == "ray":
         ray_module()  # before any work: say how to install it
     tasks = make_tasks(instance, instance_path, scenarios, time_limit, seed, deterministic_time)
-    sweep = run_sweep(tasks, jobs=jobs, backend=backend, address=address)
+
+    def row_in(row: ScenarioRow, done: int, total: int) -> None:
+        if on_stage is not None:
+            on_stage(f"{done} of {total} scenarios solved ({row.scenario}: {row.verdict})")
+
+    if on_stage is not None:
+        on_stage(f"0 of {len(tasks)} scenarios solved ({time_limit:g} s each at most)")
+    sweep = run_sweep(tasks, jobs=jobs, backend=backend, address=address, on_row=row_in)
     meta = {
         "instance": str(instance_path),
         "scenarios_file": str(scenarios_path),

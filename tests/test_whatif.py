@@ -193,9 +193,14 @@ def test_scenario_effects(process_sweep: tuple[int, str, Path]) -> None:
 def test_sequential_run_gives_the_same_table(
     process_sweep: tuple[int, str, Path], tasks: list[ScenarioTask]
 ) -> None:
-    sweep = run_sweep(tasks, jobs=1)
+    told: list[tuple[str, int, int]] = []
+    sweep = run_sweep(
+        tasks, jobs=1, on_row=lambda row, done, n: told.append((row.scenario, done, n))
+    )
     assert sweep.jobs == 1
     assert rows_table(sweep.rows) == comparable(read_csv(process_sweep[2]))
+    # each row is told as it comes in, in scenario order, with the count so far
+    assert told == [(name, i, len(NAMES)) for i, name in enumerate(NAMES, 1)]
 
 
 def test_ray_gives_the_same_table_as_processes(

@@ -8,17 +8,28 @@ or the contradiction it targets is gone; `fix_scenarios` writes them as a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from models import Evaluation, Instance, SolveResult
 from scheduler.checker import evaluate
+from scheduler.cpsat.signals import hold_signals
 from scheduler.cpsat.solve import SolveOptions, solve
+from scheduler.diagnosis.budget import Budget, OutOfTimeError
 from scheduler.diagnosis.conflicts import Conflict, find_conflict
 from scheduler.diagnosis.fixes import Fix, conflict_fixes, shortfall_fixes
 from scheduler.diagnosis.verdict import Verdict, verdict
 
-__all__ = ["CheckReport", "Fix", "check", "fix_scenarios", "report_document", "report_text"]
+__all__ = [
+    "FIX_TIME_LIMIT",
+    "CheckReport",
+    "Fix",
+    "check",
+    "fix_scenarios",
+    "report_document",
+    "report_text",
+]
 
 
 @dataclass
@@ -34,11 +45,26 @@ class CheckReport:
 
 # ---- the check --------------------------------------------------------------------
 
+FIX_TIME_LIMIT = 300.0
+"""Seconds the search for the contradiction and the fixes may take in all, by default."""
+
 
 def check(
-    instance: Instance, options: SolveOptions, fix_time_limit: float | None = None
+    instance: Instance,
+    options: SolveOptions,
+    fix_time_limit: float | None = None,
+    fix_budget: float | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> CheckReport:
-    """Solve, judge, explain and look for fixes."""
+    """Solve, judge, explain and look for fixes.
+
+    The solve takes `options.time_limit`; the search for the contradiction and the fixes
+    then takes at most `fix_budget` seconds in all (default `FIX_TIME_LIMIT`), each of
+    its solves at most `fix_time_limit` (default: the time limit, up to 20 s). A stop
+    (Ctrl-C) during that search keeps the fixes found so far.
+    `on_stage` is told what the check is doing, as it goes."""
+    tell = on_stage or (lambda _text: None)
+    tell("solving the week")
     result = solve(instance, options)
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
     found = verdict(result, evaluation)
@@ -47,16 +73,37 @@ def check(
         workers=options.workers,
         seed=options.seed,
     )
+    budget = Budget(fix_budget or FIX_TIME_LIMIT, fix_options.time_limit or 20.0, on_stage)
     conflicts: list[Conflict] = []
     fixes: list[Fix] = []
     shortfalls: list[dict[str, Any]] = []
     notes: list[str] = []
-    if found is Verdict.cannot_staff:
-        conflicts = find_conflict(instance, time_limit=fix_options.time_limit or 20.0) or []
-        fixes = conflict_fixes(instance, conflicts, fix_options, notes)
+    if result.stopped_early and found in (Verdict.shortfalls, Verdict.unknown):
+        # stopped by the user (Ctrl-C, SIGTERM, Stop): the verdict of the roster so far,
+        # no search for fixes after it
+        if evaluation is not None and found is Verdict.shortfalls:
+            shortfalls = describe_shortfalls(instance, result, evaluation)
+        notes.append("The solve was stopped, so no fixes were looked for.")
+    elif found is Verdict.cannot_staff:
+        try:
+            conflicts = find_conflict(instance, seed=options.seed, budget=budget) or []
+        except OutOfTimeError:
+            notes.append(f"No contradiction was found within the time limit ({budget.total:g} s).")
+        except KeyboardInterrupt:
+            hold_signals()
+            notes.append("The search for the contradiction was stopped before it ended.")
+            budget.total = 0.0  # and no fixes looked for after it
+        if budget.spent and conflicts:
+            notes.append(
+                "The search for the contradiction stopped at its time limit "
+                f"({budget.total:g} s): the rules listed contradict each other, but fewer "
+                "of them may already do."
+            )
+        fixes = conflict_fixes(instance, conflicts, fix_options, notes, budget)
     elif found is Verdict.shortfalls and evaluation is not None:
         shortfalls = describe_shortfalls(instance, result, evaluation)
-        fixes = shortfall_fixes(instance, evaluation, fix_options, notes)
+        fixes = shortfall_fixes(instance, evaluation, fix_options, notes, budget)
+    tell(f"done: {found.value}, {len(fixes)} fix{'es' if len(fixes) != 1 else ''}")
     return CheckReport(found, result, evaluation, shortfalls, conflicts, fixes, notes)
 
 

@@ -10,6 +10,7 @@ set: switch any one of its rules off and the others can hold together.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -18,6 +19,7 @@ from models import Instance
 from scheduler.cpsat import params
 from scheduler.cpsat.context import Group
 from scheduler.cpsat.model import build_model
+from scheduler.diagnosis.budget import Budget, OutOfTimeError
 
 
 @dataclass(frozen=True)
@@ -37,20 +39,28 @@ class Conflict:
 
 
 def find_conflict(
-    instance: Instance, time_limit: float = 30.0, seed: int = 0
+    instance: Instance, time_limit: float = 30.0, seed: int = 0, budget: Budget | None = None
 ) -> list[Conflict] | None:
     """A minimal contradicting set of rule groups, or None when the rules can all hold.
 
-    An empty list means infeasible for a reason outside the named rules.
+    An empty list means infeasible for a reason outside the named rules. With a
+    `budget`, each solve takes its time limit from it; once it is spent, the set found
+    so far is returned (it still contradicts, but may not be minimal: `budget.spent`).
     """
+    budget = budget or Budget(math.inf, time_limit)
+    budget.say("looking for the rules that contradict each other")
     rm = build_model(instance, guarded=True)
     guards = rm.guards
-    core = _core(rm.model, guards, list(guards), time_limit, seed)
+    core = _core(rm.model, guards, list(guards), budget.seconds(), seed)
     if core is None:
         return None
     i = 0
     while i < len(core):
-        smaller = _core(rm.model, guards, core[:i] + core[i + 1 :], time_limit, seed)
+        try:
+            seconds = budget.seconds()
+        except OutOfTimeError:
+            break
+        smaller = _core(rm.model, guards, core[:i] + core[i + 1 :], seconds, seed)
         if smaller is None:
             i += 1  # this member is needed: without it the rest can hold
         else:

@@ -28,7 +28,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -40,7 +40,9 @@ from models.patch import PatchError, instance_data, patched, row_key
 from scheduler.cpsat import params
 from scheduler.cpsat.context import RosterModel
 from scheduler.cpsat.model import build_model
+from scheduler.cpsat.signals import hold_signals
 from scheduler.cpsat.solve import SolveOptions
+from scheduler.diagnosis.budget import Budget, OutOfTimeError
 from scheduler.diagnosis.conflicts import Conflict, rules_hold
 from scheduler.diagnosis.reasons import duration
 
@@ -116,11 +118,19 @@ def least(low: int, high: int, fits: Callable[[int], bool]) -> int | None:
 class _Prober:
     """Applies operations and says whether the target can then be met (`meets`)."""
 
-    def __init__(self, instance: Instance, now: Evaluation, options: SolveOptions) -> None:
+    def __init__(
+        self, instance: Instance, now: Evaluation, options: SolveOptions, budget: Budget
+    ) -> None:
         self.instance = instance
         self.now = now
         self.options = options
+        self.budget = budget
         self._seen: dict[str, bool] = {}
+
+    def timed(self) -> SolveOptions:
+        """The options of the next solve, its time limit the budget's (`OutOfTimeError` once
+        the budget is spent)."""
+        return replace(self.options, time_limit=self.budget.seconds())
 
     def fits(self, operations: dict[str, Any], target: Target) -> bool:
         key = repr((sorted(operations.items(), key=str), target))
@@ -130,7 +140,7 @@ class _Prober:
             except PatchError:
                 self._seen[key] = False
             else:
-                self._seen[key] = meets(changed, target, self.now, self.options)
+                self._seen[key] = meets(changed, target, self.now, self.timed())
         return self._seen[key]
 
 
@@ -182,31 +192,70 @@ def meets(changed: Instance, target: Target, now: Evaluation, options: SolveOpti
 
 
 def shortfall_fixes(
-    instance: Instance, evaluation: Evaluation, options: SolveOptions, notes: list[str]
+    instance: Instance,
+    evaluation: Evaluation,
+    options: SolveOptions,
+    notes: list[str],
+    budget: Budget | None = None,
 ) -> list[Fix]:
-    """Fixes for each shortfall; `notes` gathers what was tried and found not to help."""
-    probe = _Prober(instance, evaluation, options)
+    """Fixes for each shortfall; `notes` gathers what was tried and found not to help.
+    With a `budget`, the search stops when it is spent and keeps what it found."""
+    budget = budget or Budget(math.inf, options.time_limit or 20.0)
+    probe = _Prober(instance, evaluation, options, budget)
+    targets = [Target("batch", row.batch) for row in evaluation.batches if row.late]
+    targets += [
+        Target("queue", q) for q in sorted({r.queue for r in evaluation.coverage if r.short})
+    ]
     fixes: list[Fix] = []
-    for row in evaluation.batches:
-        if not row.late:
-            continue
-        target = Target("batch", row.batch)
+    for number, target in enumerate(targets, 1):
+        try:
+            budget.say(
+                f"looking for fixes to {target.kind} {target.id}, {number} of {len(targets)}"
+            )
+            _target_fixes(probe, target, evaluation, notes, fixes)
+        except (OutOfTimeError, KeyboardInterrupt) as stop:
+            left = ", ".join(f"{t.kind} {t.id}" for t in targets[number:])
+            why = (
+                f"stopped at its time limit ({budget.total:g} s)"
+                if isinstance(stop, OutOfTimeError)
+                else "was stopped"
+            )
+            if isinstance(stop, KeyboardInterrupt):
+                hold_signals()  # the fixes found so far are written, not lost
+            notes.append(
+                f"The search for fixes {why} while looking at {target.kind} {target.id}"
+                + (f"; {left} not looked at." if left else ".")
+                + (
+                    " A longer time limit may find more."
+                    if isinstance(stop, OutOfTimeError)
+                    else ""
+                )
+            )
+            break
+    return fixes
+
+
+def _target_fixes(
+    probe: _Prober, target: Target, evaluation: Evaluation, notes: list[str], fixes: list[Fix]
+) -> None:
+    """The target's fixes, added to `fixes` as each is found (so that a search stopped
+    by its budget keeps them)."""
+    instance = probe.instance
+    if target.kind == "batch":
         for make in (_later_deadline, _fewer_graders):
             found = make(probe, target, evaluation, notes)
             if found is not None:
                 fixes.append(found)
         fixes += _extra_people_fix(probe, target, evaluation, notes)
-        if instance.batch_by_id[row.batch].difficulty.is_hard:
+        if instance.batch_by_id[target.id].difficulty.is_hard:
             fixes += _rotation_fixes(probe, target, notes)
-    for queue_id in sorted({r.queue for r in evaluation.coverage if r.short}):
-        target = Target("queue", queue_id)
-        fixes += _extra_people_fix(probe, target, evaluation, notes)
-        found = _lower_service_level(probe, target, notes)
-        if found is not None:
-            fixes.append(found)
-        if instance.queue_by_id[queue_id].hard:
-            fixes += _rotation_fixes(probe, target, notes)
-    return fixes
+        return
+    fixes += _extra_people_fix(probe, target, evaluation, notes)
+    found = _lower_service_level(probe, target, notes)
+    if found is not None:
+        fixes.append(found)
+    if instance.queue_by_id[target.id].hard:
+        fixes += _rotation_fixes(probe, target, notes)
 
 
 def _later_deadline(
@@ -357,7 +406,7 @@ EXTRA_PEOPLE = 10
 def _extra_people_fix(
     probe: _Prober, target: Target, evaluation: Evaluation, notes: list[str]
 ) -> list[Fix]:
-    sized = extra_people(probe.instance, evaluation, target, probe.options)
+    sized = extra_people(probe.instance, evaluation, target, probe.timed())
     if isinstance(sized, str):
         notes.append(sized)
         return []
@@ -624,76 +673,105 @@ def _show_value(limit: _Limit, value: float) -> str:
 
 
 def conflict_fixes(
-    instance: Instance, conflicts: list[Conflict], options: SolveOptions, notes: list[str]
+    instance: Instance,
+    conflicts: list[Conflict],
+    options: SolveOptions,
+    notes: list[str],
+    budget: Budget | None = None,
 ) -> list[Fix]:
-    """For each rule of the contradiction, the least loosening of it that lets all hold."""
-    seconds = options.time_limit or 20.0
+    """For each rule of the contradiction, the least loosening of it that lets all hold.
+    With a `budget`, the search stops when it is spent and keeps what it found."""
+    budget = budget or Budget(math.inf, options.time_limit or 20.0)
 
     def holds(operations: dict[str, Any]) -> bool:
         try:
-            return rules_hold(patched(instance, operations), seconds, options.seed)
+            changed = patched(instance, operations)
         except PatchError:
             return False
+        return rules_hold(changed, budget.seconds(), options.seed)
 
     fixes: list[Fix] = []
+    for number, conflict in enumerate(conflicts, 1):
+        try:
+            budget.say(f"looking for fixes to the contradiction, rule {number} of {len(conflicts)}")
+            _conflict_fixes(instance, conflict, holds, notes, fixes)
+        except (OutOfTimeError, KeyboardInterrupt) as stop:
+            if isinstance(stop, KeyboardInterrupt):
+                hold_signals()  # the fixes found so far are written, not lost
+                why = "was stopped"
+            else:
+                why = f"stopped at its time limit ({budget.total:g} s)"
+            notes.append(
+                f"The search for fixes {why} at rule {number} of {len(conflicts)} of the "
+                "contradiction."
+            )
+            break
+    return fixes
+
+
+def _conflict_fixes(
+    instance: Instance,
+    conflict: Conflict,
+    holds: Callable[[dict[str, Any]], bool],
+    notes: list[str],
+    fixes: list[Fix],
+) -> None:
     data = instance_data(instance)
-    for conflict in conflicts:
-        rule, person_id, at, detail = conflict.group
-        person = instance.person_by_id[person_id]
-        who = person.display_name
-        if rule == "fixed_assignment" and at is not None:
-            kept = [
-                f.model_dump(mode="json", exclude_none=True)
-                for f in person.fixed
-                if not (f.shift == detail and at in instance.days_of(f.day))
-            ]
-            ops = {"set": {f"people.{person_id}.fixed": kept}}
-            if holds(ops):
-                fixes.append(
-                    Fix(
-                        "drop_fixed",
-                        conflict.text,
-                        f"Drop {who}'s fixed {detail} shift on {_day(instance.dates[at])}.",
-                        ops,
-                    )
-                )
-            continue
-        if rule in _RULE_LIMITS:
-            limits, base, owner = [_RULE_LIMITS[rule]], "rules", "the rule"
-            person_data: dict[str, Any] = data.get("rules", {})
-            defaults = instance.rules.model_dump()
-        else:
-            limits = _contract_limits(instance, rule, detail)
-            base, owner = f"people.{person_id}", f"{who}'s"
-            person_data = next(p for p in data["people"] if p["id"] == person_id)
-            defaults = {"contract": person.contract.model_dump()}
-        if not limits:
-            notes.append(f"No loosening of '{conflict.text}' is tried: it is not a limit.")
-            continue
-        for limit in limits:
-            now = _current(person_data, limit.path)
-            if now is None:
-                now = _current(defaults, limit.path)
-            if now is None:
-                continue
-            values = _loosened(limit, now)
-            path = f"{base}.{limit.path}"
-            found = first_fitting(values, partial(_set_holds, holds, path))
-            if found is None:
-                if values:
-                    notes.append(
-                        f"Loosening {owner} {limit.words} alone, even to "
-                        f"{_show_value(limit, values[-1])}, does not let the rules hold."
-                    )
-                continue
+    rule, person_id, at, detail = conflict.group
+    person = instance.person_by_id[person_id]
+    who = person.display_name
+    if rule == "fixed_assignment" and at is not None:
+        kept = [
+            f.model_dump(mode="json", exclude_none=True)
+            for f in person.fixed
+            if not (f.shift == detail and at in instance.days_of(f.day))
+        ]
+        ops = {"set": {f"people.{person_id}.fixed": kept}}
+        if holds(ops):
             fixes.append(
                 Fix(
-                    "relax_rule",
+                    "drop_fixed",
                     conflict.text,
-                    f"Set {owner} {limit.words} to {_show_value(limit, found)} (now "
-                    f"{_show_value(limit, now)}): the least change that lets every rule hold.",
-                    {"set": {path: found}},
-                    {limit.path: found},
+                    f"Drop {who}'s fixed {detail} shift on {_day(instance.dates[at])}.",
+                    ops,
                 )
             )
-    return fixes
+        return
+    if rule in _RULE_LIMITS:
+        limits, base, owner = [_RULE_LIMITS[rule]], "rules", "the rule"
+        person_data: dict[str, Any] = data.get("rules", {})
+        defaults = instance.rules.model_dump()
+    else:
+        limits = _contract_limits(instance, rule, detail)
+        base, owner = f"people.{person_id}", f"{who}'s"
+        person_data = next(p for p in data["people"] if p["id"] == person_id)
+        defaults = {"contract": person.contract.model_dump()}
+    if not limits:
+        notes.append(f"No loosening of '{conflict.text}' is tried: it is not a limit.")
+        return
+    for limit in limits:
+        now = _current(person_data, limit.path)
+        if now is None:
+            now = _current(defaults, limit.path)
+        if now is None:
+            continue
+        values = _loosened(limit, now)
+        path = f"{base}.{limit.path}"
+        found = first_fitting(values, partial(_set_holds, holds, path))
+        if found is None:
+            if values:
+                notes.append(
+                    f"Loosening {owner} {limit.words} alone, even to "
+                    f"{_show_value(limit, values[-1])}, does not let the rules hold."
+                )
+            continue
+        fixes.append(
+            Fix(
+                "relax_rule",
+                conflict.text,
+                f"Set {owner} {limit.words} to {_show_value(limit, found)} (now "
+                f"{_show_value(limit, now)}): the least change that lets every rule hold.",
+                {"set": {path: found}},
+                {limit.path: found},
+            )
+        )

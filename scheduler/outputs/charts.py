@@ -332,7 +332,7 @@ def progress_chart(
     `points` are (seconds, objective, bound) as they improved. The vertical range is that
     of the objectives and of the bounds from the first roster on: an early bound far
     below (presolve's) is drawn at the bottom edge rather than flattening the rest."""
-    left, right, top, bottom, plot_w, plot_h = 64, 16, 12, 26, 720.0, 200
+    left, right, top, bottom, plot_w, plot_h = 64, 16, 30, 26, 720.0, 200
     width, height = left + plot_w + right, top + plot_h + bottom
     objectives = [(s, o) for s, o, _ in points if o is not None]
     first = objectives[0][0] if objectives else math.inf
@@ -391,6 +391,19 @@ def progress_chart(
 
     steps(bounds, "#64748b", "bound", "5 4")
     steps(objectives, "#2563eb", "objective")
+    # the legend, above the plot: a line of each kind with its name
+    for legend_x, (colour, dash, name) in zip(
+        (left, left + 150),
+        (("#2563eb", "", "best objective"), ("#64748b", "5 4", "bound (none better exists)")),
+        strict=True,
+    ):
+        ly = 16
+        out.append(
+            f"<g class='legend'><line x1='{legend_x:.0f}' x2='{legend_x + 24:.0f}' y1='{ly - 4}' "
+            f"y2='{ly - 4}' stroke='{colour}' stroke-width='2'"
+            f"{f' stroke-dasharray={dash!r}' if dash else ''}/><text x='{legend_x + 30:.0f}' "
+            f"y='{ly}' class='axis'>{esc(name)}</text></g>"
+        )
     return Markup(
         f"<svg data-chart='progress' viewBox='0 0 {width:.0f} {height}' role='img' "
         f"aria-label='{esc(label)}: best objective and bound over time'>{''.join(out)}</svg>"

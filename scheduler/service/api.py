@@ -110,6 +110,16 @@ class SolveRequest(SearchOptions):
     pin: str | None = Field(None, description="a result whose edits' pins are kept")
 
 
+class CheckRequest(SearchOptions):
+    fix_time_limit: float = Field(
+        300.0,
+        gt=0,
+        le=24 * 3600,
+        description="seconds the search for the contradiction and the fixes may take in "
+        "all, after the solve",
+    )
+
+
 class WhatIfRequest(SearchOptions):
     scenarios: str = Field(description="the scenarios file's text (YAML; docs/whatif.md)")
 
@@ -602,10 +612,10 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
 
     @app.post("/api/versions/{version_id}/check", status_code=202, tags=["jobs"])
     def check(
-        version_id: str, body: Annotated[SearchOptions | None, Body()] = None
+        version_id: str, body: Annotated[CheckRequest | None, Body()] = None
     ) -> dict[str, Any]:
         version_or_404(version_id)
-        return queue("check", version_id, (body or SearchOptions()).model_dump(exclude_none=True))
+        return queue("check", version_id, (body or CheckRequest()).model_dump(exclude_none=True))
 
     @app.post("/api/versions/{version_id}/whatif", status_code=202, tags=["jobs"])
     def whatif(version_id: str, body: WhatIfRequest) -> dict[str, Any]:
@@ -694,7 +704,8 @@ def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
     @app.get(
         "/api/jobs/{job_id}/events",
         tags=["jobs"],
-        summary="Server-Sent Events: each better roster (objective, bound, gap, seconds, source)",
+        summary="Server-Sent Events: each better roster (objective, bound, gap, seconds, "
+        "source) as `progress`, what the job is doing as `stage`, and its `end`",
         response_class=StreamingResponse,
     )
     async def events(job_id: str, request: Request, after: int = 0) -> StreamingResponse:
@@ -704,6 +715,7 @@ def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
 
         async def stream() -> AsyncIterator[str]:
             seen = start
+            stage: str | None = None
             quiet = 0.0
             while True:
                 found = await run_in_threadpool(store.events, job_id, seen)
@@ -719,6 +731,10 @@ def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
                     }
                     yield f"id: {event.id}\nevent: progress\ndata: {json.dumps(figures)}\n\n"
                 current = await run_in_threadpool(store.job, job_id)
+                now = (current.progress or {}).get("stage") if current else None
+                if now and now != stage:
+                    stage = now
+                    yield f"event: stage\ndata: {json.dumps({'stage': stage})}\n\n"
                 if current is None or current.state not in ("queued", "running"):
                     if not found:
                         state = _job_json(current) if current else {"state": "gone"}

@@ -356,6 +356,8 @@ class JobRunner:
         elif kind == "best":
             running.bests += 1
             self.store.keep_best(running.job_id, message[1])
+        elif kind == "stage":
+            self.store.set_stage(running.job_id, str(message[1]))
         elif kind == "done":
             outcome: Outcome = message[1]
             return outcome

@@ -166,9 +166,30 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
                 cover = json.loads(output)
             except ValueError:
                 cover = None
+        result = store.result(job.result_id) if job.result_id else None
+        files = store.files(job.result_id) if job.result_id else {}
+        # what the page offers once the job has a result: the roster, or the what-if's
+        # table as files (a what-if's result has no roster to open)
+        has_roster = "roster.csv" in files and "instance.json" in files
+        downloads = [n for n in ("whatif.csv", "whatif.json") if n in files]
+        # once ended, the roster's own figures (the checker's), not the search's last
+        summary = result.summary if result is not None and has_roster else {}
+        ended = job.state not in ("queued", "running")
+        figures = dict(job.progress or {})
+        if ended and summary.get("objective") is not None:
+            figures.update(
+                objective=summary.get("objective"),
+                bound=summary.get("bound"),
+                gap=summary.get("gap"),
+                seconds=summary.get("solve_seconds", figures.get("seconds")),
+            )
         return _render(
             "job.html",
             job=job,
+            figures=figures,
+            figures_of_roster=ended and summary.get("objective") is not None,
+            has_roster=has_roster,
+            downloads=downloads,
             tone=_state_tone(job.state),
             instance_id=version.instance_id if version else "",
             version_number=version.number if version else "",
@@ -206,6 +227,26 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
         values["header"]["kind"] = "roster"
         inst = data.instance
         week = next((p.week for p in store.published_weeks() if p.result_id == result_id), None)
+        # another roster of the same week published: say so, and which
+        other = store.published(inst.horizon.start)
+        other_published = other if other is not None and other != result_id else None
+        job = store.job(result.job_id) if result.job_id else None
+        options = dict(job.options) if job is not None else {}
+        search = {
+            k: options[k]
+            for k in ("time_limit", "workers", "seed", "deterministic_time", "fix_time_limit")
+            if options.get(k) is not None
+        }
+        replanned = None
+        if job is not None and job.kind == "replan":
+            names = {p.id: p.display_name for p in inst.people}
+            out = []
+            for away in options.get("unavailable", []):
+                person, *days = str(away).split(":")
+                start = days[0] if days and days[0] else options.get("from")
+                until = f" to {days[1]}" if len(days) > 1 and days[1] else ""
+                out.append(f"{names.get(person, person)} ({person}) out from {start}{until}")
+            replanned = {"from": options.get("from"), "out": out, "before": options.get("base")}
         page_data = {
             "result": result_id,
             "instance": version.instance_id if version else "",
@@ -216,6 +257,7 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             "queues": [q.id for q in inst.queues],
             "dates": [d.isoformat() for d in inst.dates],
             "batches": [b.id for b in inst.batches],
+            "search": search,
         }
         changes = csv_rows(files["changes.csv"]) if "changes.csv" in files else None
         return _render(
@@ -224,6 +266,9 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             version=version,
             page_data=json.dumps(page_data),
             published_week=week,
+            other_published=other_published,
+            week_start=inst.horizon.start,
+            replanned=replanned,
             changes=changes,
             downloads=[
                 n

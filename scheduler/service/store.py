@@ -391,7 +391,16 @@ class Store:
             if job is None:
                 raise KeyError(job_id)
             tx.add(EventRow(job_id=job_id, **figures))
-            job.progress = dict(figures)
+            stage = (job.progress or {}).get("stage")
+            job.progress = dict(figures) | ({"stage": stage} if stage else {})
+
+    def set_stage(self, job_id: str, stage: str) -> None:
+        """What a running job is doing now (kept in its progress, beside the figures)."""
+        with self.transaction() as tx:
+            job = tx.get(JobRow, job_id)
+            if job is None:
+                raise KeyError(job_id)
+            job.progress = dict(job.progress or {}) | {"stage": stage}
 
     def events(self, job_id: str, after: int = 0) -> list[EventRow]:
         with self.transaction() as tx:

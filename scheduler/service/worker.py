@@ -9,6 +9,8 @@ Messages (tuples, first the kind):
 
 - ``("event", figures)``: a better roster (or, at most once a second, a better bound):
   seconds, objective, bound, gap and source;
+- ``("stage", text)``: what the command is doing now (a check's search for fixes, a
+  what-if's scenarios), kept as the job's stage;
 - ``("best", files)``: the output folder of the best roster so far (the CSV and JSON
   files), at most once a second, so that a job whose worker dies keeps it;
 - ``("done", Outcome)``: the command's exit code, its output folder's files and what it
@@ -119,6 +121,11 @@ class Hooks:
             self._last_bound_event = seconds
         self._event(seconds, objective, bound, "bound")
 
+    def stage(self, text: str) -> None:
+        """What the command is doing now (`scheduler.cli._stage_teller`): the search for
+        fixes of a check, the scenarios of a what-if."""
+        self._emit(("stage", text))
+
     def roster(self, instance: Any, seconds: float, rows: list[Any], source: str) -> None:
         with self._lock:
             objective, bound = self._objective, self._bound
@@ -226,7 +233,10 @@ def argv_for(work: Work, here: Path) -> list[str]:
             argv += ["--pin", str(base)]
         return argv
     if work.kind == "check":
-        return ["check", str(instance), "--out", str(out), *solver, "--no-exports"]
+        argv = ["check", str(instance), "--out", str(out), *solver, "--no-exports"]
+        if options.get("fix_time_limit") is not None:
+            argv += ["--fix-time-limit", str(options["fix_time_limit"])]
+        return argv
     if work.kind == "replan":
         argv = ["replan", str(instance), str(base), "--from", str(options["from"])]
         for away in options.get("unavailable", []):

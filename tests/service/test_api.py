@@ -326,6 +326,10 @@ def test_check_replan_cover_and_whatif_jobs(client: Client) -> None:
     checked = until_ended(api, check.json()["id"])
     verdict = api.get(f"/api/results/{checked['result_id']}/check").json()
     assert verdict["verdict"] == "fits", verdict  # one agent needed, two free
+    # what the check did last is its stage, in the job's progress and in its events
+    assert checked["progress"]["stage"] == "done: fits, 0 fixes"
+    events = api.get(f"/api/jobs/{checked['id']}/events").text
+    assert 'event: stage\ndata: {"stage": "done: fits, 0 fixes"}' in events
     # ana out on the one day: ben, the one other agent, takes her shift
     replan = api.post(
         f"/api/results/{result_id}/replan",
@@ -356,6 +360,7 @@ def test_check_replan_cover_and_whatif_jobs(client: Client) -> None:
     compared = until_ended(api, whatif.json()["id"], seconds=120)
     assert compared["state"] == "done", compared["reason"]
     assert "pricier" in api.get(f"/api/jobs/{compared['id']}/output").text
+    assert compared["progress"]["stage"] == "2 of 2 scenarios solved (pricier: fits)"
 
 
 @pytest.mark.parametrize(
@@ -540,3 +545,48 @@ def test_delete_of_a_running_solve_keeps_its_best_roster(client: Client, store: 
     result = api.get(f"/api/results/{ended['result_id']}").json()
     assert result["summary"]["stopped_early"] is True
     assert api.get(f"/api/results/{ended['result_id']}/roster").json()["count"] > 0
+
+
+def test_job_and_result_pages_say_what_they_hold(client: Client) -> None:
+    api = client()
+    page = {"accept": "text/html"}
+    version = upload(api, {"week.yaml": yaml_of(week())})["version_id"]
+    first = solved(api, version)
+    # a solve's page, once done, shows the roster's own figures: ana's 8 hours at 1 an
+    # hour, objective 8, as the result's summary has it
+    summary = api.get(f"/api/results/{first['result_id']}").json()["summary"]
+    assert summary["objective"] == 8
+    html = api.get(f"/jobs/{first['id']}", headers=page).text
+    assert "The roster's figures, from the checker." in html
+    assert "<dd id='fig-objective'>8</dd>" in html
+    assert f"href='/results/{first['result_id']}'>Open the roster" in html
+    assert api.post(f"/api/results/{first['result_id']}/publish").status_code == 200
+
+    # ana out: ben takes her shift. The new roster restates who was out from when,
+    # links to the roster before, and says that the week's published roster is another
+    replan = api.post(
+        f"/api/results/{first['result_id']}/replan",
+        json={"from": "2026-11-30", "unavailable": [{"person": "ana"}], **ONE_WORKER},
+    )
+    replanned = until_ended(api, replan.json()["id"])
+    roster = api.get(f"/results/{replanned['result_id']}", headers=page).text
+    assert "Re-planned from 2026-11-30: ana (ana) out from 2026-11-30." in roster
+    assert f"<a href='/results/{first['result_id']}'>The roster before</a>" in roster
+    assert "Another roster of the week of 2026-11-30 is:" in roster
+    assert f"<a href='/results/{first['result_id']}'>the published roster</a>" in roster
+    # the search options the roster was made with, for "Apply this fix" to check again
+    data = json.loads(re.search(r"id='page-data'>(.*?)</script>", roster).group(1))  # type: ignore[union-attr]
+    assert data["search"] == {"time_limit": 30.0, **ONE_WORKER}
+
+    # a what-if has no roster to open: its table is offered as files instead
+    scenarios = "scenarios:\n  - name: baseline\n"
+    whatif = api.post(
+        f"/api/versions/{version}/whatif", json={"scenarios": scenarios, "time_limit": 10}
+    )
+    compared = until_ended(api, whatif.json()["id"], seconds=120)
+    html = api.get(f"/jobs/{compared['id']}", headers=page).text
+    assert "<a id='job-result' href='#' hidden>" in html
+    for name in ("whatif.csv", "whatif.json"):
+        link = f"/api/results/{compared['result_id']}/files/{name}"
+        assert f"href='{link}' download>Download {name}</a>" in html
+        assert api.get(link).status_code == 200

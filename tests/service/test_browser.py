@@ -218,8 +218,14 @@ def test_a_user_plans_the_demo_week_in_the_browser(
     page.get_by_label("Time limit (seconds)").fill("10")
     page.locator("details.more summary").click()
     page.get_by_label("Search workers").fill("1")
+    # a minute for the fixes: the first ones are found within it (the rest are cut, and
+    # the check says so)
+    page.get_by_label("Time for Check's fixes (seconds)").fill("60")
     page.get_by_role("button", name="Check").click()
     page.wait_for_url(re.compile(r"/jobs/\w+$"))
+    # while it looks for fixes, the page says what it is doing
+    expect(page.locator("#job-stage")).to_contain_text("looking for fixes", timeout=120_000)
+    page.screenshot(path=str(shots / "check-job.png"))
     expect(page.locator("#job-state")).to_have_text("done", timeout=180_000)
     page.get_by_role("link", name="Open the roster").click()
     page.screenshot(path=str(shots / "check.png"))
@@ -232,6 +238,9 @@ def test_a_user_plans_the_demo_week_in_the_browser(
     version = store.version(new_job.version_id)
     assert version is not None and version.number == 2 and version.note.startswith("fix: ")
     expect(page.locator("#job-state")).to_have_text("done", timeout=180_000)
+    # the page reloads at the end, with what the command printed and its last stage
+    expect(page.locator("#output")).to_be_visible()
+    expect(page.locator("#job-stage")).to_contain_text("done: ")
 
     assert problems == [], problems
     # bad input is shown at the upload, nothing stored (the browser logs the 422 itself)

@@ -127,6 +127,7 @@ function setUpRun() {
     };
     const work = $("#deterministic-time").value;
     if (work) body.deterministic_time = Number(work);
+    if (kind === "check" && $("#fix-time-limit").value) body.fix_time_limit = Number($("#fix-time-limit").value);
     try {
       const job = await api("POST", `/api/versions/${form.dataset.version}/${kind}`, body);
       location.href = `/jobs/${job.id}`;
@@ -183,6 +184,10 @@ function setUpJob() {
     card.dataset.events = String(Number(card.dataset.events || 0) + 1);
     redraw();
   });
+  events.addEventListener("stage", (event) => {
+    state.textContent = "running";
+    $("#job-stage").textContent = JSON.parse(event.data).stage;
+  });
   events.addEventListener("end", (event) => {
     events.close();
     const job = JSON.parse(event.data);
@@ -227,7 +232,10 @@ function setUpRoster() {
   const close = () => {
     panel.hidden = true;
     wrap.classList.remove("open");
-    if (selected) selected.classList.remove("selected");
+    if (selected) {
+      selected.classList.remove("selected");
+      selected.focus();  // back to the cell the panel was opened from
+    }
   };
   $("#cell-close").addEventListener("click", close);
   panel.addEventListener("keydown", (event) => { if (event.key === "Escape") close(); });
@@ -279,9 +287,12 @@ function setUpRoster() {
         const list = el("ol", { class: "candidates" });
         for (const candidate of answer.candidates) {
           const edits = candidate.edits.map(editWords);
+          // the reason starts with the person's id: show their name with it
+          const reason = candidate.reason.replace(/^([^:\s]+):/, (whole, id) => (names[id] ? `${names[id]} (${id}):` : whole));
+          const who = reason.split(":")[0];
           const item = el("li", {},
-            el("span", { text: `${candidate.reason} (objective ${candidate.objective_change >= 0 ? "+" : ""}${num(candidate.objective_change)}) ` }),
-            el("button", { type: "button", class: "secondary", text: "Try", onclick: () => tryThen(edits) }));
+            el("span", { text: `${reason} (objective ${candidate.objective_change >= 0 ? "+" : ""}${num(candidate.objective_change)}) ` }),
+            el("button", { type: "button", class: "secondary", text: "Try", "aria-label": `Try ${who} on it`, onclick: () => tryThen(edits) }));
           list.append(item);
         }
         parts.push(list);
@@ -423,7 +434,8 @@ function setUpRoster() {
         const fix = check.fixes[Number(button.dataset.fix)];
         const version = await api("POST", `/api/instances/${data.instance}/versions`,
           { patch: fix.changes, base: data.version, note: `fix: ${fix.sentence}` });
-        const job = await api("POST", `/api/versions/${version.id}/check`, { time_limit: 30 });
+        // checked again with the search options of the check it came from
+        const job = await api("POST", `/api/versions/${version.id}/check`, { time_limit: 30, ...data.search });
         location.href = `/jobs/${job.id}`;
       } catch (error) { button.disabled = false; toast(error.message); }
     });

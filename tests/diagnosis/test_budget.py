@@ -10,8 +10,7 @@ from models import Instance
 from scheduler.diagnosis.budget import LEAST_SOLVE, Budget, OutOfTimeError
 from scheduler.diagnosis.check import check
 from scheduler.diagnosis.verdict import Verdict
-from tests.diagnosis.test_check import OPTIONS, _expert_week
-from tests.helpers import agent, demand, micro
+from tests.diagnosis.test_check import OPTIONS, _expert_week, six_in_a_row
 
 
 def test_each_solve_gets_at_most_its_share_and_none_once_spent() -> None:
@@ -57,20 +56,9 @@ def test_the_search_tells_its_target_and_its_solves_as_it_goes() -> None:
 
 
 def test_no_time_for_the_contradiction_is_said_not_hidden() -> None:
-    # Fixed on Monday and Tuesday after 4 days worked, at most 5 in a row: cannot be
-    # staffed (test_check); with no time left to name the rules, the note says so.
-    inst = micro(
-        days=3,
-        demand=[demand("general", None)],
-        people=[
-            agent(
-                "ana",
-                history={"consecutive_days_worked": 4},
-                fixed=[{"day": "mon", "shift": "day"}, {"day": "tue", "shift": "day"}],
-            ),
-            agent("bo"),
-        ],
-    )
+    # Six days in a row against at most five: cannot be staffed (test_check); with no
+    # time left to name the contradicting rules, the note says so.
+    inst = six_in_a_row()
     report = check(inst, OPTIONS, fix_budget=0.01)
     assert report.verdict is Verdict.cannot_staff
     assert report.conflicts == [] and report.fixes == []

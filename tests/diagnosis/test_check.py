@@ -128,10 +128,10 @@ def test_double_grading_late_can_drop_to_single() -> None:
     _assert_fixes_hold(inst, report)
 
 
-def test_history_and_fixed_shifts_breaking_max_consecutive_days() -> None:
-    # Four days worked before the horizon and fixed on Monday and Tuesday: six in a row
-    # against a maximum of five. Exactly these three rules contradict.
-    inst = micro(
+def six_in_a_row() -> Instance:
+    """Four days worked before the horizon and fixed on Monday and Tuesday: six in a
+    row against a maximum of five. Exactly these three rules contradict."""
+    return micro(
         days=3,
         demand=[demand("general", None)],
         people=[
@@ -144,6 +144,10 @@ def test_history_and_fixed_shifts_breaking_max_consecutive_days() -> None:
             agent("bo"),
         ],
     )
+
+
+def test_history_and_fixed_shifts_breaking_max_consecutive_days() -> None:
+    inst = six_in_a_row()
     report = check(inst, OPTIONS)
     assert report.verdict is Verdict.cannot_staff
     assert report.result.status is SolveStatus.infeasible

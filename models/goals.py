@@ -79,7 +79,7 @@ GOALS: tuple[Goal, ...] = (
     Goal(
         "min_hours_short", "hours below contract minimum", "hours", 10, "Per hour below min hours."
     ),
-    Goal("cost", "hours worked x hourly cost", "hours", 1, "Per hour worked, times hourly cost."),
+    Goal("cost", "hours worked x hourly cost", "cost", 1, "Per hour worked, times hourly cost."),
 )
 """Every goal, in priority order."""
 

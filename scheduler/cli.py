@@ -130,7 +130,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     instance = read_instance(args.instance)
     out_dir: Path = args.out or Path("out") / f"{args.instance.stem}-check"
     check_out_dir(out_dir)
-    options = _solve_options(args)
+    options = _solve_options(args, instance)
     report = check(instance, options, fix_budget=args.fix_time_limit, on_stage=_stage_teller(args))
     document = report_document(report)
     wrote = _write_folder(

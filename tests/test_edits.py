@@ -217,7 +217,7 @@ def test_a_written_edit_passes_verify_and_a_later_solve_keeps_it(
     printed = capsys.readouterr().out
     # the goals that change, aligned: one agent-shift short, 8 hours at cost 1 saved
     assert "agent-shifts uncovered      0 -> 1 agent-shifts" in printed
-    assert "hours worked x hourly cost  8 -> 0 hours" in printed
+    assert "hours worked x hourly cost  8 -> 0 cost" in printed
     assert "objective 8 -> 100,000 (+99,992)" in printed
     summary = json.loads((edited / "summary.json").read_text())
     assert summary["status"] == "edited"

@@ -156,6 +156,11 @@ def people_table(evaluation: Evaluation) -> pd.DataFrame:
     )
 
 
+CARRIED_OVER = "not done within the horizon"
+"""How a line of `shortfalls` ends when its gradings are not late, only left for after
+the horizon (a batch due later, or with no deadline): not a shortfall by the verdict."""
+
+
 def shortfalls(instance: Instance, evaluation: Evaluation) -> list[str]:
     """What is missing, in the users' words; short intervals in a row make one line."""
     lines = []
@@ -193,7 +198,7 @@ def shortfalls(instance: Instance, evaluation: Evaluation) -> list[str]:
         elif batch.unfinished:
             lines.append(
                 f"batch {batch.batch}: {batch.unfinished:,} of {batch.required:,} gradings "
-                "not done within the horizon"
+                + CARRIED_OVER
             )
     return lines
 

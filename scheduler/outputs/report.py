@@ -41,14 +41,25 @@ from scheduler.outputs.charts import (
     num,
 )
 from scheduler.outputs.exports import OutputData
+from scheduler.outputs.folder import CARRIED_OVER
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 NEAR_LIMIT = 0.9
 """A load at or above this share of its limit is flagged "near burnout"."""
 
-SHORTFALL_GOALS = ("uncovered", "uncovered_intervals", "late_items", "unfinished_items")
-"""Goals whose figure above 0 is a shortfall (shown in red)."""
+SHORTFALL_GOALS = ("uncovered", "uncovered_intervals", "late_items")
+"""Goals whose figure above 0 is a shortfall (shown in red), as for `roster check`'s
+verdict: gradings left for after the horizon (`unfinished_items`) are not late."""
+
+
+def _missed(summary: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The summary's shortfall lines, split: those that miss demand or a deadline, and
+    those only carried past the horizon."""
+    lines = [str(s) for s in summary.get("shortfalls") or []]
+    carried = [line for line in lines if line.endswith(CARRIED_OVER)]
+    return [line for line in lines if line not in carried], carried
+
 
 # (cell tint, chart colour) per activity: queues in instance order, rating apart.
 _PALETTE = [
@@ -258,7 +269,8 @@ def _verdict_view(data: OutputData) -> dict[str, Any]:
         "facts": facts,
         "goals": goals,
         "violations": [str(v) for v in (check or {}).get("violations") or []],
-        "shortfalls": [str(s) for s in summary.get("shortfalls") or []],
+        "shortfalls": _missed(summary)[0],
+        "carried": _missed(summary)[1],
     }
 
 
@@ -518,7 +530,7 @@ def _fixes(data: OutputData) -> dict[str, Any]:
         return {
             "check": False,
             "edited": data.summary.get("status") == "edited",
-            "shortfalls": [str(s) for s in data.summary.get("shortfalls") or []],
+            "shortfalls": _missed(data.summary)[0],
         }
     shortfalls: list[dict[str, Any]] = list(check.get("shortfalls") or [])
     conflicts: list[dict[str, Any]] = list(check.get("conflicts") or [])
@@ -583,8 +595,8 @@ def _verdict(data: OutputData) -> _Verdict:
     text = str(data.check["verdict"]) if data.check else ""
     if not text:
         goals = summary.get("goals") or {}
-        missed = any(float(goals.get(g, {}).get("value") or 0) > 0 for g in SHORTFALL_GOALS[:3])
-        missed = missed or bool(summary.get("shortfalls"))
+        missed = any(float(goals.get(g, {}).get("value") or 0) > 0 for g in SHORTFALL_GOALS)
+        missed = missed or bool(_missed(summary)[0])
         broken = (summary.get("check") or {}).get("hard_rules_hold") is False
         if status == "infeasible":
             text = "cannot be staffed"

@@ -1057,12 +1057,20 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
         summary="Publish this roster for its week: the feeds serve it, the next week's "
         "solve takes its history from it",
     )
-    def publish(result_id: str) -> dict[str, Any]:
+    def publish(result_id: str, force: bool = False) -> dict[str, Any]:
         found = result_or_404(result_id)
         files = store.files(result_id)
         summary = found.summary
         if summary.get("status") not in ("optimal", "best_found", "edited"):
             raise ApiError(409, f"result {result_id} has no roster to publish")
+        broken = (summary.get("check") or {}).get("violations") or []
+        if broken and not force:
+            raise ApiError(
+                409,
+                f"result {result_id} breaks {len(broken)} hard rule"
+                f"{'s' if len(broken) != 1 else ''} (the checker's verdict): publish it "
+                "anyway with ?force=true",
+            )
         instance = Instance.model_validate_json(files["instance.json"])
         store.publish(result_id, instance.horizon.start)
         return {"week": instance.horizon.start.isoformat(), "result_id": result_id}

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import yaml
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from models import Instance
+from models.patch import OPERATIONS
 from scheduler.outputs.charts import progress_chart
 from scheduler.outputs.report import TEMPLATES as REPORT_TEMPLATES
 from scheduler.outputs.report import context, environment
@@ -55,6 +58,14 @@ def _state_tone(state: str) -> str:
 def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
     settings = app.state.settings
 
+    def objective_of(job: JobRow) -> Any:
+        """An ended job's roster's objective (the checker's), else the search's latest."""
+        if job.state not in ("queued", "running") and job.result_id:
+            result = store.result(job.result_id)
+            if result is not None and result.summary.get("objective") is not None:
+                return result.summary["objective"]
+        return job.progress.get("objective")
+
     def jobs_view(jobs: list[JobRow]) -> list[dict[str, Any]]:
         return [
             {
@@ -63,7 +74,7 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
                 "state": j.state,
                 "tone": _state_tone(j.state),
                 "created": f"{j.created:%Y-%m-%d %H:%M:%S}",
-                "objective": j.progress.get("objective"),
+                "objective": objective_of(j),
                 "result_id": j.result_id,
                 "reason": j.reason,
             }
@@ -119,6 +130,7 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
         inst = Instance.model_validate(chosen.document)
         jobs = store.jobs([v.id for v in versions], limit=50)
         number = {v.id: v.number for v in versions}
+        published_ids = {p.result_id for p in store.published_weeks()}
         results = [
             {
                 "id": r.id,
@@ -127,6 +139,8 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
                 "status": r.summary.get("status_text") or r.summary.get("status") or "",
                 "objective": r.summary.get("objective"),
                 "edited": r.summary.get("status") == "edited",
+                "broken": len((r.summary.get("check") or {}).get("violations") or []),
+                "published": r.id in published_ids,
             }
             for r in store.results([v.id for v in versions], limit=50)
             if r.summary.get("status")
@@ -145,7 +159,8 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
                 {**j, "version": number.get(v.version_id)}
                 for j, v in zip(jobs_view(jobs), jobs, strict=True)
             ],
-            scenarios=scenarios if inst.name == "demo-week" else "scenarios:\n  - name: baseline\n",
+            scenarios=_scenario_example(inst, scenarios if inst.name == "demo-week" else ""),
+            operations=OPERATIONS,
         )
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -157,9 +172,7 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
         output = store.output(job_id) if job.state not in ("queued", "running") else ""
         whatif = None
         if job.kind == "whatif" and job.result_id:
-            files = store.files(job.result_id)
-            if "whatif.csv" in files:
-                whatif = csv_rows(files["whatif.csv"])
+            whatif = _whatif_view(store.files(job.result_id))
         cover = None
         if job.kind == "cover" and output:
             try:
@@ -183,15 +196,21 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
                 gap=summary.get("gap"),
                 seconds=summary.get("solve_seconds", figures.get("seconds")),
             )
+        found_by = next(
+            (e.source for e in reversed(store.events(job_id)) if e.source != "bound"), None
+        )
         return _render(
             "job.html",
             job=job,
             figures=figures,
+            found_by=found_by,
             figures_of_roster=ended and summary.get("objective") is not None,
             has_roster=has_roster,
             downloads=downloads,
             tone=_state_tone(job.state),
             instance_id=version.instance_id if version else "",
+            instance_name=str(version.document.get("name", "")) if version else "",
+            kind_label=KIND_LABELS.get(job.kind, job.kind),
             version_number=version.number if version else "",
             chart=_chart(store, job_id),
             output=output,
@@ -225,6 +244,23 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             data = OutputData.load(folder)
         values = context(data, interactive=True)
         values["header"]["kind"] = "roster"
+        # the page's own words where the report names commands and folders
+        verdict = values["verdict"]
+        verdict["line"] = verdict["line"].replace("; `roster try` says which.", ".")
+        edited = data.summary.get("edited")
+        edited_from = None
+        if isinstance(edited, dict):
+            source = str(edited.get("source", ""))
+            match = re.fullmatch(r"result (\w+)", source)
+            if match and store.result(match.group(1)) is not None:
+                edited_from = match.group(1)
+            count = len(edited.get("edits") or [])
+            verdict["facts"] = [
+                (label, f"{count} edit{'s' if count != 1 else ''} by hand")
+                if label == "edited"
+                else (label, value)
+                for label, value in verdict["facts"]
+            ]
         inst = data.instance
         week = next((p.week for p in store.published_weeks() if p.result_id == result_id), None)
         # another roster of the same week published: say so, and which
@@ -258,6 +294,7 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             "dates": [d.isoformat() for d in inst.dates],
             "batches": [b.id for b in inst.batches],
             "search": search,
+            "broken": len((result.summary.get("check") or {}).get("violations") or []),
         }
         changes = csv_rows(files["changes.csv"]) if "changes.csv" in files else None
         return _render(
@@ -269,6 +306,7 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             other_published=other_published,
             week_start=inst.horizon.start,
             replanned=replanned,
+            edited_from=edited_from,
             changes=changes,
             downloads=[
                 n
@@ -302,6 +340,111 @@ def _chart(store: Store, job_id: str) -> Any:
     if not points:
         return ""
     return progress_chart(points)
+
+
+KIND_LABELS = {
+    "solve": "Solve",
+    "check": "Check",
+    "replan": "Re-plan",
+    "whatif": "What-if",
+    "cover": "Who can cover",
+}
+"""A job's kind as its page names it."""
+
+WHATIF_COLUMNS = {
+    "scenario": "scenario",
+    "verdict": "verdict",
+    "agent_shifts_uncovered": "agent-shifts uncovered",
+    "agent_intervals_uncovered": "agent-intervals uncovered",
+    "gradings_late": "gradings late",
+    "hard_spread_hours": "hard-load spread (h)",
+    "hours_worked": "hours worked",
+    "objective": "objective",
+    "gap": "gap to the bound",
+    "status": "search",
+    "solve_seconds": "seconds",
+    "error": "error",
+}
+"""whatif.csv's columns as the page names them, in its order."""
+
+
+def _whatif_view(files: dict[str, bytes]) -> dict[str, Any] | None:
+    """The comparison table of a what-if's result: labelled columns, gaps as percents,
+    each scenario's shortfalls, and a warning when the searches stopped at gaps too far
+    apart for the objectives to compare surely."""
+    if "whatif.csv" not in files:
+        return None
+    rows = csv_rows(files["whatif.csv"])
+    shortfalls: dict[str, list[str]] = {}
+    if "whatif.json" in files:
+        document = json.loads(files["whatif.json"])
+        shortfalls = {
+            str(s.get("scenario")): list(s.get("shortfalls") or [])
+            for s in document.get("scenarios", [])
+        }
+    gaps = []
+    shown = []
+    for row in rows:
+        cells = {}
+        for key, label in WHATIF_COLUMNS.items():
+            value = row.get(key, "")
+            if key == "gap" and value not in ("", None):
+                gaps.append(float(value))
+                value = f"{float(value):.2%}"
+            elif key == "status":
+                value = str(value).replace("_", " ")
+            cells[label] = value
+        if not any(r.get("error") for r in rows):
+            cells.pop("error")
+        shown.append(cells)
+    spread = max(gaps) - min(gaps) if len(gaps) > 1 else 0.0
+    return {
+        "columns": list(shown[0]) if shown else [],
+        "rows": shown,
+        "shortfalls": {k: v for k, v in shortfalls.items() if v},
+        "uneven": spread > 0.01,
+    }
+
+
+def _scenario_example(inst: Instance, demo: str) -> str:
+    """The what-if form's text: the demo's scenarios (without the file's notes on the
+    command line), or, for any other week, examples built from its own people and
+    batches, so that every one of them applies as written."""
+    if "scenarios:" in demo:
+        head = "# Each scenario: a name and changes to this week; none is the week as it is.\n"
+        return head + demo[demo.index("scenarios:") :]
+    scenarios: list[dict[str, Any]] = [{"name": "baseline", "description": "the week as it is"}]
+    if len(inst.people) > 1:
+        someone = inst.people[0]
+        scenarios.append(
+            {
+                "name": f"without-{someone.id}",
+                "description": f"{someone.display_name} is off all week",
+                "remove_people": [someone.id],
+            }
+        )
+        scenarios.append(
+            {
+                "name": f"{someone.id}-costs-more",
+                "description": f"{someone.display_name}'s hourly cost doubled",
+                "set": {f"people.{someone.id}.hourly_cost": 2 * someone.hourly_cost or 2},
+            }
+        )
+    if inst.demand:
+        scenarios.append(
+            {"name": "busier-20pct", "description": "20 % more demand", "scale_demand": 1.2}
+        )
+    if inst.batches:
+        batch = inst.batches[0]
+        scenarios.append(
+            {
+                "name": f"{batch.id}-without-deadline",
+                "description": f"{batch.id} may finish after the week",
+                "deadlines": {batch.id: None},
+            }
+        )
+    head = "# Each scenario: a name and changes to this week; none is the week as it is.\n"
+    return head + yaml.safe_dump({"scenarios": scenarios}, sort_keys=False, width=100)
 
 
 def _instance_tables(inst: Instance) -> list[dict[str, Any]]:

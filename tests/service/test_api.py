@@ -406,6 +406,21 @@ def test_try_shows_a_broken_rule_and_apply_keeps_the_edits_as_pins(
         f"/api/results/{result_id}/apply", json={"edits": "assign ben 2026-11-30 day general"}
     )
     assert refused.status_code == 409 and "force" in refused.json()["errors"][0]
+    # forced, it is a roster that breaks a rule: publishing it needs force too, and the
+    # page that shows it says what it breaks and that the edit came from the roster before
+    forced = api.post(
+        f"/api/results/{result_id}/apply",
+        json={"edits": "assign ben 2026-11-30 day general", "force": True},
+    ).json()
+    unpublished = api.post(f"/api/results/{forced['id']}/publish")
+    assert unpublished.status_code == 409
+    assert "breaks 1 hard rule" in unpublished.json()["errors"][0]
+    assert api.get("/api/published").json() == []
+    page = api.get(f"/results/{forced['id']}", headers={"accept": "text/html"}).text
+    assert f"Edited by hand from <a href='/results/{result_id}'>the roster before</a>" in page
+    assert "roster try" not in page
+    published = api.post(f"/api/results/{forced['id']}/publish?force=true")
+    assert published.status_code == 200, published.text
     before = len(store.jobs())
     # taking ana off the day keeps every hard rule: the agent-shift left uncovered is a
     # goal's cost, not a rule broken
@@ -572,8 +587,8 @@ def test_job_and_result_pages_say_what_they_hold(client: Client) -> None:
     roster = api.get(f"/results/{replanned['result_id']}", headers=page).text
     assert "Re-planned from 2026-11-30: ana (ana) out from 2026-11-30." in roster
     assert f"<a href='/results/{first['result_id']}'>The roster before</a>" in roster
-    assert "Another roster of the week of 2026-11-30 is:" in roster
-    assert f"<a href='/results/{first['result_id']}'>the published roster</a>" in roster
+    assert "The week of 2026-11-30 has another roster published:" in roster
+    assert f"<a href='/results/{first['result_id']}'>open the published roster</a>" in roster
     # the search options the roster was made with, for "Apply this fix" to check again
     data = json.loads(re.search(r"id='page-data'>(.*?)</script>", roster).group(1))  # type: ignore[union-attr]
     assert data["search"] == {"time_limit": 30.0, **ONE_WORKER}

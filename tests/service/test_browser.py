@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -178,6 +179,15 @@ def test_a_user_plans_the_demo_week_in_the_browser(
     panel.get_by_role("button", name="Who can cover").click()
     expect(page.locator("#cell-cover ol.candidates li").first).to_be_visible(timeout=60_000)
     page.screenshot(path=str(shots / "cover.png"))
+    # each way to cover takes the sick person off first: a replacement, not an extra
+    cover_job = next(j for j in store.jobs() if j.kind == "cover")  # the newest
+    answers = json.loads(store.output(cover_job.id))
+    off = {"kind": "unassign", "person": sick["person"], "date": sick["date"]}
+    for answer in answers:
+        for candidate in answer["candidates"]:
+            assert {k: candidate["edits"][0].get(k) for k in off} == off, candidate
+    page.locator("#cell-cover ol.candidates li").first.get_by_role("button").click()
+    expect(page.locator("#cell-verdict")).to_contain_text("Every hard rule holds", timeout=10_000)
 
     # an edit that keeps the rules (the checker, through the API, picks one): applied,
     # it becomes a new roster marked edited, its edit kept as a pin

@@ -142,6 +142,7 @@ function setUpRun() {
   whatif.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = { scenarios: $("#scenarios").value, time_limit: Number($("#whatif-time").value) };
+    if ($("#whatif-work").value) body.deterministic_time = Number($("#whatif-work").value);
     try {
       const job = await api("POST", `/api/versions/${whatif.dataset.version}/whatif`, body);
       location.href = `/jobs/${job.id}`;
@@ -180,7 +181,7 @@ function setUpJob() {
     $("#fig-bound").textContent = num(figures.bound);
     $("#fig-gap").textContent = figures.gap === null ? "–" : `${(figures.gap * 100).toFixed(2)}%`;
     $("#fig-seconds").textContent = figures.seconds;
-    $("#fig-source").textContent = figures.source;
+    if (figures.source !== "bound") $("#fig-source").textContent = figures.source;  // who found the roster
     card.dataset.events = String(Number(card.dataset.events || 0) + 1);
     redraw();
   });
@@ -211,6 +212,9 @@ function fillSelect(select, options, chosen) {
   select.replaceChildren(...options.map(([value, label]) =>
     el("option", { value, selected: value === chosen ? "selected" : null, text: label })));
 }
+
+// goals whose rise is demand uncovered or work late (scheduler.outputs.report.SHORTFALL_GOALS)
+const SHORTFALL_GOALS = ["uncovered", "uncovered_intervals", "late_items", "unfinished_items"];
 
 function goalDeltas(result) {
   const changed = (result.goals || []).filter((g) => g.before !== g.after);
@@ -246,21 +250,26 @@ function setUpRoster() {
     try {
       const result = await api("POST", `/api/results/${data.result}/try`, { edits });
       const fine = result.feasible;
-      const head = el("p", { class: fine ? "verdict-ok" : "verdict-bad",
-        text: fine ? "Every hard rule holds after this change." :
-          `Breaks ${result.new_violations.length || result.violations.length} hard rule(s):` });
+      // the rules hold, but demand or deadlines are missed that were met: say so first
+      const worse = (result.goals || []).filter((g) => SHORTFALL_GOALS.includes(g.name) && g.after > g.before);
+      const short = worse.map((g) => `${g.label} ${num(g.before)} → ${num(g.after)}`).join(", ");
+      const head = el("p", { class: !fine ? "verdict-bad" : worse.length ? "verdict-warn" : "verdict-ok",
+        text: !fine ? `Breaks ${result.new_violations.length || result.violations.length} hard rule(s):` :
+          worse.length ? `Every hard rule holds, but this leaves a shortfall: ${short}.` :
+          "Every hard rule holds after this change." });
       const broken = el("ul");
       for (const v of (result.new_violations.length ? result.new_violations : result.violations))
-        broken.append(el("li", { text: `${v.person || ""} ${v.date || ""} [${v.rule}] ${v.message}` }));
+        broken.append(el("li", { text: `${v.person ? `${names[v.person] || v.person} (${v.person})` : ""} ${v.date || ""} [${v.rule}] ${v.message}` }));
       const change = el("p", { text: `Objective ${num(result.objective_before)} → ${num(result.objective_after)} (${result.objective_change >= 0 ? "+" : ""}${num(result.objective_change)})` });
       const parts = [head];
       if (!fine) parts.push(broken);
       parts.push(change, goalDeltas(result));
       if (apply) {
-        const button = el("button", { type: "button", class: fine ? "" : "secondary", text: fine ? "Apply" : "Apply anyway" });
+        const button = el("button", { type: "button", class: fine && !worse.length ? "" : "secondary", text: fine ? "Apply" : "Apply anyway" });
         button.addEventListener("click", async () => {
           try {
             const made = await api("POST", `/api/results/${data.result}/apply`, { edits, force: !fine });
+            sessionStorage.setItem("roster-said", `Applied: ${edits.join("; ")}. This is the new roster; the edit is kept as a pin.`);
             location.href = `/results/${made.id}`;
           } catch (error) { showErrors(verdictBox, error); }
         });
@@ -336,8 +345,9 @@ function setUpRoster() {
       const activity = got.rows.find((r) => r.shift === shift)?.activity;
       actions.append(
         el("button", { type: "button", text: "Unassign", onclick: () => tryThen([`unassign ${person} ${date} ${shift}`]) }), " ",
-        el("button", { type: "button", class: "secondary", text: "Who can cover", onclick: () =>
-          cover(data.queues.includes(activity) ? { shift: { date, shift, queue: activity } } : { person, from: date }) }));
+        // a sick call: this person out that day, and who takes their shift in their place
+        el("button", { type: "button", class: "secondary", text: "Who can cover", "aria-label": `Who can cover for ${names[person] || person} on ${date}`, onclick: () =>
+          cover({ person, from: date, to: date }) }));
       const swapSelect = el("select", { id: "swap-with" });
       fillSelect(swapSelect, others);
       const swap = el("form", {}, el("label", { for: "swap-with", text: "Swap the day with" }), swapSelect,
@@ -380,7 +390,7 @@ function setUpRoster() {
       el("option", { value: "hours", text: "by hours, most first" }),
       el("option", { value: "hard", text: "by hard shifts, most first" }));
     sort.addEventListener("change", () => body.append(...orders[sort.value]()));
-    tools.append(el("label", { for: "grid-sort", text: "Sort" }), sort);
+    tools.append(el("span", { class: "grid-sort" }, el("label", { for: "grid-sort", text: "Sort" }), sort));
   }
   if (grid) {
     const activate = (event) => {
@@ -396,8 +406,14 @@ function setUpRoster() {
 
   // publish, feeds, replan
   $("#publish")?.addEventListener("click", async () => {
-    try { await api("POST", `/api/results/${data.result}/publish`); location.reload(); }
-    catch (error) { toast(error.message); }
+    // a roster that breaks hard rules is published only when the user says so
+    const force = data.broken > 0;
+    if (force && !confirm(`This roster breaks ${data.broken} hard rule(s) (see the verdict). Publish it anyway? The calendar feeds will serve it.`)) return;
+    try {
+      const done = await api("POST", `/api/results/${data.result}/publish${force ? "?force=true" : ""}`);
+      sessionStorage.setItem("roster-said", `Published for the week of ${done.week}: the calendar feeds serve it now.`);
+      location.reload();
+    } catch (error) { toast(error.message); }
   });
   const feedPerson = $("#feed-person");
   if (feedPerson) {
@@ -436,6 +452,7 @@ function setUpRoster() {
           { patch: fix.changes, base: data.version, note: `fix: ${fix.sentence}` });
         // checked again with the search options of the check it came from
         const job = await api("POST", `/api/versions/${version.id}/check`, { time_limit: 30, ...data.search });
+        sessionStorage.setItem("roster-said", `Made version ${version.number} with the fix; checking it again.`);
         location.href = `/jobs/${job.id}`;
       } catch (error) { button.disabled = false; toast(error.message); }
     });
@@ -454,6 +471,9 @@ function setUpLogin() {
   });
 }
 
+// what the page before a reload or a move had to say (published, applied), said here
+const said = sessionStorage.getItem("roster-said");
+if (said) { sessionStorage.removeItem("roster-said"); toast(said); }
 setUpUpload();
 setUpRun();
 setUpJob();

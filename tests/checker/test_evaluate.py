@@ -127,7 +127,7 @@ def test_goal_list_shape_and_objective() -> None:
         "hours",
         "points",
         "hours",
-        "hours",
+        "cost",  # hours worked times hourly cost: a cost, not hours
     ]
     # 2 × 100 000 uncovered; easy1 5 000 and exp1 1 000 gradings late (× 3 × 10) and unfinished
     assert ev.objective == 200_000 + 6_000 * 30 + 6_000

@@ -124,7 +124,7 @@ def test_a_user_plans_the_demo_week_in_the_browser(
     page.get_by_label("Time limit (seconds)").fill("120")
     page.locator("details.more summary").click()
     page.get_by_label("Search workers").fill("1")
-    page.get_by_label("Work limit").fill(WORK)
+    page.get_by_label("Work limit", exact=True).fill(WORK)
     page.get_by_role("button", name="Solve", exact=True).click()
     page.wait_for_url(re.compile(r"/jobs/\w+$"))
     job_id = page.url.rsplit("/", 1)[1]

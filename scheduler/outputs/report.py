@@ -288,11 +288,16 @@ def _grid(data: OutputData, colours: dict[str, tuple[str, str]]) -> dict[str, An
     rows = []
     for person in inst.people:
         off_days, _ = inst.unavailable_slots(person)
+        # the shifts the instance fixes for this person (a rule: they cannot be moved)
+        fixed = {(d, f.shift) for f in person.fixed for d in inst.days_of(f.day)}
         cells = []
         for d, date in enumerate(inst.dates):
             shifts = by_cell.get((person.id, date))
             slots = (
-                [_grid_slot(inst, rs) for _, rs in sorted(shifts.items(), key=lambda kv: kv[0])]
+                [
+                    _grid_slot(inst, rs, (d, rs[0].shift) in fixed)
+                    for _, rs in sorted(shifts.items(), key=lambda kv: kv[0])
+                ]
                 if shifts
                 else []
             )
@@ -314,6 +319,7 @@ def _grid(data: OutputData, colours: dict[str, tuple[str, str]]) -> dict[str, An
     ]
     return {
         "has_roster": bool(data.roster),
+        "has_fixed": any(p.fixed for p in inst.people),
         "rows": rows,
         "dates": [
             {"weekday": f"{d:%a}", "label": f"{d.day} {d:%b}", "weekend": d.weekday() >= 5}
@@ -328,7 +334,7 @@ def _grid(data: OutputData, colours: dict[str, tuple[str, str]]) -> dict[str, An
     }
 
 
-def _grid_slot(inst: Instance, rows: list[Assignment]) -> dict[str, Any]:
+def _grid_slot(inst: Instance, rows: list[Assignment], fixed: bool = False) -> dict[str, Any]:
     first = rows[0]
     activity = first.activity
     hard = any(r.hard for r in rows)
@@ -341,6 +347,8 @@ def _grid_slot(inst: Instance, rows: list[Assignment]) -> dict[str, Any]:
         tip += "; " + "; ".join(f"{r.batch}: {r.items:,} items, {r.hours:.2f} h" for r in batches)
     if hard:
         tip += "; hard work"
+    if fixed:
+        tip += "; fixed by the instance (it may not be moved)"
     if batches:
         extra = ", ".join(f"{r.batch} {r.items:,}" for r in batches)
     elif activity == RATING:
@@ -348,7 +356,9 @@ def _grid_slot(inst: Instance, rows: list[Assignment]) -> dict[str, Any]:
     else:
         extra = ""
     return {
-        "cls": f"slot {_activity_class(inst, activity)}{' hard' if hard else ''}",
+        "cls": f"slot {_activity_class(inst, activity)}{' hard' if hard else ''}"
+        f"{' fixed' if fixed else ''}",
+        "fixed": fixed,
         "tip": tip,
         "activity": activity,
         "shift": first.shift,

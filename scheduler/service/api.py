@@ -54,6 +54,11 @@ PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,199}$")
 INSTANCE_SUFFIXES = (".yaml", ".yml", ".json")
 DATA_SUFFIXES = (".csv",)
 TABLES = {"coverage": "coverage.csv", "batches": "batches.csv", "people": "people.csv"}
+TABLE_SUMMARIES = {
+    "coverage": "Required against assigned agents per queue and shift (coverage.csv)",
+    "batches": "Each batch's gradings planned against its deadline (batches.csv)",
+    "people": "Each person's hours, days and hard load against their limits (people.csv)",
+}
 EXPORTS = {
     "roster.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "report.html": "text/html; charset=utf-8",
@@ -513,7 +518,11 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
             )
         return out
 
-    @app.get("/api/instances/{instance_id}", tags=["instances"])
+    @app.get(
+        "/api/instances/{instance_id}",
+        tags=["instances"],
+        summary="An instance with each of its versions",
+    )
     def instance(instance_id: str) -> dict[str, Any]:
         rows = [r for r in store.instances() if r.id == instance_id]
         if not rows:
@@ -566,7 +575,11 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
             raise not_found("version", version_id)
         return version
 
-    @app.get("/api/versions/{version_id}", tags=["instances"])
+    @app.get(
+        "/api/versions/{version_id}",
+        tags=["instances"],
+        summary="A version: its files, its note and its jobs",
+    )
     def version(version_id: str) -> dict[str, Any]:
         found = version_or_404(version_id)
         out = _version_json(store, found, with_files=True)
@@ -579,7 +592,11 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
     def version_instance(version_id: str) -> dict[str, Any]:
         return version_or_404(version_id).document
 
-    @app.get("/api/versions/{version_id}/files/{name}", tags=["instances"])
+    @app.get(
+        "/api/versions/{version_id}/files/{name}",
+        tags=["instances"],
+        summary="One of the version's files, as uploaded",
+    )
     def version_file(version_id: str, name: str) -> Response:
         version_or_404(version_id)
         files = store.files(version_id)
@@ -610,14 +627,24 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
             options["base"] = body.pin
         return queue("solve", version_id, options)
 
-    @app.post("/api/versions/{version_id}/check", status_code=202, tags=["jobs"])
+    @app.post(
+        "/api/versions/{version_id}/check",
+        status_code=202,
+        tags=["jobs"],
+        summary="Check this version: a job giving the verdict, reasons and verified fixes",
+    )
     def check(
         version_id: str, body: Annotated[CheckRequest | None, Body()] = None
     ) -> dict[str, Any]:
         version_or_404(version_id)
         return queue("check", version_id, (body or CheckRequest()).model_dump(exclude_none=True))
 
-    @app.post("/api/versions/{version_id}/whatif", status_code=202, tags=["jobs"])
+    @app.post(
+        "/api/versions/{version_id}/whatif",
+        status_code=202,
+        tags=["jobs"],
+        summary="Compare scenarios of this version: a job giving the what-if table",
+    )
     def whatif(version_id: str, body: WhatIfRequest) -> dict[str, Any]:
         from scheduler.whatif import read_scenarios
 
@@ -838,7 +865,12 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
             rows = csv_rows(files[file_name]) if file_name in files else []
             return {"rows": rows, "count": len(rows)}
 
-        app.get(f"/api/results/{{result_id}}/{table}", tags=["results"], name=table)(read_table)
+        app.get(
+            f"/api/results/{{result_id}}/{table}",
+            tags=["results"],
+            name=table,
+            summary=TABLE_SUMMARIES[table],
+        )(read_table)
 
     @app.get(
         "/api/results/{result_id}/check",

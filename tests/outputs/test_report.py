@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -13,8 +14,10 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
+from models.instance import FixedAssignment
 from scheduler.cli import main
 from scheduler.outputs.exports import OutputData
+from scheduler.outputs.folder import CARRIED_OVER
 from scheduler.outputs.report import render, write
 from tests.helpers import ROOT
 
@@ -300,3 +303,35 @@ def test_report_renders_in_chromium(tmp_path: Path, folder: Path, data: OutputDa
     assert console_problems(run.stderr) == []
     assert "<svg" in run.stdout, "the dump is the rendered DOM"
     check_page(Dom(run.stdout), data)
+
+
+def test_a_fixed_shift_is_marked_in_the_grid(data: OutputData) -> None:
+    # fix the first roster row's person to that very shift: the grid marks that slot,
+    # and no other, as fixed (a rule the roster keeps; an unassign of it would break it)
+    row = data.roster[0]
+    person = data.instance.person_by_id[row.person]
+    fixed = person.model_copy(
+        update={"fixed": [FixedAssignment(day=row.date.isoformat(), shift=row.shift)]}
+    )
+    people = [fixed if p.id == person.id else p for p in data.instance.people]
+    changed = dataclasses.replace(
+        data, instance=data.instance.model_copy(update={"people": people})
+    )
+    html = render(changed)
+    marked = re.findall(r"<div class='slot [^']*\bfixed\b[^']*' title='([^']*)'", html)
+    assert len(marked) == 1 and "fixed by the instance" in marked[0]
+    assert marked[0].startswith(f"{row.name or row.person}: {row.shift}")
+    assert "fixed by the instance</span>" in html  # the legend names it
+    assert "<i class='fixed-key'>" not in render(data)  # a week with none has no key
+
+
+def test_gradings_left_for_after_the_horizon_are_not_shortfalls(data: OutputData) -> None:
+    # a batch due after the horizon with gradings left: not late, so the verdict is
+    # "fits" (as `roster check` says), and the report lists it apart
+    goals = {k: {**g, "value": 0} for k, g in data.summary["goals"].items()}
+    carried = f"batch b: 276 of 1,200 gradings {CARRIED_OVER}"
+    summary = {**data.summary, "goals": goals, "shortfalls": [carried]}
+    text = Dom(render(dataclasses.replace(data, summary=summary))).section_text("verdict")
+    assert "fits with shortfalls" not in text and "fits" in text
+    assert "Left for after the horizon" in text and carried in text
+    assert "Shortfalls" not in text

@@ -50,6 +50,9 @@ DEFAULT_MAX_UPLOAD = 20 * MB
 DEFAULT_MAX_PERSON_DAYS = 30_000
 """People times days of the largest instance accepted (1,000 people for four weeks)."""
 
+LAST_ID = 2**63 - 1
+"""The largest event id a database integer holds: `after` and Last-Event-ID above it are
+refused or ignored rather than reaching the query."""
 PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,199}$")
 INSTANCE_SUFFIXES = (".yaml", ".yml", ".json")
 DATA_SUFFIXES = (".csv",)
@@ -292,7 +295,13 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         messages = []
         for error in exc.errors():
-            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+            if error.get("type") == "json_invalid":
+                at = error.get("loc", ("body", 0))[-1]
+                messages.append(f"the request body is not JSON (at character {at})")
+                continue
+            where = (
+                ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "the request body"
+            )
             value = error.get("input")
             shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {value!r})"
             messages.append(f"{where}: {error.get('msg', 'invalid')}{shown}")
@@ -735,10 +744,12 @@ def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
         "source) as `progress`, what the job is doing as `stage`, and its `end`",
         response_class=StreamingResponse,
     )
-    async def events(job_id: str, request: Request, after: int = 0) -> StreamingResponse:
+    async def events(
+        job_id: str, request: Request, after: Annotated[int, Query(ge=0, le=LAST_ID)] = 0
+    ) -> StreamingResponse:
         await run_in_threadpool(job_or_404, job_id)
-        last = request.headers.get("last-event-id")
-        start = int(last) if last and last.isdigit() else after
+        last = request.headers.get("last-event-id", "")
+        start = int(last) if last.isdigit() and int(last) <= LAST_ID else after
 
         async def stream() -> AsyncIterator[str]:
             seen = start

@@ -46,6 +46,14 @@ STATIC_FILES = {
 }
 
 
+def script_json(value: object) -> str:
+    """`value` as JSON to place inside a <script> element: '<', '>' and '&' are written
+    as \\u escapes, so that no text from an instance can close the element or open
+    markup, and JSON.parse still reads back the same strings."""
+    text = json.dumps(value)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _render(template: str, **values: Any) -> HTMLResponse:
     html = environment(TEMPLATES).get_template(template).render(**values)
     return HTMLResponse(html)
@@ -301,7 +309,7 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             "result.html",
             result=result,
             version=version,
-            page_data=json.dumps(page_data),
+            page_data=script_json(page_data),
             published_week=week,
             other_published=other_published,
             week_start=inst.horizon.start,

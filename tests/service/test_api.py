@@ -240,14 +240,19 @@ def test_unknown_ids_are_404_with_a_message(client: Client, path: str) -> None:
         ({"workers": 1.5}, "workers: Input should be a valid integer"),
         ({"speed": 3}, "speed: Extra inputs are not permitted"),
         ({"history": ["0"]}, "no result '0'"),
+        # not an object, and not JSON at all: the body itself is named
+        ([1, 2], "the request body: Input should be a valid dictionary"),
+        (b"{time_limit: 5", "the request body is not JSON (at character 1)"),
     ],
 )
 def test_a_bad_job_request_is_refused_and_no_job_is_queued(
-    client: Client, store: Store, body: dict[str, Any], message: str
+    client: Client, store: Store, body: Any, message: str
 ) -> None:
     api = client()
     version = upload(api, {"week.yaml": yaml_of(week())})["version_id"]
-    response = api.post(f"/api/versions/{version}/solve", json=body)
+    sent = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {"content-type": "application/json"}
+    response = api.post(f"/api/versions/{version}/solve", content=sent, headers=headers)
     assert 400 <= response.status_code < 500
     assert any(e.startswith(message) for e in response.json()["errors"]), response.json()
     assert store.jobs() == []
@@ -605,3 +610,46 @@ def test_job_and_result_pages_say_what_they_hold(client: Client) -> None:
         link = f"/api/results/{compared['result_id']}/files/{name}"
         assert f"href='{link}' download>Download {name}</a>" in html
         assert api.get(link).status_code == 200
+
+
+def test_text_from_the_instance_is_shown_as_text_on_every_page(client: Client) -> None:
+    # a name that would run as script, or close the page's JSON <script> block, if any
+    # page wrote it unescaped; the pages must show it as text and never as markup
+    evil = "</script><img src=x onerror=alert(1)>"
+    api = client()
+    page = {"accept": "text/html"}
+    inst = week()
+    people = [p.model_copy(update={"name": evil}) for p in inst.people]
+    inst = inst.model_copy(update={"name": evil, "people": people})
+    made = upload(api, {"week.yaml": yaml_of(inst)})
+    job = solved(api, made["version_id"])
+    pages = [
+        "/",
+        f"/instances/{made['id']}",
+        f"/jobs/{job['id']}",
+        f"/results/{job['result_id']}",
+        f"/api/results/{job['result_id']}/files/report.html",
+    ]
+    for path in pages:
+        html = api.get(path, headers=page).text
+        assert "<img src=x" not in html, path
+    # the page's data still reads back as the name itself
+    roster = api.get(f"/results/{job['result_id']}", headers=page).text
+    data = json.loads(re.search(r"id='page-data'>(.*?)</script>", roster).group(1))  # type: ignore[union-attr]
+    assert [p["name"] for p in data["people"]] == [evil, evil]
+
+
+def test_events_after_an_id_no_database_holds_are_refused_or_ignored(client: Client) -> None:
+    api = client()
+    version = upload(api, {"week.yaml": yaml_of(week())})["version_id"]
+    job = solved(api, version)
+    events = f"/api/jobs/{job['id']}/events"
+    # `after` past the largest database integer is bad input, not a broken stream
+    refused = api.get(f"{events}?after={10**23}")
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0].startswith("query.after: Input should be less than")
+    # a Last-Event-ID header past it is ignored: the stream starts from the first event
+    # and ends with the job's end, as with no header
+    plain = api.get(events).text
+    assert api.get(events, headers={"last-event-id": str(10**23)}).text == plain
+    assert plain.startswith("id: ") and "event: end" in plain

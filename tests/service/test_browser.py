@@ -147,7 +147,32 @@ def test_a_user_plans_the_demo_week_in_the_browser(
     page.get_by_label("Sort").select_option("instance")
     page.get_by_label("Filter people").fill("ag01")
     expect(page.locator("#grid tbody tr:visible")).to_have_count(1)
+    # the filter takes a space as text: the grid's keys belong to its cells alone
+    page.get_by_label("Filter people").press(" ")
+    assert page.get_by_label("Filter people").input_value() == "ag01 "
     page.get_by_label("Filter people").fill("")
+
+    # by keyboard: the grid is one tab stop; Down goes to the same day of the next
+    # person, Enter opens that cell, Escape closes it and focus is back on the cell
+    stop = page.locator("#grid tbody [tabindex='0']")
+    assert stop.count() == 1
+    stop.focus()
+    where = (
+        "(() => { const a = document.activeElement;"
+        " return [a.closest('tr').dataset.person, a.closest('td').dataset.date]; })()"
+    )
+    person, date = page.evaluate(where)
+    assert person == page.locator("#grid tbody tr").first.get_attribute("data-person")
+    page.keyboard.press("ArrowDown")
+    second = page.locator("#grid tbody tr").nth(1).get_attribute("data-person")
+    assert page.evaluate(where) == [second, date]
+    assert page.locator("#grid tbody [tabindex='0']").count() == 1
+    page.keyboard.press("Enter")
+    expect(page.locator("#cell-panel")).to_be_visible()
+    expect(page.locator("#cell-title")).to_contain_text(date)
+    page.keyboard.press("Escape")
+    expect(page.locator("#cell-panel")).to_be_hidden()
+    assert page.evaluate(where) == [second, date]
 
     # roster.csv as downloaded is the CLI's for the same solve
     with page.expect_download() as download:

@@ -399,8 +399,53 @@ function setUpRoster() {
       if (cell) open(cell, slot);
     };
     grid.addEventListener("click", activate);
+
+    // the grid is one tab stop, as a grid should be on 300 people: Tab enters at the cell
+    // last visited, the arrow keys move (left and right along a row's shifts and days, up
+    // and down to the same day of the row shown above or below), Home and End to a row's
+    // first and last, Enter or Space opens the cell
+    const stops = (tr) => $$("[tabindex]", tr);
+    const stopsIn = $$("tbody [tabindex]", grid);
+    let current = stopsIn[0] || null;
+    for (const stop of stopsIn) stop.setAttribute("tabindex", stop === current ? "0" : "-1");
+    const mark = (target) => {
+      if (!target || target === current) return;
+      current?.setAttribute("tabindex", "-1");
+      target.setAttribute("tabindex", "0");
+      current = target;
+    };
+    const moveTo = (target) => { if (target) { mark(target); target.focus(); } };
+    grid.addEventListener("focusin", (event) => mark(event.target.closest("tbody [tabindex]")));
+    // a filter that hides the row of the grid's tab stop moves it to the first row shown
+    $("#grid-filter")?.addEventListener("input", () => setTimeout(() => {
+      if (current && current.closest("tr").hidden) {
+        const first = $$("tbody tr", grid).find((tr) => !tr.hidden);
+        if (first) mark(stops(first)[0]);
+      }
+    }));
+    const sameDayIn = (tr, date) => {
+      const cell = tr && $(`td[data-date='${date}']`, tr);
+      return cell && (cell.matches("[tabindex]") ? cell : $("[tabindex]", cell));
+    };
     grid.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); activate(event); }
+      const at = event.target.closest("tbody [tabindex]");
+      if (!at) return;  // the filter and the sort keep their own keys
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); activate(event); return; }
+      const tr = at.closest("tr");
+      const row = stops(tr);
+      const date = at.closest("td[data-date]").dataset.date;
+      const shown = $$("tbody tr", grid).filter((r) => !r.hidden && stops(r).length);
+      const moves = {
+        ArrowLeft: () => row[row.indexOf(at) - 1],
+        ArrowRight: () => row[row.indexOf(at) + 1],
+        Home: () => row[0],
+        End: () => row[row.length - 1],
+        ArrowUp: () => sameDayIn(shown[shown.indexOf(tr) - 1], date),
+        ArrowDown: () => sameDayIn(shown[shown.indexOf(tr) + 1], date),
+      };
+      if (!(event.key in moves)) return;
+      event.preventDefault();
+      moveTo(moves[event.key]());
     });
   }
 

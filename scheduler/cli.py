@@ -462,6 +462,28 @@ def cmd_token(args: argparse.Namespace) -> int:
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen on `host:port` (an unknown host, a port in use or
+    not allowed), tried with a socket bound as uvicorn binds its own; None if it can."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"--host {host}: not an address of this machine ({exc})"
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"--host {host}: not an address of this machine ({reason})"
+            return f"--port {port}: cannot listen on {host}:{port}: {reason}"
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -474,6 +496,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from scheduler.whatif import ray_module
 
         ray_module()  # before anything starts: say how to install it
+    cannot = _cannot_listen(args.host, args.port)
+    if cannot:  # before the store is made: nothing is left behind
+        return _fail([cannot])
     store = _store(args)
     tokens = args.tokens or args.host not in LOOPBACK
     if tokens and not store.live_tokens("api"):
@@ -644,6 +669,13 @@ def _positive_int(text: str) -> int:
     value = _non_negative_int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1 to 65535)")
     return value
 
 
@@ -848,7 +880,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--db", help="a database URL instead (postgresql+psycopg://...)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    serve.add_argument("--port", type=_positive_int, default=8000, help="port (8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (8000)")
     serve.add_argument(
         "--jobs", type=_positive_int, default=1, help="jobs run at once, the rest queued (1)"
     )

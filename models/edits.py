@@ -85,7 +85,19 @@ class Items(_Edit):
         return f"items {self.person} {self.date} {self.batch} {self.items}"
 
 
-Edit = Annotated[Assign | Unassign | Swap | Move | Items, Field(discriminator="kind")]
+class Out(_Edit):
+    """The person is out that day (a sick call): every shift of theirs that day is
+    dropped, they are unavailable then, and a shift the instance fixed for them that day
+    is released, since nobody can be held to a shift they are out for."""
+
+    kind: Literal["out"] = "out"
+
+    @property
+    def text(self) -> str:
+        return f"out {self.person} {self.date}"
+
+
+Edit = Annotated[Assign | Unassign | Swap | Move | Items | Out, Field(discriminator="kind")]
 
 USAGE = {
     "assign": "assign PERSON DATE SHIFT ACTIVITY",
@@ -93,6 +105,7 @@ USAGE = {
     "swap": "swap PERSON OTHER DATE",
     "move": "move PERSON DATE SHIFT --to DATE SHIFT",
     "items": "items PERSON DATE BATCH N",
+    "out": "out PERSON DATE",
 }
 """Each edit as it is written on the command line."""
 
@@ -146,6 +159,9 @@ def parse_edits(words: list[str]) -> list[Edit]:
                     to_shift=to_shift,
                 )
             )
+        elif kind == "out":
+            person, date = args
+            edits.append(Out(person=person, date=_date(date, shown)))
         else:
             person, date, batch, count = args
             if not count.isdigit():

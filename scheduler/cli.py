@@ -218,6 +218,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
     from models.loader import read_document
     from models.patch import PatchError, patched
     from scheduler.checker import evaluate
+    from scheduler.edits import released_fixed
     from scheduler.outputs.folder import check_out_dir, format_summary, write_outputs
     from scheduler.replan import replan
 
@@ -237,6 +238,9 @@ def cmd_replan(args: argparse.Namespace) -> int:
         away.setdefault(f"people.{person}.unavailable", []).append(
             {"from": start.isoformat(), "to": end.isoformat()}
         )
+        instance, released = released_fixed(instance, person, start, end, args.instance)
+        for line in released:
+            print(f"note: {line}: {person} is out", file=sys.stderr)
     try:
         if away:
             instance = patched(instance, {"append": away}, args.instance)

@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from models import RATING, Assignment, Evaluation, InputError, Instance, Person
-from models.edits import Assign, Candidate, CoverResult, Edit, Items, Unassign
+from models.edits import Assign, Candidate, CoverResult, Edit, Items, Out, Unassign
 from models.errors import suggest
 from scheduler.checker import PersonCheck, check_person, evaluate, own_penalty
 from scheduler.checker.rows import hours
-from scheduler.edits import apply_edits, goal_changes
+from scheduler.edits import apply_edits, goal_changes, with_outs
 
 TOP = 5
 """Candidates listed by default."""
@@ -430,8 +430,8 @@ def cover_person(
 ) -> list[CoverResult]:
     """`person` is out from `first` to `last` (default: the same day): for each of
     their shifts then, who could take it once they are off it, best first. Each
-    candidate's edits begin with the unassignment; its goal changes are from the
-    roster as written."""
+    candidate's edits begin with `out PERSON DATE` (off the day's shifts, a fixed one
+    released); its goal changes are from the roster as written."""
     inst = instance
     if person not in inst.person_by_id:
         known = [p.id for p in inst.people]
@@ -454,14 +454,15 @@ def cover_person(
     )
     week = _Week.of(inst, roster)
     for date, _, shift, activity in shifts:
-        off: list[Edit] = [Unassign(person=person, date=date, shift=shift)]
+        # out that day: off every shift of it, and off a shift the instance fixed then
+        off: list[Edit] = [Out(person=person, date=date)]
         gone, _ = apply_edits(inst, roster, off)
         graded = {
             r.batch: r.items
             for r in roster
             if (r.person, r.date, r.shift) == (person, date, shift) and r.batch
         }
-        without = _Week.of(inst, gone)
+        without = _Week.of(with_outs(inst, off, "the roster"), gone)
         without.baseline = week.evaluation
         result = _shift_candidates(without, date, shift, activity, top, off, {person}, graded)
         out.append(result)

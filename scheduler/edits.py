@@ -8,7 +8,9 @@ pins they leave; `pinned` makes an instance keep those pins in a later solve
 
 A pin is the last word on a person, day and shift an edit touched: worked as the
 edited roster has it (the shift and its activity, and the items of each batch an
-`items` edit set), or not worked at all (an unassigned or moved-away shift).
+`items` edit set), or not worked at all (an unassigned or moved-away shift, and every
+shift of a day someone is `out`). A shift the instance fixes is released where a pin
+says it is not worked: the pin is the later, explicit word.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from models.edits import (
     GoalChange,
     Items,
     Move,
+    Out,
     Pin,
     Swap,
     TryResult,
@@ -207,6 +210,14 @@ def apply_edits(
                 )
             rows = state.drop(key)
             state.put((edit.person, edit.to_date, edit.to_shift), rows[0].activity, _items_of(rows))
+        elif isinstance(edit, Out):
+            day = check.date(edit.date)
+            for key in state.on(edit.person, edit.date):
+                state.drop(key)
+            # every shift of the day is touched: the pins keep the person off all of them
+            for template in instance.shifts:
+                if instance.runs_on(template, day):
+                    state.touched.setdefault((edit.person, edit.date, template.id), set())
         elif isinstance(edit, Items):
             check.batch(edit.batch)
             rating = [
@@ -224,6 +235,52 @@ def apply_edits(
             state.put(key, RATING, items)
             state.touched[key].add(edit.batch)
     return state.rows(), state.touched
+
+
+def released_fixed(
+    instance: Instance,
+    person: str,
+    start: dt.date,
+    end: dt.date,
+    where: Path | str,
+    shift: str | None = None,
+) -> tuple[Instance, list[str]]:
+    """The instance without `person`'s fixed shifts from `start` to `end` (only `shift`,
+    when given), and a line for each one released. Someone out cannot be held to a
+    shift, so a sick call on a fixed shift frees it for whoever covers instead of
+    making the week impossible."""
+    kept, released = [], []
+    for entry in instance.person_by_id[person].fixed:
+        date = instance.horizon.start + dt.timedelta(days=instance.day_of(entry.day))
+        if start <= date <= end and shift in (None, entry.shift):
+            released.append(f"{person}'s fixed shift {entry.shift} on {date} is released")
+        else:
+            kept.append(entry.model_dump(mode="json", exclude_defaults=True))
+    if not released:
+        return instance, []
+    try:
+        changed = patched(instance, {"set": {f"people.{person}.fixed": kept}}, Path(where))
+    except PatchError as exc:
+        raise InputError([f"{where}: {exc}"]) from None
+    return changed, released
+
+
+def with_outs(instance: Instance, edits: list[Edit], where: Path | str) -> Instance:
+    """The instance the edits leave: each person `out` on a day is unavailable then,
+    with a shift fixed for them that day released."""
+    outs = [e for e in edits if isinstance(e, Out)]
+    if not outs:
+        return instance
+    away: dict[str, list[dict[str, str]]] = {}
+    for out in outs:
+        instance, _ = released_fixed(instance, out.person, out.date, out.date, where)
+        away.setdefault(f"people.{out.person}.unavailable", []).append(
+            {"day": out.date.isoformat(), "reason": "out (edited by hand)"}
+        )
+    try:
+        return patched(instance, {"append": away}, Path(where))
+    except PatchError as exc:
+        raise InputError([f"{where}: {exc}"]) from None
 
 
 def goal_changes(before: Evaluation, after: Evaluation) -> list[GoalChange]:
@@ -252,7 +309,7 @@ def try_edits(
     (and which of them are new) and every goal before and after."""
     before = before or evaluate(instance, roster)
     rows, touched = apply_edits(instance, roster, edits, where)
-    after = evaluate(instance, rows)
+    after = evaluate(with_outs(instance, edits, where), rows)
     old = {(v.rule, v.person, v.date, v.message) for v in before.violations}
     result = TryResult(
         edits=edits,
@@ -296,7 +353,8 @@ def pins_after(
 
 def pinned(instance: Instance, pins: list[Pin], where: Path) -> Instance:
     """The instance with the pins as fixed shifts (with their items) and unavailable
-    shifts; pins outside its horizon are left out."""
+    shifts (releasing a shift the instance fixed there); pins outside its horizon are
+    left out."""
     fixed: dict[str, list[dict[str, Any]]] = {}
     away: dict[str, list[dict[str, Any]]] = {}
     start, last = instance.horizon.start, instance.dates[-1]
@@ -320,6 +378,9 @@ def pinned(instance: Instance, pins: list[Pin], where: Path) -> Instance:
                 entry["items"] = dict(pin.items)
             fixed.setdefault(f"people.{pin.person}.fixed", []).append(entry)
         else:
+            instance, _ = released_fixed(
+                instance, pin.person, pin.date, pin.date, where / EDITS_FILE, shift=pin.shift
+            )
             away.setdefault(f"people.{pin.person}.unavailable", []).append(
                 {"day": pin.date.isoformat(), "shift": pin.shift, "reason": "unassigned by hand"}
             )
@@ -386,7 +447,7 @@ def write_edited(
     )
     write_outputs(
         out_dir,
-        folder.instance,
+        with_outs(folder.instance, edits, folder.path),
         result,
         evaluation,
         extra={EDITS_FILE: log.model_dump_json(indent=1) + "\n"},

@@ -52,7 +52,7 @@ def test_for_a_sick_call_the_free_person_ranks_first_and_the_others_are_not_offe
     assert [c.edits[-1].person for c in result.candidates] == ["eve"]
     (best,) = result.candidates
     assert [e.text for e in best.edits] == [
-        "unassign ana 2026-12-01 early",
+        "out ana 2026-12-01",
         "assign eve 2026-12-01 early general",
     ]
     assert best.reason.startswith("eve: free that day, 8 h of 40 h that week")
@@ -71,7 +71,7 @@ def test_where_only_a_two_step_change_works_it_is_offered_and_said() -> None:
     (result,) = cover_person(inst, roster, "ana", TUE)
     assert result.two_step
     assert [e.text for e in result.candidates[0].edits] == [
-        "unassign ana 2026-12-01 early",
+        "out ana 2026-12-01",
         "unassign fay 2026-12-01 late",
         "assign fay 2026-12-01 early general",
         "assign gus 2026-12-01 late general",
@@ -145,7 +145,7 @@ def test_a_rater_out_hands_their_items_to_whoever_takes_the_shift() -> None:
     roster = shift_rows(inst, "ana", 0, "day", "rating", {"b": 100})
     (result,) = cover_person(inst, roster, "ana", MON)
     assert [e.text for e in result.candidates[0].edits] == [
-        "unassign ana 2026-11-30 day",
+        "out ana 2026-11-30",
         "assign ben 2026-11-30 day rating",
         "items ben 2026-11-30 b 100",
     ]
@@ -161,3 +161,18 @@ def test_cover_asks_for_a_queue_and_at_least_one_candidate(
     assert "rating is not a queue" in capsys.readouterr().err
     assert main(["cover", str(out), "--shift", "2026-12-01", "late", "general", "--top", "0"]) == 2
     assert "'0' must be 1 or more" in capsys.readouterr().err
+
+
+def test_a_sick_call_on_a_fixed_shift_is_covered_with_it_released() -> None:
+    # ana is fixed on Tuesday early and is out. Unassigning her would break the fixed
+    # rule, so every candidate would break a rule; out, the shift is released and eve,
+    # free that day, takes it
+    ana = agent("ana", fixed=[{"day": "tue", "shift": "early", "activity": "general"}])
+    inst = micro(days=3, shifts=SHIFTS, people=[ana, agent("eve")])
+    roster = _rows(inst, ("ana", 1, "early", "general"))
+    assert evaluate(inst, roster).violations == []
+    (result,) = cover_person(inst, roster, "ana", TUE)
+    assert [e.text for e in result.candidates[0].edits] == [
+        "out ana 2026-12-01",
+        "assign eve 2026-12-01 early general",
+    ]

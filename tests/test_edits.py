@@ -288,3 +288,53 @@ def test_an_edited_folder_says_what_it_is(
     # the folder being edited is not overwritten
     assert main(["try", str(out), *words, "--write", str(out)]) == 2
     assert "is the folder being edited" in capsys.readouterr().err
+
+
+def test_out_is_a_sick_call_that_releases_a_fixed_shift(tmp_path: Path) -> None:
+    # ana is fixed on Monday's day shift (on general) and works it. Unassigning it by
+    # hand breaks the fixed rule; `out ana MONDAY` instead marks her unavailable that
+    # day, so the fixed shift is released and no rule breaks (ben covers it).
+    ana = agent("ana", fixed=[{"day": "mon", "shift": "day", "activity": "general"}])
+    inst = micro(days=1, people=[ana, agent("ben")])
+    roster = shift_rows(inst, "ana", 0, "day", "general")
+    assert evaluate(inst, roster).violations == []
+    unassigned, *_ = try_edits(inst, roster, parse_edits(["unassign", "ana", MONDAY, "day"]))
+    assert [v.rule for v in unassigned.new_violations] == ["fixed_assignment"]
+    words = ["out", "ana", MONDAY, "assign", "ben", MONDAY, "day", "general"]
+    covered, rows, *_ = try_edits(inst, roster, parse_edits(words))
+    assert covered.violations == [] and [r.person for r in rows] == ["ben"]
+    # out, she cannot be put back on that day: the checker says she is unavailable
+    back = ["out", "ana", MONDAY, "assign", "ana", MONDAY, "day", "general"]
+    again, *_ = try_edits(inst, roster, parse_edits(back))
+    assert [v.rule for v in again.violations] == ["availability"]
+
+    # written, the folder's instance has her out with the fixed shift released, and its
+    # pins keep a later solve from putting her back (the cheaper roster without them
+    # would be ana again: both cost the same, and she is fixed there)
+    out, edited, again_dir = tmp_path / "out", tmp_path / "edited", tmp_path / "again"
+    _folder(out, inst, roster)
+    assert main(["try", str(out), *words, "--write", str(edited), "--no-exports"]) == 0
+    written = Instance.model_validate_json((edited / "instance.json").read_text())
+    assert written.person_by_id["ana"].fixed == []
+    assert main(["verify", str(edited / "instance.json"), str(edited)]) == 0
+    pins = json.loads((edited / "edits.json").read_text())["pins"]
+    assert [(p["person"], p["works"]) for p in pins] == [("ana", False), ("ben", True)]
+    week = _instance_file(tmp_path / "week.yaml", inst)
+    assert main(["solve", str(week), "--out", str(again_dir), "--pin", str(edited), *SOLVE]) == 0
+    assert [r.person for r in read_roster_csv(again_dir)] == ["ben"]
+
+
+def test_out_drops_every_shift_of_the_day_and_names_a_bad_date() -> None:
+    # ana works early on Monday and late on Tuesday: out on Monday drops Monday's alone
+    inst = micro(days=2, shifts=TWO_SHIFTS, people=[agent("ana")])
+    roster = shift_rows(inst, "ana", 0, "early", "general") + shift_rows(
+        inst, "ana", 1, "late", "general"
+    )
+    rows, touched = apply_edits(inst, roster, parse_edits(["out", "ana", MONDAY]))
+    assert [(r.date, r.shift) for r in rows] == [(TUESDAY, "late")]
+    # both of Monday's shifts are touched, so the pins keep her off either
+    assert sorted(touched) == [("ana", MON, "early"), ("ana", MON, "late")]
+    with pytest.raises(InputError, match="out ana 2026-12-09: 2026-12-09 is outside"):
+        apply_edits(inst, roster, parse_edits(["out", "ana", "2026-12-09"]))
+    with pytest.raises(InputError, match="expected out PERSON DATE"):
+        parse_edits(["out", "ana"])

@@ -148,3 +148,25 @@ def test_pins_breaking_a_rule_are_named_not_dropped(
     assert "Ana: at most 5 days in a row, 4 worked before the horizon" in out
     assert "Ana: fixed on Mon 2026-11-30 early" in out
     assert "Ana: fixed on Tue 2026-12-01 early" in out
+
+
+def test_someone_out_on_a_fixed_shift_has_it_released(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ana is fixed on Monday's day shift, one agent of general asked for. Out from
+    # Monday, she cannot be held to it: the re-plan releases it (said on stderr) and
+    # ben takes the shift, where holding both would make the week impossible
+    from tests.helpers import agent, demand, micro
+    from tests.test_edits import SOLVE, _instance_file
+
+    ana = agent("ana", fixed=[{"day": "mon", "shift": "day", "activity": "general"}])
+    inst = micro(days=1, demand=[demand("general", "mon")], people=[ana, agent("ben")])
+    week = _instance_file(tmp_path / "week.yaml", inst)
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["solve", str(week), "--out", str(first), *SOLVE]) == 0
+    argv = ["replan", str(week), str(first), "--from", "2026-11-30", "--unavailable", "ana"]
+    assert main([*argv, "--out", str(second), *SOLVE]) == 0
+    said = capsys.readouterr().err
+    assert "note: ana's fixed shift day on 2026-11-30 is released: ana is out" in said
+    rows = (second / "roster.csv").read_text().strip().splitlines()[1:]
+    assert [line.split(",")[4] for line in rows] == ["ben"]

@@ -204,10 +204,10 @@ def test_a_user_plans_the_demo_week_in_the_browser(
     panel.get_by_role("button", name="Who can cover").click()
     expect(page.locator("#cell-cover ol.candidates li").first).to_be_visible(timeout=60_000)
     page.screenshot(path=str(shots / "cover.png"))
-    # each way to cover takes the sick person off first: a replacement, not an extra
+    # each way to cover marks the sick person out first: a replacement, not an extra
     cover_job = next(j for j in store.jobs() if j.kind == "cover")  # the newest
     answers = json.loads(store.output(cover_job.id))
-    off = {"kind": "unassign", "person": sick["person"], "date": sick["date"]}
+    off = {"kind": "out", "person": sick["person"], "date": sick["date"]}
     for answer in answers:
         for candidate in answer["candidates"]:
             assert {k: candidate["edits"][0].get(k) for k in off} == off, candidate

@@ -262,7 +262,7 @@ def test_check_cover_and_replan_jobs_answer_as_the_cli(
     answer = json.loads(store.output(cover))
     (candidate,) = answer[0]["candidates"]
     assigned = [(e["kind"], e["person"]) for e in candidate["edits"]]
-    assert assigned == [("unassign", "ana"), ("assign", "ben")]
+    assert assigned == [("out", "ana"), ("assign", "ben")]
     assert candidate["objective_change"] == 8  # ben's 8 hours at 2 for ana's at 1
     replanned = wait(store, replan, ended)
     assert replanned.state == "done", replanned.reason

@@ -316,6 +316,7 @@ function setUpRoster() {
     if (edit.kind === "swap") return `swap ${edit.person} ${edit.other} ${edit.date}`;
     if (edit.kind === "move") return `move ${edit.person} ${edit.date} ${edit.shift} --to ${edit.to_date} ${edit.to_shift}`;
     if (edit.kind === "items") return `items ${edit.person} ${edit.date} ${edit.batch} ${edit.items}`;
+    if (edit.kind === "out") return `out ${edit.person} ${edit.date}`;
     return "";
   }
 

@@ -194,6 +194,10 @@ def test_a_user_plans_the_demo_week_in_the_browser(
     expect(page.locator("#cell-verdict")).to_contain_text("Breaks", timeout=10_000)
     expect(page.locator("#cell-verdict")).to_contain_text("fixed_assignment")
     page.screenshot(path=str(shots / "edit-breaks.png"))
+    # out that day instead (a sick call): the fixed shift is released, no rule breaks
+    panel.get_by_role("button", name="out on 2026-11-30").click()
+    expect(page.locator("#cell-verdict")).to_contain_text("Every hard rule holds", timeout=10_000)
+    expect(page.locator("#cell-verdict")).not_to_contain_text("fixed_assignment")
 
     # a sick call: who can cover the first shift of an agent other than ag01
     rows = list(csv.DictReader(io.StringIO(downloaded.read_text())))

@@ -346,6 +346,8 @@ function setUpRoster() {
       const activity = got.rows.find((r) => r.shift === shift)?.activity;
       actions.append(
         el("button", { type: "button", text: "Unassign", onclick: () => tryThen([`unassign ${person} ${date} ${shift}`]) }), " ",
+        // out that day: off all of it, a shift the instance fixes then released
+        el("button", { type: "button", class: "secondary", text: "Out this day", "aria-label": `${names[person] || person} out on ${date}`, onclick: () => tryThen([`out ${person} ${date}`]) }), " ",
         // a sick call: this person out that day, and who takes their shift in their place
         el("button", { type: "button", class: "secondary", text: "Who can cover", "aria-label": `Who can cover for ${names[person] || person} on ${date}`, onclick: () =>
           cover({ person, from: date, to: date }) }));
@@ -367,7 +369,9 @@ function setUpRoster() {
         event.preventDefault();
         tryThen([`assign ${person} ${date} ${shiftSelect.value} ${activitySelect.value}`]);
       });
-      actions.append(assign);
+      actions.append(assign,
+        // free that day but out (leave, a sick day): kept off it by later solves
+        el("button", { type: "button", class: "secondary", text: "Out this day", "aria-label": `${names[person] || person} out on ${date}`, onclick: () => tryThen([`out ${person} ${date}`]) }));
     }
     panel.focus();
   }

@@ -28,33 +28,48 @@ from scheduler.cpsat.solve import SolveOptions, solve_model
 def pin_rows(
     instance: Instance, rows: list[Assignment], until: dt.date | None, where: Path
 ) -> Instance:
-    """The instance with every row dated in the horizon (up to `until`) as a fixed shift.
+    """The instance with every row dated in the horizon (up to `until`) as a fixed shift,
+    a rating shift with exactly the items it grades of each batch.
 
     A pin that cannot be worked at all is an input error naming the pin; one that
     breaks a rule together with others makes the week not staffable, and `roster
     check` names the rules.
     """
     problems = []
-    fixed: dict[str, list[dict[str, str]]] = {}
-    seen: set[tuple[str, dt.date, str]] = set()
+    fixed: dict[str, list[dict[str, Any]]] = {}
+    entries: dict[tuple[str, dt.date, str], dict[str, Any]] = {}
     for number, row in enumerate(rows, start=2):
         if row.date < instance.horizon.start or row.date > instance.dates[-1]:
             continue
         if until is not None and row.date > until:
             continue
         key = (row.person, row.date, row.shift)
-        if key in seen:
-            continue  # several rows of one rating shift
-        seen.add(key)
+        if key in entries:  # another row of one rating shift: its batch's items
+            if row.batch:
+                entries[key]["items"][row.batch] = row.items
+            continue
         if row.person not in instance.person_by_id:
             problems.append(f"{where}: row {number}: person {row.person!r} is not in the instance")
             continue
         if row.shift not in instance.shift_by_id:
             problems.append(f"{where}: row {number}: shift {row.shift!r} is not in the instance")
             continue
-        fixed.setdefault(f"people.{row.person}.fixed", []).append(
-            {"day": row.date.isoformat(), "shift": row.shift, "activity": row.activity}
-        )
+        if row.batch and row.batch not in instance.batch_by_id:
+            problems.append(f"{where}: row {number}: batch {row.batch!r} is not in the instance")
+            continue
+        entry: dict[str, Any] = {
+            "day": row.date.isoformat(),
+            "shift": row.shift,
+            "activity": row.activity,
+        }
+        if row.activity == RATING:
+            # exactly the items graded, none of any other batch: the shift is kept
+            # as it was, its grading too
+            entry["items"] = {b.id: 0 for b in instance.batches}
+            if row.batch:
+                entry["items"][row.batch] = row.items
+        entries[key] = entry
+        fixed.setdefault(f"people.{row.person}.fixed", []).append(entry)
     if problems:
         raise InputError(problems)
     return _patched(instance, {"append": fixed} if fixed else {}, where)

@@ -170,3 +170,23 @@ def test_someone_out_on_a_fixed_shift_has_it_released(
     assert "note: ana's fixed shift day on 2026-11-30 is released: ana is out" in said
     rows = (second / "roster.csv").read_text().strip().splitlines()[1:]
     assert [line.split(",")[4] for line in rows] == ["ben"]
+
+
+def test_a_pinned_rating_shift_keeps_its_grading_exactly() -> None:
+    # ana grades 30 of batch b's 100 items on Monday (60 an hour: 30 minutes of her
+    # 8-hour shift) and 0 of batch c; pinned, the shift is kept with exactly that
+    # grading. Unpinned items, the solve would grade all of b and c there (each item
+    # left unfinished costs far more than a minute of her time, already paid)
+    from models.roster import shift_rows
+    from tests.helpers import micro, rater
+
+    batches = [
+        {"id": b, "skill": "safety", "difficulty": "medium", "items": 100} for b in ("b", "c")
+    ]
+    inst = micro(days=1, people=[rater("ana")], batches=batches, rates={"medium": 60})
+    published = shift_rows(inst, "ana", 0, "day", "rating", {"b": 30})
+    pinned = pin_rows(inst, published, None, Path("p.csv"))
+    again = solve(pinned, SolveOptions(time_limit=20, workers=1, seed=0))
+    graded = {r.batch: r.items for r in again.roster if r.items}
+    assert graded == {"b": 30}
+    assert evaluate(pinned, again.roster).violations == []

@@ -375,7 +375,8 @@ def _read_csv(
         raise InputError([f"{where}: {path} is a folder, not a CSV file"])
     text = _read_text(path, "utf-8-sig")
     records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open to the end of the file is an error, not one long cell
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     previous = 0
     try:
         for cells in reader:
@@ -383,7 +384,12 @@ def _read_csv(
             if any(cell.strip() for cell in cells):
                 records.append((first_line, cells))
     except csv.Error as exc:
-        raise InputError([f"{path}: row {reader.line_num}: not valid CSV: {exc}"]) from None
+        row = previous + 1  # where the record the error is in begins
+        if "unexpected end of data" in str(exc):
+            message = f"{path}: row {row}: a quote opened in this row is never closed"
+        else:
+            message = f"{path}: row {row}: not valid CSV: {exc}"
+        raise InputError([message]) from None
     if not records:
         raise InputError([f"{path}: the file is empty (no header row)"])
     (_, header), body = records[0], records[1:]

@@ -559,6 +559,19 @@ CASES = [
         ("people.csv", "row 4", "people[1].skills.code", "level 7 is above the maximum 5"),
     ),
     Case(
+        # a quote left open would make the rest of the file one cell: ann's name
+        # would swallow bob, who would be lost without a word
+        "csv quote never closed",
+        with_people_csv('ann,"Ann,agent,3,,\nbob,Bob,rater,,2,\n'),
+        ("people.csv", "row 2", "a quote opened in this row is never closed"),
+    ),
+    Case(
+        # a quote closed inside a cell, then more text: not CSV (strict reading)
+        "csv text after a closing quote",
+        with_people_csv('ann,"Ann" Lee,agent,3,,\n'),
+        ("people.csv", "row 2", "not valid CSV", "',' expected after '\"'"),
+    ),
+    Case(
         "csv duplicate id",
         with_people_csv("ann,Ann,agent,3,,\nann,Bob,rater,,2,\n"),
         ("people.csv", "row 3", "people[1].id", "duplicate id 'ann'"),

@@ -117,8 +117,6 @@ def cmd_solve(args: argparse.Namespace) -> int:
     print(format_summary(instance, result, evaluation))
     _print_conflicts(instance, result)
     print(wrote)
-    if not result.has_roster:
-        return EXIT_NO_ROSTER
     return EXIT_OK if evaluation is None or evaluation.feasible else EXIT_VIOLATIONS
 
 
@@ -271,21 +269,29 @@ def cmd_replan(args: argparse.Namespace) -> int:
     wrote = _write_folder(
         out_dir,
         result.has_roster,
-        f"changes.csv: {len(changes)} rows",
+        f"changes.csv: {len(changes)} rows" if result.has_roster else "no roster, no changes",
         lambda: write_outputs(
             out_dir,
             instance,
             result,
             evaluation,
-            extra={"changes.csv": table.getvalue()},
+            # no roster, no changes to list: an empty changes.csv would say none changed
+            extra={"changes.csv": table.getvalue()} if result.has_roster else {},
             exports=not args.no_exports,
             summary_extra={
-                "replan": {"from": since.isoformat(), "assignments_changed": len(changes)}
+                "replan": {
+                    "from": since.isoformat(),
+                    "assignments_changed": len(changes) if result.has_roster else None,
+                }
             },
         ),
     )
     print(format_summary(instance, result, evaluation))
     _print_conflicts(instance, result)
+    if not result.has_roster:
+        print(f"Not re-planned from {since:%a %Y-%m-%d}: no roster keeps the rules (see above)")
+        print(wrote)
+        return EXIT_NO_ROSTER
     print(f"Re-planned from {since:%a %Y-%m-%d}: assignments changed: {len(changes)}")
     for change in changes[:20]:
         print(
@@ -295,8 +301,6 @@ def cmd_replan(args: argparse.Namespace) -> int:
     if len(changes) > 20:
         print(f"  ... {len(changes) - 20} more in changes.csv")
     print(wrote)
-    if not result.has_roster:
-        return EXIT_NO_ROSTER
     return EXIT_OK if evaluation is None or evaluation.feasible else EXIT_VIOLATIONS
 
 

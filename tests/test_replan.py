@@ -190,3 +190,24 @@ def test_a_pinned_rating_shift_keeps_its_grading_exactly() -> None:
     graded = {r.batch: r.items for r in again.roster if r.items}
     assert graded == {"b": 30}
     assert evaluate(pinned, again.roster).violations == []
+
+
+def test_a_replan_that_finds_no_roster_lists_no_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ana must work at least 8 h over the one-day horizon (hard); out from Monday, no
+    # roster keeps the rules: the re-plan says so, and writes no changes.csv that would
+    # say nothing changed while every published row is gone
+    from tests.helpers import agent, contract, micro
+    from tests.test_edits import SOLVE, _instance_file
+
+    inst = micro(days=1, people=[agent("ana", **contract(min_hours_total=8))])
+    week = _instance_file(tmp_path / "week.yaml", inst)
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["solve", str(week), "--out", str(first), *SOLVE]) == 0
+    argv = ["replan", str(week), str(first), "--from", "2026-11-30", "--unavailable", "ana"]
+    assert main([*argv, "--out", str(second), *SOLVE]) == 3
+    said = capsys.readouterr().out
+    assert "Not re-planned from Mon 2026-11-30: no roster keeps the rules" in said
+    assert "assignments changed" not in said
+    assert not (second / "changes.csv").exists()

@@ -899,7 +899,9 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
     def changes(result_id: str) -> dict[str, Any]:
         files = files_of(result_id)
         if "changes.csv" not in files:
-            raise ApiError(404, f"result {result_id} is not a replan's (no changes.csv)")
+            raise ApiError(
+                404, f"result {result_id} has no changes: not a replan, or one that found no roster"
+            )
         rows = csv_rows(files["changes.csv"])
         return {"rows": rows, "count": len(rows)}
 

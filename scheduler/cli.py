@@ -415,7 +415,12 @@ def cmd_cover(args: argparse.Namespace) -> int:
         last = _date_arg("--to", args.to_date) if args.to_date else None
         results = cover_person(inst, roster, args.person, first, last, args.top)
         if not results:
-            print(f"{args.person} works no shift from {first} to {last or first}: nothing to cover")
+            if args.json:  # JSON still: no shift to cover, an empty list
+                print("[]")
+            else:
+                print(
+                    f"{args.person} works no shift from {first} to {last or first}: nothing to cover"
+                )
             return EXIT_OK
     else:
         from scheduler.cover import cover_batch

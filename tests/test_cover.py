@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,18 @@ def test_a_sick_call_on_a_fixed_shift_is_covered_with_it_released() -> None:
         "out ana 2026-12-01",
         "assign eve 2026-12-01 early general",
     ]
+
+
+def test_someone_out_on_a_day_they_do_not_work_is_nothing_to_cover(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ana works Tuesday alone; out on Monday, she leaves nothing to cover: said in
+    # words, and with --json as an empty list (JSON still, for the service's cover job)
+    inst, roster = _sick_call(agent("ben"))
+    out = _folder(tmp_path / "out", inst, roster)
+    assert main(["cover", str(out), "--person", "ana", "--from", "2026-11-30"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "ana works no shift from 2026-11-30 to 2026-11-30: nothing to cover"
+    )
+    assert main(["cover", str(out), "--person", "ana", "--from", "2026-11-30", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []

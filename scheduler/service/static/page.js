@@ -289,6 +289,7 @@ function setUpRoster() {
       if (ended.state !== "done") throw new ApiError(0, [ended.reason || text]);
       const answers = JSON.parse(text);
       const parts = [];
+      if (!answers.length) parts.push(el("p", { text: "No shift of theirs then: nothing to cover." }));
       for (const answer of answers) {
         parts.push(el("h3", { text: `Cover ${answer.what}` }));
         if (answer.note) parts.push(el("p", { class: "muted", text: answer.note }));

@@ -734,7 +734,7 @@ def _describe(error: ErrorDetails, loc: tuple[int | str, ...]) -> str:
         return f"{shown} is not one of {ctx['expected']}"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
         return (
-            f"{shown} is not a valid id: use letters, digits, '_', '.' and '-', "
+            f"{shown} is not a valid id: use ASCII letters, digits, '_', '.' and '-', "
             "starting with a letter or digit"
         )
     if kind == "string_too_short":

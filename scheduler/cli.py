@@ -418,9 +418,8 @@ def cmd_cover(args: argparse.Namespace) -> int:
             if args.json:  # JSON still: no shift to cover, an empty list
                 print("[]")
             else:
-                print(
-                    f"{args.person} works no shift from {first} to {last or first}: nothing to cover"
-                )
+                span = f"from {first} to {last or first}"
+                print(f"{args.person} works no shift {span}: nothing to cover")
             return EXIT_OK
     else:
         from scheduler.cover import cover_batch

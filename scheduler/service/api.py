@@ -42,6 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models import InputError, Instance
+from models.errors import suggest
 from scheduler.service.jobs import JobRunner
 from scheduler.service.store import JobRow, ResultRow, Store, VersionRow
 
@@ -377,7 +378,7 @@ def _upload_files(uploads: list[tuple[str, bytes]], limit: int) -> dict[str, byt
         ):
             problems.append(
                 f"{name!r}: not a file an instance is made of (a .yaml, .yml or .json file "
-                "and the .csv files it names; letters, digits, '.', '_', '-' and spaces)"
+                "and the .csv files it names; ASCII letters, digits, '.', '_', '-' and spaces)"
             )
         elif name in files:
             problems.append(f"{name}: sent twice")
@@ -1167,6 +1168,18 @@ def _feeds_api(app: FastAPI, store: Store) -> None:
     )
     def new_feed(body: FeedRequest, request: Request) -> dict[str, Any]:
         person = body.person or ""
+        if person:
+            # a person of some stored instance (a feed is over every published week)
+            known = {
+                str(p.get("id"))
+                for row in store.instances()
+                for version in store.versions(row.id)
+                for p in version.document.get("people", [])
+                if isinstance(p, dict)
+            }
+            if person not in known:
+                hint = suggest(person, sorted(known))
+                raise ApiError(422, [f"person: no person {person!r} in any stored instance{hint}"])
         store.revoke("feed", person=person)
         token = store.create_token("feed", name=person or "team", person=person)
         path = f"/feeds/{token}.ics"

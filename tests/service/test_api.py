@@ -463,6 +463,17 @@ def test_publish_feeds_and_history(client: Client) -> None:
     assert api.get(ben["path"]).text.count("BEGIN:VEVENT") == 0  # ben works no shift
     team = api.post("/api/feeds", json={}).json()
     assert api.get(team["path"]).text.count("BEGIN:VEVENT") == 1
+    # nobody of any stored instance: refused, and no feed is made
+    nobody = api.post("/api/feeds", json={"person": "anna"})
+    assert nobody.status_code == 422
+    assert nobody.json()["errors"] == [
+        "person: no person 'anna' in any stored instance; did you mean 'ana'?"
+    ]
+    assert sorted(f["person"] or "team" for f in api.get("/api/feeds").json()) == [
+        "ana",
+        "ben",
+        "team",
+    ]
     assert api.delete("/api/feeds", params={"person": "ana"}).json() == {"revoked": 1}
     assert api.get(renewed["path"]).status_code == 404
     # the next week's solve takes its history from the published week

@@ -17,6 +17,8 @@ import datetime as dt
 import functools
 import math
 import re
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -29,6 +31,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -67,12 +70,49 @@ cannot take minutes and gigabytes to validate; the largest week measured has 1,0
 MAX_DEMAND_ROWS = 200_000
 
 
+def _numbers(annotation: Any) -> bool:
+    """Whether a field's type is a number: int or float, or a union of them and None."""
+    if annotation in (int, float):
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return bool(args) and all(_numbers(a) for a in args)
+    return False
+
+
+def _bool_where_a_number_goes(annotation: Any, value: Any) -> bool:
+    """`value` is true or false where the field's type wants a number (alone, or as the
+    values of a mapping or the items of a list), which pydantic would read as 1 or 0."""
+    if isinstance(value, bool):
+        return _numbers(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return len(options) == 1 and _bool_where_a_number_goes(options[0], value)
+    args = typing.get_args(annotation)
+    if isinstance(value, dict) and origin is dict and len(args) == 2:
+        return any(_bool_where_a_number_goes(args[1], v) for v in value.values())
+    if isinstance(value, list) and origin is list and len(args) == 1:
+        return any(_bool_where_a_number_goes(args[0], v) for v in value)
+    return False
+
+
 class Strict(BaseModel):
-    """Base of every input model: unknown fields are errors, not silently ignored."""
+    """Base of every input model: unknown fields are errors, not silently ignored, and
+    true or false where a number goes is an error, not read as 1 or 0."""
 
     model_config = ConfigDict(
         extra="forbid", str_strip_whitespace=True, frozen=True, allow_inf_nan=False
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, (bool, dict, list)) and info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            if _bool_where_a_number_goes(annotation, value):
+                raise ValueError("expected a number, not true or false")
+        return value
 
 
 @lru_cache(maxsize=4096)

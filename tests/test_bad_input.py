@@ -247,6 +247,22 @@ CASES = [
         broken(setting("people", 0, "skills", "safety", value=7)),
         ("people[0].skills.safety", "level 7 is above the maximum 5"),
     ),
+    # true where a number goes: pydantic would read it as 1, quietly
+    Case(
+        "demand agents true",
+        broken(setting("demand", 0, "agents", value=True)),
+        ("demand[0].agents", "expected a number, not true or false"),
+    ),
+    Case(
+        "contract limit true",
+        broken(setting("people", 1, "contract", "max_hours_per_week", value=True)),
+        ("people[1].contract.max_hours_per_week", "expected a number, not true or false"),
+    ),
+    Case(
+        "batch items false",
+        broken(setting("batches", 0, "items", value=False)),
+        ("batches[0].items", "expected a number, not true or false"),
+    ),
     Case(
         "skill level 0",
         broken(setting("people", 0, "skills", "safety", value=0)),

@@ -36,13 +36,14 @@ from fastapi.responses import (
     StreamingResponse,
 )
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models import InputError, Instance
 from models.errors import suggest
+from models.instance import Strict
 from scheduler.service.jobs import JobRunner
 from scheduler.service.store import JobRow, ResultRow, Store, VersionRow
 
@@ -99,8 +100,11 @@ class Settings:
 # ---- request bodies --------------------------------------------------------------------
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Body(Strict):
+    """A request body: unknown fields refused, and true or false where a number goes
+    (`time_limit: true`) refused rather than read as 1, as in an instance."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
 
 
 class SearchOptions(_Body):
@@ -305,7 +309,8 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
             )
             value = error.get("input")
             shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {value!r})"
-            messages.append(f"{where}: {error.get('msg', 'invalid')}{shown}")
+            said = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+            messages.append(f"{where}: {said}{shown}")
         return JSONResponse({"errors": messages}, status_code=422)
 
     @app.middleware("http")

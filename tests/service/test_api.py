@@ -238,6 +238,7 @@ def test_unknown_ids_are_404_with_a_message(client: Client, path: str) -> None:
         ({"time_limit": "soon"}, "time_limit: Input should be a valid number"),
         ({"time_limit": -1}, "time_limit: Input should be greater than 0"),
         ({"workers": 1.5}, "workers: Input should be a valid integer"),
+        ({"time_limit": True}, "time_limit: expected a number, not true or false"),
         ({"speed": 3}, "speed: Extra inputs are not permitted"),
         ({"history": ["0"]}, "no result '0'"),
         # not an object, and not JSON at all: the body itself is named

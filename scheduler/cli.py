@@ -117,6 +117,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
     print(format_summary(instance, result, evaluation))
     _print_conflicts(instance, result)
     print(wrote)
+    if not result.has_roster:
+        return EXIT_NO_ROSTER
     return EXIT_OK if evaluation is None or evaluation.feasible else EXIT_VIOLATIONS
 
 

@@ -1292,6 +1292,7 @@ def _reference_problems(inst: Instance) -> list[str]:
                 out.append(f"{at}.fixed[{j}]: shift {f.shift!r} does not run on {f.day!r}")
             else:
                 out += _fixed_conflicts(inst, p, f, d, f"{at}.fixed[{j}]")
+                out += _fixed_items_problems(inst, p, f, d, f"{at}.fixed[{j}]")
         end = p.history.last_shift_end
         if end is not None and end > dt.datetime.combine(inst.horizon.start, dt.time()):
             out.append(
@@ -1375,6 +1376,29 @@ def _fixed_conflicts(inst: Instance, p: Person, f: FixedAssignment, d: int, at: 
     if not doable and not (Role.rater in p.roles and inst.allows(shift, RATING)):
         return [f"{at}: {p.id} is fixed on shift {f.shift!r} but can do none of its activities"]
     return []
+
+
+def _fixed_items_problems(
+    inst: Instance, p: Person, f: FixedAssignment, d: int, at: str
+) -> list[str]:
+    """Items fixed to be graded that never can be: more than the batch holds, by a
+    rater who may not grade it, or before it is released."""
+    out = []
+    for batch_id, count in f.items.items():
+        batch = inst.batch_by_id.get(batch_id)
+        if batch is None or count == 0 or f.activity != RATING:
+            continue  # an unknown batch, or items off rating, are named already
+        where = f"{at}.items.{batch_id}"
+        if count > batch.items:
+            out.append(f"{where}: {count:,} items, more than {batch_id} holds ({batch.items:,})")
+        elif Role.rater in p.roles and not inst.can_grade(p, batch):
+            out.append(
+                f"{where}: {p.id} may not grade {batch_id} (needs {batch.skill} level "
+                f"{batch.min_level}, has {p.level(batch.skill)})"
+            )
+        elif d < inst.release_day(batch):
+            out.append(f"{where}: {batch_id} is released on {batch.release}, after {f.day}")
+    return out
 
 
 _PATH = re.compile(r"^[a-z_]+(\[\d+\])?[.:\[]")

@@ -247,6 +247,71 @@ CASES = [
         broken(setting("people", 0, "skills", "safety", value=7)),
         ("people[0].skills.safety", "level 7 is above the maximum 5"),
     ),
+    # items fixed to be graded that never can be (bob rates code at level 2; b1 holds
+    # 200 items of code, released on the first day, Wed 2 December)
+    Case(
+        "fixed items more than the batch",
+        broken(
+            setting(
+                "people",
+                1,
+                "fixed",
+                value=[
+                    {
+                        "day": "2026-12-03",
+                        "shift": "day",
+                        "activity": "rating",
+                        "items": {"b1": 300},
+                    }
+                ],
+            )
+        ),
+        ("people[1].fixed[0].items.b1", "300 items, more than b1 holds (200)"),
+    ),
+    Case(
+        "fixed items of a batch the rater may not grade",
+        broken(
+            both(
+                setting("batches", 0, "min_level", value=3),
+                setting(
+                    "people",
+                    1,
+                    "fixed",
+                    value=[
+                        {
+                            "day": "2026-12-03",
+                            "shift": "day",
+                            "activity": "rating",
+                            "items": {"b1": 5},
+                        }
+                    ],
+                ),
+            )
+        ),
+        ("people[1].fixed[0].items.b1", "bob may not grade b1 (needs code level 3, has 2)"),
+    ),
+    Case(
+        "fixed items before the batch is released",
+        broken(
+            both(
+                setting("batches", 0, "release", value="2026-12-04"),
+                setting(
+                    "people",
+                    1,
+                    "fixed",
+                    value=[
+                        {
+                            "day": "2026-12-03",
+                            "shift": "day",
+                            "activity": "rating",
+                            "items": {"b1": 5},
+                        }
+                    ],
+                ),
+            )
+        ),
+        ("people[1].fixed[0].items.b1", "b1 is released on 2026-12-04, after 2026-12-03"),
+    ),
     # true where a number goes: pydantic would read it as 1, quietly
     Case(
         "demand agents true",

@@ -271,12 +271,40 @@ def _shift_candidates(
             tried.append(one)
     singles = _scored(week, tried, top, reasons)
     if singles:
-        return CoverResult(what=what, candidates=_prefixed(singles, first), two_step=False)
+        return CoverResult(
+            what=what,
+            candidates=_prefixed(singles, first),
+            two_step=False,
+            note=_dearer_than_open(week, singles),
+        )
     pairs = _two_steps(week, date, shift, activity, top, away, items)
-    note = "" if pairs else "nobody can take it, alone or by a two-step change"
+    note = _dearer_than_open(week, pairs) or (
+        "" if pairs else "nobody can take it, alone or by a two-step change"
+    )
     return CoverResult(
         what=what, candidates=_prefixed(pairs, first), two_step=bool(pairs), note=note
     )
+
+
+def _dearer_than_open(week: _Week, candidates: list[Candidate]) -> str:
+    """What to say when even the best way to take the shift leaves the objective higher
+    than leaving it open (no demand left uncovered by it, or items nobody taking it may
+    grade): each candidate keeps the rules, but none is worth making."""
+    if not candidates:
+        return ""
+    base = week.baseline or week.evaluation
+    open_change = week.evaluation.objective - base.objective
+    best = candidates[0].objective_change
+    if best < open_change - 1e-6:
+        return ""
+    return (
+        f"leaving it open costs less: objective {_signed(open_change)} open, "
+        f"{_signed(best)} for the best way to take it"
+    )
+
+
+def _signed(value: float) -> str:
+    return f"{'+' if value >= 0 else '-'}{_n(abs(value))}"
 
 
 def _takes(

@@ -192,3 +192,26 @@ def test_someone_out_on_a_day_they_do_not_work_is_nothing_to_cover(
     )
     assert main(["cover", str(out), "--person", "ana", "--from", "2026-11-30", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_cover_dearer_than_leaving_the_shift_open_is_said_so() -> None:
+    # ana grades 100 items of b (safety) on Monday and is out. ben, the only other
+    # rater, may not grade b: he could take the shift, grading nothing, for his 8 hours
+    # at 1 an hour. That keeps every rule but costs 8 more than leaving it open (the
+    # 100 items are left either way), and the answer says so
+    from models.edits import parse_edits
+    from scheduler.edits import try_edits
+
+    batch = {"id": "b", "skill": "safety", "difficulty": "medium", "items": 100}
+    ben = rater("ben", skills={"general": 3}, hourly_cost=1)
+    inst = micro(days=1, people=[rater("ana"), ben], batches=[batch], rates={"medium": 60})
+    roster = shift_rows(inst, "ana", 0, "day", "rating", {"b": 100})
+    (result,) = cover_person(inst, roster, "ana", MON)
+    (best,) = result.candidates
+    assert [e.text for e in best.edits] == [
+        "out ana 2026-11-30",
+        "assign ben 2026-11-30 day rating",
+    ]
+    left_open, *_ = try_edits(inst, roster, parse_edits(["out", "ana", "2026-11-30"]))
+    assert best.objective_change == pytest.approx(left_open.objective_change + 8)
+    assert result.note.startswith("leaving it open costs less: objective +")

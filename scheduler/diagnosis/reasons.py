@@ -51,6 +51,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from models import RATING, Assignment, Batch, Evaluation, Instance, Person, Queue, ShiftTemplate
+from models.instance import WEEKDAYS
 from models.result import BatchRow, CoverageRow
 from scheduler.checker import Worked, day_runs, worked_shifts
 
@@ -578,22 +579,29 @@ class _Class:
     detail: str = ""
 
 
-def _slots(instance: Instance, queue: Queue, row: CoverageRow) -> list[tuple[int, ShiftTemplate]]:
-    """(day, shift) pairs that would count towards the row, allowed on the queue."""
+def _slots(
+    instance: Instance, queue: Queue, row: CoverageRow, allowed_only: bool = True
+) -> list[tuple[int, ShiftTemplate]]:
+    """(day, shift) pairs that would count towards the row, allowed on the queue (with
+    `allowed_only` False: whatever they allow; day -1 is the day before the horizon)."""
     day = (row.date - instance.horizon.start).days
     if row.shift is not None:
         candidates = [(day, instance.shift_by_id[row.shift])]
     else:
         candidates = []
         for d in (day, day - 1):
-            if d < 0:
+            if d < 0 and allowed_only:
                 continue
+            date = instance.horizon.start + dt.timedelta(days=d)  # d may be -1
             for t in instance.shifts:
-                if not instance.runs_on(t, d):
+                if WEEKDAYS[date.weekday()] not in t.weekdays:
                     continue
-                start, end = instance.shift_times(d, t)
+                start = dt.datetime.combine(date, t.start)
+                end = start + dt.timedelta(minutes=t.minutes)
                 if start <= row.start and end >= row.end:
                     candidates.append((d, t))
+    if not allowed_only:
+        return candidates
     return [(d, t) for d, t in candidates if instance.allows(t, queue.id)]
 
 
@@ -604,8 +612,12 @@ def _classify(
     row: CoverageRow,
     slots: list[tuple[int, ShiftTemplate]],
     worked: list[Worked],
+    held: str = "",
 ) -> _Class:
-    """Where a qualified person is at the row's time, and why they were not added to it."""
+    """Where a qualified person is at the row's time, and why they were not added to it.
+    `held` says why no slot holds it: "queue" (none allows the queue), "before" (only a
+    shift starting before the horizon would; validation makes sure some shift holds
+    every interval on some day)."""
     for s in worked:
         if queue.id in s.activities and (s.day, s.template.id) in {(d, t.id) for d, t in slots}:
             return _Class(_WORKS_IT, "works_it")
@@ -614,7 +626,7 @@ def _classify(
             queues = sorted(a for a in s.activities if a != RATING)
             return _Class(_OTHER, "elsewhere", queues[0] if queues else RATING)
     if not slots:
-        return _Class(_UNAVAILABLE, "no_shift")
+        return _Class(_UNAVAILABLE, "no_shift", held)
     best: _Class | None = None
     for day, template in slots:
         found = _slot_class(instance, person, queue, day, template, worked)
@@ -780,6 +792,8 @@ def _phrase(key: str, detail: str, n: int, queue: str) -> str:
     if key == "day_off":
         return f"{n} {have} the day off"
     if key == "no_shift":
+        if detail == "before":
+            return f"{n} cannot: only a shift starting before the horizon would hold it"
         return f"{n} cannot: no shift holding it allows {queue}"
     if key == "works_it":
         return f"{n} {work} it"
@@ -855,7 +869,14 @@ def _queue_reason(
     when = f"{_day(first.date)} {first.start:%H:%M}-{final.end:%H:%M}"
     qualified = [p for p in instance.people if instance.can_work_queue(p, queue)]
     slots = _slots(instance, queue, first)
-    classes = [_classify(instance, p, queue, first, slots, worked.get(p.id, [])) for p in qualified]
+    held = ""
+    if not slots:
+        holding = _slots(instance, queue, first, allowed_only=False)
+        in_horizon = [d for d, _ in holding if d >= 0]
+        held = "before" if holding and not in_horizon else "queue"
+    classes = [
+        _classify(instance, p, queue, first, slots, worked.get(p.id, []), held) for p in qualified
+    ]
     groups: dict[str, int] = defaultdict(int)
     details: dict[tuple[str, str], int] = defaultdict(int)
     members: dict[str, list[str]] = defaultdict(list)

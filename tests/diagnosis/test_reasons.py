@@ -433,3 +433,18 @@ def test_a_shortfall_held_by_hard_days_names_that_rule() -> None:
     assert reason.figures["hard_days:3"] == 1
     assert reason.binding == HARD_DAYS
     assert "1 has had 3 hard days that week" in reason.sentence
+
+
+def test_an_hour_only_a_night_before_the_horizon_holds_is_said_as_such() -> None:
+    # general at 02:00-03:00 each day of two; the only shift is the night from 22:00
+    # (8 h). Tuesday's hour is held by Monday's night, which ana works; Monday's only by
+    # Sunday's, before the horizon. The reason says so, where "no shift holding it
+    # allows general" would be false (the night allows every activity)
+    night = [{"id": "night", "start": "22:00", "hours": 8}]
+    rows = [{"queue": "general", "start": "02:00", "minutes": 60, "agents": 1}]
+    inst = micro(days=2, shifts=night, demand=rows, people=[agent("ana")])
+    (reason,) = solved_reasons(inst)
+    assert reason.sentence == (
+        "general Mon 2026-11-30 02:00-03:00 needs 1 agent, has 0 (1 agent-interval short). "
+        "1 agent qualifies: 1 cannot: only a shift starting before the horizon would hold it."
+    )

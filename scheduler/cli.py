@@ -101,6 +101,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
             [f"{args.instance}: the numbers are too large for the solver to add up ({exc})"]
         )
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
+    conflict = _conflicts(instance, result)
+    if conflict:  # kept in the summary: the report and the service's page name them
+        summary_extra["conflicts"] = conflict
     wrote = _write_folder(
         out_dir,
         result.has_roster,
@@ -115,7 +118,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         ),
     )
     print(format_summary(instance, result, evaluation))
-    _print_conflicts(instance, result)
+    _print_conflicts(conflict)
     print(wrote)
     if not result.has_roster:
         return EXIT_NO_ROSTER
@@ -194,17 +197,20 @@ def _write_folder(out_dir: Path, has_roster: bool, what: str, write: Callable[[]
     return f"Wrote {out_dir}/ ({what})"
 
 
-def _print_conflicts(instance: Instance, result: SolveResult) -> None:
-    """When the rules contradict, name a minimal set of them (as `roster check` does)."""
+def _conflicts(instance: Instance, result: SolveResult) -> list[str]:
+    """When the rules contradict, a minimal set of them (as `roster check` finds)."""
     if result.status is not SolveStatus.infeasible:
-        return
+        return []
     from scheduler.diagnosis.conflicts import find_conflict
 
-    conflict = find_conflict(instance) or []
+    return [item.text for item in find_conflict(instance) or []]
+
+
+def _print_conflicts(conflict: list[str]) -> None:
     if conflict:
         print("These rules contradict each other (relax any one of them):")
-        for item in conflict:
-            print(f"  - {item.text}")
+        for text in conflict:
+            print(f"  - {text}")
 
 
 def _date_arg(flag: str, text: str) -> dt.date:
@@ -264,6 +270,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
         instance, previous, since, options, args.previous, on_stage=_stage_teller(args)
     )
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
+    conflict = _conflicts(instance, result)
     table = io.StringIO()
     writer = csv.DictWriter(table, ["person", "date", "shift", "before", "after"])
     writer.writeheader()
@@ -284,12 +291,13 @@ def cmd_replan(args: argparse.Namespace) -> int:
                 "replan": {
                     "from": since.isoformat(),
                     "assignments_changed": len(changes) if result.has_roster else None,
-                }
+                },
+                **({"conflicts": conflict} if conflict else {}),
             },
         ),
     )
     print(format_summary(instance, result, evaluation))
-    _print_conflicts(instance, result)
+    _print_conflicts(conflict)
     if not result.has_roster:
         print(f"Not re-planned from {since:%a %Y-%m-%d}: no roster keeps the rules (see above)")
         print(wrote)

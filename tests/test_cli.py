@@ -229,6 +229,24 @@ def test_a_solve_without_a_roster_leaves_the_old_folder_as_it_was(
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
 
 
+def test_a_week_whose_rules_contradict_names_them_in_its_folder(tmp_path: Path) -> None:
+    # contradiction.yaml: Ana worked 4 days before the horizon (at most 5 in a row) and
+    # is fixed on Monday and Tuesday. The summary keeps the three rules, and the report
+    # (the service's roster page is the same template) names them
+    out = tmp_path / "contradiction"
+    argv = ["solve", str(INSTANCES / "contradiction.yaml"), "--out", str(out), *SOLVE]
+    assert main(argv) == 3
+    conflicts = json.loads((out / "summary.json").read_text())["conflicts"]
+    assert conflicts == [
+        "Ana: fixed on Mon 2026-11-30 early",
+        "Ana: fixed on Tue 2026-12-01 early",
+        "Ana: at most 5 days in a row, 4 worked before the horizon",
+    ]
+    report = (out / "report.html").read_text()
+    assert "These rules contradict each other</h3>" in report
+    assert all(f"<li>{text}</li>" in report for text in conflicts)
+
+
 def test_forecast_week_solves_and_its_coverage_is_checked(tmp_path: Path) -> None:
     """Forecasts, deflection and overlapping shifts: the checker recomputes the coverage."""
     instance = INSTANCES / "forecast-week.yaml"

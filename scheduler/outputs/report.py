@@ -541,6 +541,8 @@ def _fixes(data: OutputData) -> dict[str, Any]:
             "check": False,
             "edited": data.summary.get("status") == "edited",
             "shortfalls": _missed(data.summary)[0],
+            # a solve that found the rules contradict names them in its summary
+            "conflicts": [str(c) for c in data.summary.get("conflicts") or []],
         }
     shortfalls: list[dict[str, Any]] = list(check.get("shortfalls") or [])
     conflicts: list[dict[str, Any]] = list(check.get("conflicts") or [])

@@ -533,6 +533,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_upload_bytes=int(args.max_upload_mb * MB),
         max_person_days=args.max_person_days,
         tokens_required=tokens,
+        # no login: this machine's names only, so that no page of another site reaches
+        # it by renaming itself (DNS rebinding)
+        allowed_hosts=() if tokens else tuple(dict.fromkeys([*LOOPBACK, args.host])),
     )
     runner = JobRunner(store, slots=args.jobs or 1, backend=args.backend, address=args.address)
     app = create_app(store, runner, settings)

@@ -24,6 +24,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from fastapi import Body, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -50,6 +51,12 @@ from scheduler.service.store import JobRow, ResultRow, Store, VersionRow
 MB = 1024 * 1024
 DEFAULT_MAX_UPLOAD = 20 * MB
 DEFAULT_MAX_PERSON_DAYS = 30_000
+MAX_FILES = 1_000
+"""Files of one upload, sent one by one or as the members of a zip."""
+MAX_HISTORY = 8
+"""Past weeks a solve may take its history from (as many as 'published' takes)."""
+MAX_SCENARIOS = 200
+"""Scenarios of one what-if job."""
 """People times days of the largest instance accepted (1,000 people for four weeks)."""
 
 LAST_ID = 2**63 - 1
@@ -85,6 +92,35 @@ class ApiError(Exception):
         self.messages = [messages] if isinstance(messages, str) else list(messages)
 
 
+def _host_name(host: str) -> str:
+    """The name in a Host header or an origin's authority, without port or brackets."""
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _foreign(request: Request, settings: Settings) -> JSONResponse | None:
+    """A refusal for a request this server must not answer: a Host it does not go by
+    (with `allowed_hosts`), or a change asked from a page of another site (its Origin,
+    or Sec-Fetch-Site, says so; a browser sends them, a script's client does not)."""
+    host = request.headers.get("host", "")
+    if settings.allowed_hosts and _host_name(host) not in settings.allowed_hosts:
+        names = ", ".join(settings.allowed_hosts)
+        return JSONResponse(
+            {"errors": [f"this server answers to {names} only, not to Host {host!r}"]},
+            status_code=400,
+        )
+    if request.method in READ_METHODS:
+        return None
+    origin = request.headers.get("origin")
+    other = origin is not None and (origin == "null" or urlsplit(origin).netloc != host)
+    if other or request.headers.get("sec-fetch-site") == "cross-site":
+        site = origin or "cross-site"
+        message = f"a page of another site ({site}) may not change anything here"
+        return JSONResponse({"errors": [message]}, status_code=403)
+    return None
+
+
 def not_found(what: str, ident: str) -> ApiError:
     return ApiError(404, f"no {what} {ident!r}")
 
@@ -95,6 +131,10 @@ class Settings:
     max_person_days: int = DEFAULT_MAX_PERSON_DAYS
     tokens_required: bool = False
     """Every request needs an API token (the server listens beyond 127.0.0.1)."""
+    allowed_hosts: tuple[str, ...] = ()
+    """The Host names requests may name (none: any). `roster serve` without tokens
+    allows only this machine's, so that a page on another site that renames itself to
+    127.0.0.1 (DNS rebinding) cannot reach it."""
 
 
 # ---- request bodies --------------------------------------------------------------------
@@ -117,6 +157,7 @@ class SearchOptions(_Body):
 class SolveRequest(SearchOptions):
     history: Literal["published", "none"] | list[str] = Field(
         "published",
+        max_length=MAX_HISTORY,
         description="past weeks' results, newest last; 'published': the rosters published "
         "for the weeks before this one",
     )
@@ -315,6 +356,9 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
 
     @app.middleware("http")
     async def _access(request: Request, call_next: Any) -> Response:
+        refused = _foreign(request, settings)
+        if refused is not None:
+            return refused
         path = request.url.path
         open_paths = path.startswith(OPEN_PREFIXES) or path in ("/login", "/health")
         if settings.tokens_required and not open_paths:
@@ -334,6 +378,12 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
                     status_code=403,
                 )
         response: Response = await call_next(request)
+        return response
+
+    @app.middleware("http")  # added last, so it wraps the rest: every answer has it
+    async def _headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
@@ -364,6 +414,8 @@ def _upload_files(uploads: list[tuple[str, bytes]], limit: int) -> dict[str, byt
         try:
             archive = zipfile.ZipFile(io.BytesIO(content))
             members = [m for m in archive.infolist() if not m.is_dir()]
+            if len(members) > MAX_FILES:
+                raise ApiError(413, f"{name}: holds more than {MAX_FILES:,} files")
             total = sum(m.file_size for m in members)
             if total > limit:
                 raise ApiError(413, f"{name}: unpacks to more than the limit of {limit / MB:g} MB")
@@ -668,11 +720,15 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
             path = Path(tmp) / "scenarios.yaml"
             path.write_text(body.scenarios)
             try:
-                read_scenarios(path)
+                count = len(read_scenarios(path))
             except InputError as exc:
                 raise ApiError(
                     422, [m.replace(str(path), "scenarios") for m in exc.messages]
                 ) from None
+        if count > MAX_SCENARIOS:
+            raise ApiError(
+                422, f"scenarios: {count:,} scenarios, more than {MAX_SCENARIOS} in one job"
+            )
         return queue("whatif", version_id, body.model_dump(exclude_none=True))
 
 
@@ -692,6 +748,8 @@ def _history(store: Store, version: VersionRow, asked: str | list[str]) -> list[
     if asked == "none":
         return []
     if isinstance(asked, list):
+        if len(set(asked)) != len(asked):
+            raise ApiError(422, "history: a result named twice")
         for result_id in asked:
             if store.result(result_id) is None:
                 raise not_found("result", result_id)

@@ -665,3 +665,71 @@ def test_events_after_an_id_no_database_holds_are_refused_or_ignored(client: Cli
     plain = api.get(events).text
     assert api.get(events, headers={"last-event-id": str(10**23)}).text == plain
     assert plain.startswith("id: ") and "event: end" in plain
+
+
+# ---- requests from elsewhere, and the limits of one request ---------------------------
+
+
+def test_without_login_only_this_machines_names_are_answered(client: Client) -> None:
+    # `roster serve` with no login allows only the loopback names: a page of another
+    # site that renames itself to 127.0.0.1 (DNS rebinding) sends its own Host
+    api = client(allowed_hosts=("127.0.0.1", "localhost", "::1"))
+    for host in ("127.0.0.1:8000", "localhost", "[::1]:8000"):
+        assert api.get("/api/instances", headers={"host": host}).status_code == 200, host
+    refused = api.get("/api/instances", headers={"host": "attacker.example"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == [
+        "this server answers to 127.0.0.1, localhost, ::1 only, not to Host 'attacker.example'"
+    ]
+    assert refused.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "https://evil.example"},
+        {"origin": "null"},  # a sandboxed frame or a file opened in the browser
+        {"sec-fetch-site": "cross-site"},
+    ],
+)
+def test_a_page_of_another_site_cannot_change_anything(
+    client: Client, store: Store, headers: dict[str, str]
+) -> None:
+    # a form on another site can POST here with no custom header (and, signed in, the
+    # cookie); the browser's Origin or Sec-Fetch-Site says where it comes from
+    api = client()
+    refused = api.post("/api/demo", headers=headers)
+    assert refused.status_code == 403
+    assert "may not change anything here" in refused.json()["errors"][0]
+    nothing_stored(store)
+    # reading is not changing, and the page's own requests name its own origin
+    assert api.get("/api/instances", headers=headers).status_code == 200
+    assert api.post("/api/demo", headers={"origin": "http://testserver"}).status_code == 201
+
+
+def test_one_request_cannot_ask_for_unbounded_work(client: Client, store: Store) -> None:
+    api = client()
+    made = upload(api, {"week.yaml": yaml_of(week())})
+    version = made["version_id"]
+    first = solved(api, version)["result_id"]
+    # history: at most 8 past weeks (as many as 'published' takes), none twice
+    many = api.post(f"/api/versions/{version}/solve", json={"history": [first] * 9})
+    assert many.status_code == 422
+    assert many.json()["errors"] == [
+        "history: Value should have at most 8 items after validation, not 9"
+    ]
+    twice = api.post(f"/api/versions/{version}/solve", json={"history": [first, first]})
+    assert twice.json()["errors"] == ["history: a result named twice"]
+    # a zip of more than 1,000 files
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        for i in range(1_001):
+            archive.writestr(f"f{i}.csv", "id\n")
+    big = api.post("/api/instances", files=[("files", ("many.zip", packed.getvalue()))])
+    assert big.status_code == 413
+    assert big.json()["errors"] == ["many.zip: holds more than 1,000 files"]
+    # a what-if of more than 200 scenarios
+    scenarios = "scenarios:\n" + "".join(f"  - name: s{i}\n" for i in range(201))
+    whatif = api.post(f"/api/versions/{version}/whatif", json={"scenarios": scenarios})
+    assert whatif.json()["errors"] == ["scenarios: 201 scenarios, more than 200 in one job"]
+    assert len(store.jobs()) == 1 and len(store.instances()) == 1  # the solve, the upload

@@ -29,8 +29,8 @@ import pytest
 import uvicorn
 from playwright.sync_api import expect, sync_playwright
 
-from scheduler.cli import main
-from scheduler.service.api import create_app
+from scheduler.cli import LOOPBACK, main
+from scheduler.service.api import Settings, create_app
 from scheduler.service.jobs import JobRunner
 from scheduler.service.store import Store
 
@@ -61,7 +61,10 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
     store = Store.in_folder(tmp_path_factory.mktemp("data"))
     store.migrate()
-    app = create_app(store, JobRunner(store, slots=2, poll_seconds=0.05))
+    # as `roster serve` without login: this machine's names only, and the browser's
+    # own Origin and Sec-Fetch-Site on every change the page makes
+    local = Settings(allowed_hosts=LOOPBACK)
+    app = create_app(store, JobRunner(store, slots=2, poll_seconds=0.05), local)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)

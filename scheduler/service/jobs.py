@@ -188,6 +188,8 @@ class JobRunner:
         self._closing = threading.Event()
         self._threads: list[threading.Thread] = []
         self._running: dict[str, _Running] = {}
+        self._stops: dict[str, str] = {}
+        """Stops asked for jobs this runner has claimed but not yet started."""
         self._lock = threading.Lock()
         self._context: Any = None
         self._ray: Any = None
@@ -256,7 +258,12 @@ class JobRunner:
         with self._lock:
             running = self._running.get(job_id)
             if running is None:
-                return False
+                # claimed by a slot of ours and not started yet: it stops as it starts
+                job = self.store.job(job_id)
+                if job is None or job.state != "running" or not job.worker.startswith(self.prefix):
+                    return False
+                self._stops[job_id] = STOPPED
+                return True
             running.stop_reason = running.stop_reason or STOPPED
         self._wake.set()
         return True
@@ -290,10 +297,15 @@ class JobRunner:
         except (KeyError, ValueError) as exc:
             self.store.finish(job.id, "failed", str(exc).strip("'\""))
             return
+        with self._lock:
+            if self._stops.pop(job.id, None) is not None:
+                self.store.finish(job.id, "stopped", "stopped on request before it ran")
+                return
         handle = self._start(work)
         running = _Running(job.id, handle)
         with self._lock:
             self._running[job.id] = running
+            running.stop_reason = self._stops.pop(job.id, None)
         try:
             outcome = self._pump(running)
         finally:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -189,6 +191,34 @@ def test_a_queued_job_stopped_never_runs(store: Store) -> None:
     assert job_runner.stop(job_id)
     job = store.job(job_id)
     assert job is not None and job.state == "stopped" and job.result_id is None
+
+
+def test_a_job_stopped_between_its_claim_and_its_start_never_runs(
+    store: Store, runner: Callable[..., JobRunner], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the slot has claimed the job (running in the store) but is still gathering its
+    # work when the stop comes: the stop is taken, and the job ends stopped, unrun
+    claimed, go = threading.Event(), threading.Event()
+    work_for = JobRunner.work_for
+
+    def slow(self: JobRunner, job: JobRow) -> Any:
+        claimed.set()
+        go.wait(30)
+        return work_for(self, job)
+
+    monkeypatch.setattr(JobRunner, "work_for", slow)
+    job_runner = runner()
+    job_id = store.add_job("solve", add(store, two_people()), {"time_limit": 5, **ONE_WORKER})
+    job_runner.wake()
+    assert claimed.wait(30)
+    assert job_runner.stop(job_id)
+    go.set()
+    job = wait(store, job_id, ended)
+    assert (job.state, job.reason, job.result_id) == (
+        "stopped",
+        "stopped on request before it ran",
+        None,
+    )
 
 
 def test_a_restarted_server_runs_the_queued_jobs_and_marks_the_running_interrupted(

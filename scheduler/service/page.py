@@ -18,10 +18,10 @@ import json
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from fastapi import FastAPI
+from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from models import Instance
@@ -331,6 +331,25 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login() -> HTMLResponse:
         return _render("login.html")
+
+    @app.post("/login", include_in_schema=False)
+    def sign_in(request: Request, token: Annotated[str, Form()] = "") -> Response:
+        """The token as a cookie the server sets: HttpOnly (no script on the page can
+        read it), SameSite=Strict, Secure over HTTPS; an unknown one is said so."""
+        if not token.strip() or store.token(token.strip(), "api") is None:
+            page = _render("login.html", error="That token is not a live API token.")
+            page.status_code = 401
+            return page
+        answer = RedirectResponse("/", status_code=303)
+        answer.set_cookie(
+            "roster_token",
+            token.strip(),
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
+        return answer
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str) -> Response:

@@ -538,8 +538,17 @@ def test_a_browser_without_a_token_is_sent_to_sign_in_and_a_cookie_lets_it_in(
     first = api.get("/", headers=page, follow_redirects=False)
     assert first.status_code == 303 and first.headers["location"] == "/login"
     assert api.get("/login", headers=page).status_code == 200
+    # an unknown token is said so on the sign-in page, and no cookie is set
+    wrong = api.post("/login", data={"token": "not-a-token"}, follow_redirects=False)
+    assert wrong.status_code == 401 and "not a live API token" in wrong.text
+    assert "set-cookie" not in wrong.headers
+    # a live one becomes a cookie the server sets, which no script on the page can read
     reader = store.create_token("api", name="viewer", scope="read")
-    api.cookies.set("roster_token", reader)
+    signed = api.post("/login", data={"token": reader}, follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"] == "/"
+    cookie = signed.headers["set-cookie"]
+    assert cookie.startswith(f"roster_token={reader};")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert api.get("/", headers=page).status_code == 200
     refused = api.post("/api/demo")
     assert refused.status_code == 403, "a read token's cookie changes nothing either"

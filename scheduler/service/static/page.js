@@ -510,18 +510,6 @@ function setUpRoster() {
   }
 }
 
-// ---- sign in (a server beyond 127.0.0.1) -----------------------------------------
-
-function setUpLogin() {
-  const form = $("#login-form");
-  if (!form) return;
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    document.cookie = `roster_token=${encodeURIComponent($("#token").value)}; path=/; SameSite=Strict`;
-    location.href = "/";
-  });
-}
-
 // what the page before a reload or a move had to say (published, applied), said here
 const said = sessionStorage.getItem("roster-said");
 if (said) { sessionStorage.removeItem("roster-said"); toast(said); }
@@ -529,4 +517,3 @@ setUpUpload();
 setUpRun();
 setUpJob();
 setUpRoster();
-setUpLogin();

@@ -948,12 +948,17 @@ class Instance(Strict):
     def batch_by_id(self) -> dict[str, Batch]:
         return {b.id: b for b in self.batches}
 
+    def date_at(self, day: int) -> dt.date:
+        """The date of a day of the horizon; a day before it (-1) is the date before, not
+        a date counted from the horizon's end."""
+        return self.dates[day] if day >= 0 else self.horizon.start + dt.timedelta(days=day)
+
     def runs_on(self, shift: ShiftTemplate, day: int) -> bool:
-        return WEEKDAYS[self.dates[day].weekday()] in shift.weekdays
+        return WEEKDAYS[self.date_at(day).weekday()] in shift.weekdays
 
     def shift_times(self, day: int, shift: ShiftTemplate) -> tuple[dt.datetime, dt.datetime]:
         """Local start and end of a shift on a day (the end may fall on the next date)."""
-        start = dt.datetime.combine(self.dates[day], shift.start)
+        start = dt.datetime.combine(self.date_at(day), shift.start)
         return start, start + dt.timedelta(minutes=shift.minutes)
 
     @cached_property

@@ -251,7 +251,7 @@ def released_fixed(
     making the week impossible."""
     kept, released = [], []
     for entry in instance.person_by_id[person].fixed:
-        date = instance.horizon.start + dt.timedelta(days=instance.day_of(entry.day))
+        date = instance.date_at(instance.day_of(entry.day))
         if start <= date <= end and shift in (None, entry.shift):
             released.append(f"{person}'s fixed shift {entry.shift} on {date} is released")
         else:

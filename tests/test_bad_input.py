@@ -157,7 +157,7 @@ def drop_horizon(data: dict[str, Any]) -> None:
     del data["horizon"]
 
 
-def fixing(person: int, **fixed: str) -> Callable[[dict[str, Any]], None]:
+def fixing(person: int, **fixed: Any) -> Callable[[dict[str, Any]], None]:
     """A change that fixes person `person` to one shift (Thursday 3 December by default)."""
     return setting("people", person, "fixed", value=[{"day": "2026-12-03", **fixed}])
 
@@ -251,21 +251,7 @@ CASES = [
     # 200 items of code, released on the first day, Wed 2 December)
     Case(
         "fixed items more than the batch",
-        broken(
-            setting(
-                "people",
-                1,
-                "fixed",
-                value=[
-                    {
-                        "day": "2026-12-03",
-                        "shift": "day",
-                        "activity": "rating",
-                        "items": {"b1": 300},
-                    }
-                ],
-            )
-        ),
+        broken(fixing(1, shift="day", activity="rating", items={"b1": 300})),
         ("people[1].fixed[0].items.b1", "300 items, more than b1 holds (200)"),
     ),
     Case(
@@ -273,19 +259,7 @@ CASES = [
         broken(
             both(
                 setting("batches", 0, "min_level", value=3),
-                setting(
-                    "people",
-                    1,
-                    "fixed",
-                    value=[
-                        {
-                            "day": "2026-12-03",
-                            "shift": "day",
-                            "activity": "rating",
-                            "items": {"b1": 5},
-                        }
-                    ],
-                ),
+                fixing(1, shift="day", activity="rating", items={"b1": 5}),
             )
         ),
         ("people[1].fixed[0].items.b1", "bob may not grade b1 (needs code level 3, has 2)"),
@@ -295,19 +269,7 @@ CASES = [
         broken(
             both(
                 setting("batches", 0, "release", value="2026-12-04"),
-                setting(
-                    "people",
-                    1,
-                    "fixed",
-                    value=[
-                        {
-                            "day": "2026-12-03",
-                            "shift": "day",
-                            "activity": "rating",
-                            "items": {"b1": 5},
-                        }
-                    ],
-                ),
+                fixing(1, shift="day", activity="rating", items={"b1": 5}),
             )
         ),
         ("people[1].fixed[0].items.b1", "b1 is released on 2026-12-04, after 2026-12-03"),

@@ -150,6 +150,18 @@ def test_pins_breaking_a_rule_are_named_not_dropped(
     assert "Ana: fixed on Tue 2026-12-01 early" in out
 
 
+def _replanned_with_ana_out(tmp_path: Path, inst: Instance) -> tuple[int, Path]:
+    """The one-day week solved, then re-planned from Monday with ana out: the re-plan's
+    exit status and its folder."""
+    from tests.test_edits import SOLVE, _instance_file
+
+    week = _instance_file(tmp_path / "week.yaml", inst)
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["solve", str(week), "--out", str(first), *SOLVE]) == 0
+    argv = ["replan", str(week), str(first), "--from", "2026-11-30", "--unavailable", "ana"]
+    return main([*argv, "--out", str(second), *SOLVE]), second
+
+
 def test_someone_out_on_a_fixed_shift_has_it_released(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -157,15 +169,11 @@ def test_someone_out_on_a_fixed_shift_has_it_released(
     # Monday, she cannot be held to it: the re-plan releases it (said on stderr) and
     # ben takes the shift, where holding both would make the week impossible
     from tests.helpers import agent, demand, micro
-    from tests.test_edits import SOLVE, _instance_file
 
     ana = agent("ana", fixed=[{"day": "mon", "shift": "day", "activity": "general"}])
     inst = micro(days=1, demand=[demand("general", "mon")], people=[ana, agent("ben")])
-    week = _instance_file(tmp_path / "week.yaml", inst)
-    first, second = tmp_path / "first", tmp_path / "second"
-    assert main(["solve", str(week), "--out", str(first), *SOLVE]) == 0
-    argv = ["replan", str(week), str(first), "--from", "2026-11-30", "--unavailable", "ana"]
-    assert main([*argv, "--out", str(second), *SOLVE]) == 0
+    code, second = _replanned_with_ana_out(tmp_path, inst)
+    assert code == 0
     said = capsys.readouterr().err
     assert "note: ana's fixed shift day on 2026-11-30 is released: ana is out" in said
     rows = (second / "roster.csv").read_text().strip().splitlines()[1:]
@@ -199,14 +207,10 @@ def test_a_replan_that_finds_no_roster_lists_no_changes(
     # roster keeps the rules: the re-plan says so, and writes no changes.csv that would
     # say nothing changed while every published row is gone
     from tests.helpers import agent, contract, micro
-    from tests.test_edits import SOLVE, _instance_file
 
     inst = micro(days=1, people=[agent("ana", **contract(min_hours_total=8))])
-    week = _instance_file(tmp_path / "week.yaml", inst)
-    first, second = tmp_path / "first", tmp_path / "second"
-    assert main(["solve", str(week), "--out", str(first), *SOLVE]) == 0
-    argv = ["replan", str(week), str(first), "--from", "2026-11-30", "--unavailable", "ana"]
-    assert main([*argv, "--out", str(second), *SOLVE]) == 3
+    code, second = _replanned_with_ana_out(tmp_path, inst)
+    assert code == 3
     said = capsys.readouterr().out
     assert "Not re-planned from Mon 2026-11-30: no roster keeps the rules" in said
     assert "assignments changed" not in said

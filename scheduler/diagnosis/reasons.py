@@ -51,7 +51,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from models import RATING, Assignment, Batch, Evaluation, Instance, Person, Queue, ShiftTemplate
-from models.instance import WEEKDAYS
 from models.result import BatchRow, CoverageRow
 from scheduler.checker import Worked, day_runs, worked_shifts
 
@@ -592,12 +591,10 @@ def _slots(
         for d in (day, day - 1):
             if d < 0 and allowed_only:
                 continue
-            date = instance.horizon.start + dt.timedelta(days=d)  # d may be -1
-            for t in instance.shifts:
-                if WEEKDAYS[date.weekday()] not in t.weekdays:
+            for t in instance.shifts:  # d may be -1, the day before the horizon
+                if not instance.runs_on(t, d):
                     continue
-                start = dt.datetime.combine(date, t.start)
-                end = start + dt.timedelta(minutes=t.minutes)
+                start, end = instance.shift_times(d, t)
                 if start <= row.start and end >= row.end:
                     candidates.append((d, t))
     if not allowed_only:

@@ -52,7 +52,8 @@ MB = 1024 * 1024
 DEFAULT_MAX_UPLOAD = 20 * MB
 DEFAULT_MAX_PERSON_DAYS = 30_000
 MAX_FILES = 1_000
-"""Files of one upload, sent one by one or as the members of a zip."""
+"""Members of one zip upload: as many as the parts of one form (Starlette's own limit
+for files sent one by one)."""
 MAX_HISTORY = 8
 """Past weeks a solve may take its history from (as many as 'published' takes)."""
 MAX_SCENARIOS = 200

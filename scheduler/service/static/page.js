@@ -342,13 +342,15 @@ function setUpRoster() {
     rowsBox.replaceChildren(got.rows.length ? list : el("p", { class: "muted", text: cell.classList.contains("off") ? "unavailable or a day off" : "free" }));
     const actions = $("#cell-actions");
     actions.replaceChildren();
+    // out that day (a sick call, leave): off all of it, a shift the instance fixes then
+    // released, and kept off it by later solves
+    const outButton = () => el("button", { type: "button", class: "secondary", text: "Out this day", "aria-label": `${names[person] || person} out on ${date}`, onclick: () => tryThen([`out ${person} ${date}`]) });
     const others = data.people.filter((p) => p.id !== person).map((p) => [p.id, `${p.name} (${p.id})`]);
     if (shift) {
       const activity = got.rows.find((r) => r.shift === shift)?.activity;
       actions.append(
         el("button", { type: "button", text: "Unassign", onclick: () => tryThen([`unassign ${person} ${date} ${shift}`]) }), " ",
-        // out that day: off all of it, a shift the instance fixes then released
-        el("button", { type: "button", class: "secondary", text: "Out this day", "aria-label": `${names[person] || person} out on ${date}`, onclick: () => tryThen([`out ${person} ${date}`]) }), " ",
+        outButton(), " ",
         // a sick call: this person out that day, and who takes their shift in their place
         el("button", { type: "button", class: "secondary", text: "Who can cover", "aria-label": `Who can cover for ${names[person] || person} on ${date}`, onclick: () =>
           cover({ person, from: date, to: date }) }));
@@ -371,8 +373,7 @@ function setUpRoster() {
         tryThen([`assign ${person} ${date} ${shiftSelect.value} ${activitySelect.value}`]);
       });
       actions.append(assign,
-        // free that day but out (leave, a sick day): kept off it by later solves
-        el("button", { type: "button", class: "secondary", text: "Out this day", "aria-label": `${names[person] || person} out on ${date}`, onclick: () => tryThen([`out ${person} ${date}`]) }));
+        outButton());
     }
     panel.focus();
   }

@@ -234,6 +234,11 @@ class ShiftTemplate(Strict):
         return night_minutes(start, start + dt.timedelta(minutes=self.minutes)) >= NIGHT_MINUTES
 
 
+LAST_SHIFT_REACH_HOURS = 24
+"""How far into the horizon the last shift before it may end (`History.last_shift_end`):
+a shift that began before the horizon, such as Sunday's night shift ending on Monday
+morning, ends within a day of the horizon's start."""
+
 NIGHT_MINUTES = 180
 """Minutes between 23:00 and 06:00 that make a shift a night shift."""
 
@@ -509,7 +514,12 @@ class History(Strict):
         default=0, ge=0, le=3660, description="Up to the day before."
     )
     consecutive_days_off: int = Field(default=0, ge=0, le=3660, description="Up to the day before.")
-    last_shift_end: dt.datetime | None = Field(default=None, description="Local clock time.")
+    last_shift_end: dt.datetime | None = Field(
+        default=None,
+        description="Local clock time. The shift began before the horizon; it may end inside "
+        "it (a night shift ending on the first morning): no shift that overlaps it can be "
+        "worked, and rest counts from its end.",
+    )
     hard_hours_last_week: float = Field(default=0, ge=0, le=168, description="A week has 168 h.")
     consecutive_hard_days: int = Field(default=0, ge=0, le=3660)
     past_weeks: list[PastWeek] = Field(
@@ -1299,10 +1309,12 @@ def _reference_problems(inst: Instance) -> list[str]:
                 out += _fixed_conflicts(inst, p, f, d, f"{at}.fixed[{j}]")
                 out += _fixed_items_problems(inst, p, f, d, f"{at}.fixed[{j}]")
         end = p.history.last_shift_end
-        if end is not None and end > dt.datetime.combine(inst.horizon.start, dt.time()):
+        origin = dt.datetime.combine(inst.horizon.start, dt.time())
+        if end is not None and end > origin + dt.timedelta(hours=LAST_SHIFT_REACH_HOURS):
             out.append(
-                f"{at}.history.last_shift_end: {end.isoformat(sep=' ')} is not before the "
-                f"horizon starts ({inst.horizon.start})"
+                f"{at}.history.last_shift_end: {end.isoformat(sep=' ')} is more than "
+                f"{LAST_SHIFT_REACH_HOURS} h after the horizon starts ({inst.horizon.start}): "
+                "the last shift before the horizon began before it"
             )
         for j, pref in enumerate(p.preferences):
             if pref.shift is not None and pref.shift not in shifts:

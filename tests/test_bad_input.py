@@ -524,11 +524,15 @@ CASES = [
         ("people[0].history", "consecutive_hard_days 3 is above consecutive_days_worked 1"),
     ),
     Case(
-        "last shift ends inside the horizon",
+        # the horizon starts 2026-12-02 00:00; a shift that began before it ends within
+        # 24 h of that (a night shift ends on the first morning), so 2026-12-03 06:00 is
+        # 30 h in: no shift that began before the horizon ends there
+        "last shift ends more than a day into the horizon",
         broken(setting("people", 0, "history", value={"last_shift_end": "2026-12-03 06:00"})),
         (
             "people[0].history.last_shift_end",
-            "2026-12-03 06:00:00 is not before the horizon starts (2026-12-02)",
+            "2026-12-03 06:00:00 is more than 24 h after the horizon starts (2026-12-02): "
+            "the last shift before the horizon began before it",
         ),
     ),
     # -- fixed shifts that cannot be worked at all

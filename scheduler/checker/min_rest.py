@@ -26,6 +26,7 @@ def check(instance: Instance, person: Person, worked: list[Worked], report: Repo
                 )
 
     # rest between shifts on different days, and after the last shift before the horizon
+    # (which may end inside it: Sunday's night shift ends on Monday morning)
     need = person.contract.min_rest_minutes
     for a in worked:
         later = [b for b in worked if b.day > a.day]
@@ -47,7 +48,17 @@ def check(instance: Instance, person: Person, worked: list[Worked], report: Repo
         naive_end = last_end.replace(tzinfo=None)
         for s in worked:
             rest = elapsed(instance, naive_end, s.start)
-            if rest < need:
+            if rest < 0:
+                # the shift that began before the horizon is still going on: history
+                report.add(
+                    "one_shift_at_a_time",
+                    pid,
+                    dates[s.day],
+                    f"{s.template.id} (starts {clock(s.start)}) overlaps the last shift before "
+                    f"the horizon (ends {clock(naive_end)}) by "
+                    f"{min(-rest, s.end_abs - s.start_abs)} min",
+                )
+            elif rest < need:
                 report.add(
                     "min_rest",
                     pid,

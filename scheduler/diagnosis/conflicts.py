@@ -122,6 +122,12 @@ def describe(instance: Instance, group: Group) -> str:
             else f"{who}: rest after the last shift before the horizon"
         ),
         "one_shift_at_a_time": f"{who}: one shift at a time",
+        "one_shift_at_a_time:history": (
+            f"{who}: one shift at a time, and the last shift before the horizon ends "
+            f"{h.last_shift_end:%a %Y-%m-%d %H:%M}"
+            if h.last_shift_end
+            else f"{who}: one shift at a time"
+        ),
         "max_shifts_per_day": f"{who}: at most {c.max_shifts_per_day} shift(s) on {day}",
         "max_hours_per_week": f"{who}: at most {c.max_hours_per_week:g} h in the week of {day}",
         "max_days_per_week": f"{who}: at most {c.max_days_per_week} days in the week of {day}",

@@ -49,6 +49,33 @@ CASES = [
         changes={"people": HIST_LAST_23},
         message="rests 7 h between the last shift before the horizon",
     ),
+    Case(
+        # Sunday's night shift ended Monday (day 0) 06:00, inside the horizon: an early
+        # shift at 06:00 rests 0 h, a late one at 14:00 only 8 h, a night at 22:00 16 h
+        "history_ends_inside_the_horizon",
+        "min_rest",
+        lambda i: days(i, "ana", [0], "early"),
+        lambda i: days(i, "ana", [0], "night"),
+        changes={"people": {"ana": {"history": {"last_shift_end": "2026-11-30T06:00"}}}},
+        message="rests 0 h between the last shift before the horizon",
+    ),
+    Case(
+        # a 24 h shift before the horizon ended Monday 12:00: Monday's early (06-14)
+        # overlaps it by 6 h; Monday's night (22:00) rests 10 h, so 8 h of rest is enough
+        "history_overlaps_the_first_shift",
+        "one_shift_at_a_time",
+        lambda i: days(i, "ana", [0], "early"),
+        lambda i: days(i, "ana", [0], "night"),
+        changes={
+            "people": {
+                "ana": {
+                    "history": {"last_shift_end": "2026-11-30T12:00"},
+                    "contract": {"min_rest_hours": 8},
+                }
+            }
+        },
+        message="overlaps the last shift before the horizon (ends 2026-11-30 12:00) by 360 min",
+    ),
 ]
 
 

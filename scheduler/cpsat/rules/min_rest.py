@@ -6,7 +6,9 @@ For shifts i, j of one person (i starting no later than j):
                            when j starts on a later day than i and
                            start(j) - end(i) < 60 x min_rest_hours minutes
 
-and on[j] = 0 when start(j) - history.last_shift_end < the rest. Times are
+and on[j] = 0 when start(j) - history.last_shift_end < the rest (the last shift
+before the horizon may end inside it: then a shift starting before that end
+overlaps it, and is `one_shift_at_a_time`'s). Times are
 real elapsed minutes on the instance's clock, so rest is measured across
 midnight and across daylight-saving changes.
 
@@ -45,7 +47,11 @@ def add(m: RosterModel) -> None:
         for i, slot in enumerate(slots):
             start_i, end_i = times[i]
             if since_last is not None and since_last + start_i < rest:
-                m.holds(m.model.add(v.on[slot] == 0), "min_rest", person.id, None, "history")
+                off = m.model.add(v.on[slot] == 0)
+                if since_last + start_i < 0:  # the last shift (ending inside the horizon)
+                    m.holds(off, "one_shift_at_a_time", person.id, None, "history")
+                else:
+                    m.holds(off, "min_rest", person.id, None, "history")
             by_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
             for j in range(i + 1, len(slots)):
                 start_j, _ = times[j]

@@ -75,3 +75,36 @@ def test_overlapping_shifts_same_day_are_one_at_a_time() -> None:
     )
     result, _ = solve_checked(inst)
     assert figure(result, "uncovered") == 1
+
+
+def test_a_night_shift_before_the_horizon_blocks_the_first_morning() -> None:
+    # Sunday's night ended Monday 06:00, inside the horizon (history). Monday's early
+    # (06:00) would rest 0 h and its late (14:00) 8 h, both under 11 h, so with demand
+    # on both and ana alone, two agent-shifts are uncovered.
+    inst = micro(
+        days=1,
+        shifts=SHIFTS,
+        demand=[demand("general", "mon", shift="early"), demand("general", "mon", shift="late")],
+        people=[agent("ana", history={"last_shift_end": "2026-11-30T06:00"})],
+    )
+    result, _ = solve_checked(inst)
+    assert figure(result, "uncovered") == 2
+
+
+def test_a_shift_before_the_horizon_blocks_the_shifts_it_overlaps() -> None:
+    # A 24 h shift ended Monday 10:00 and no rest is asked: Monday's early (06-14)
+    # overlaps it and cannot be worked; the late (14:00) can. One agent-shift short.
+    inst = micro(
+        days=1,
+        shifts=SHIFTS,
+        demand=[demand("general", "mon", shift="early"), demand("general", "mon", shift="late")],
+        people=[
+            agent(
+                "ana",
+                history={"last_shift_end": "2026-11-30T10:00"},
+                **contract(min_rest_hours=0, max_shifts_per_day=2),
+            )
+        ],
+    )
+    result, _ = solve_checked(inst)
+    assert figure(result, "uncovered") == 1

@@ -596,6 +596,14 @@ class Unavailability(Strict):
     to_day: DayRef | None = Field(default=None, alias="to")
     shift: str | None = None
     reason: str = ""
+    credit_hours: float | None = Field(
+        default=None,
+        ge=0,
+        le=24,
+        description="Out from rostered work (a sick call): the hours of each day that count "
+        "as worked, not hard, for minimum hours and the hard share, and runs of days are "
+        "judged without the day. Absent: leave, a day off like any other.",
+    )
 
     check_days = field_validator("day", "from_day", "to_day")(_check_day_ref)
 
@@ -1156,6 +1164,23 @@ class Instance(Strict):
         for ref in person.days_off:
             days.update(self.days_of(ref))
         return days, slots
+
+    def out_minutes(self, person: Person) -> dict[int, int]:
+        """The days of the horizon a person is out from rostered work (`Unavailability.
+        credit_hours` given), each with the minutes it credits."""
+        out: dict[int, int] = {}
+        for entry in person.unavailable:
+            if entry.credit_hours is None:
+                continue
+            if entry.day is not None:
+                covered = self.days_of(entry.day)
+            else:
+                assert entry.from_day is not None and entry.to_day is not None
+                first, last = self.day_of(entry.from_day), self.day_of(entry.to_day)
+                covered = [d for d in self.day_range if first <= d <= last]
+            for d in covered:
+                out[d] = out.get(d, 0) + round(60 * entry.credit_hours)
+        return out
 
     def carried_hard_minutes(self, person: Person) -> int:
         """Hard minutes from before the horizon the fairness goal counts: last week's,

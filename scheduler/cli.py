@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from models import InputError, Instance, SolveResult, SolveStatus, read_roster_csv
+from models.cells import safe_row
 from models.edits import USAGE
 from models.instance import MAX_DAYS, MAX_PEOPLE
 from models.loader import instance_json_schema
@@ -203,11 +204,22 @@ def _conflicts(instance: Instance, result: SolveResult) -> list[str]:
         return []
     from scheduler.diagnosis.conflicts import find_conflict
 
-    return [item.text for item in find_conflict(instance) or []]
+    found = find_conflict(instance)
+    if found is None:  # the named rules can all hold: the search stopped short
+        return [NO_CONFLICT_FOUND]
+    return [item.text for item in found] or [OUTSIDE_THE_RULES]
+
+
+NO_CONFLICT_FOUND = (
+    "no contradiction among the rules was found on a second look: solve again with more time"
+)
+OUTSIDE_THE_RULES = "the contradiction lies outside the rules that can be named one by one"
 
 
 def _print_conflicts(conflict: list[str]) -> None:
-    if conflict:
+    if conflict in ([NO_CONFLICT_FOUND], [OUTSIDE_THE_RULES]):
+        print(f"Why: {conflict[0]}.")
+    elif conflict:
         print("These rules contradict each other (relax any one of them):")
         for text in conflict:
             print(f"  - {text}")
@@ -224,16 +236,16 @@ def cmd_replan(args: argparse.Namespace) -> int:
     from models.loader import read_document
     from models.patch import PatchError, patched
     from scheduler.checker import evaluate
-    from scheduler.edits import released_fixed
+    from scheduler.edits import out_entry, released_fixed
     from scheduler.outputs.folder import check_out_dir, format_summary, write_outputs
-    from scheduler.replan import replan
+    from scheduler.replan import kept_past, replan
 
     instance = read_instance(args.instance)
     since = _date_arg("--from", args.from_date)
     if not instance.horizon.start <= since <= instance.dates[-1]:
         return _fail([f"--from: {since} is not a day of the horizon of {args.instance}"])
     previous = read_roster_csv(args.previous)
-    away: dict[str, list[dict[str, str]]] = {}
+    away: dict[str, list[dict[str, Any]]] = {}
     for spec in args.unavailable or []:
         person, _, rest = spec.partition(":")
         first, _, last = rest.partition(":")
@@ -241,8 +253,11 @@ def cmd_replan(args: argparse.Namespace) -> int:
         end = _date_arg("--unavailable", last) if last else instance.dates[-1]
         if person not in instance.person_by_id:
             return _fail([f"--unavailable {spec!r}: no person {person!r} in {args.instance}"])
-        away.setdefault(f"people.{person}.unavailable", []).append(
-            {"from": start.isoformat(), "to": end.isoformat()}
+        # out from the published roster: each day credits the hours it gave them
+        away.setdefault(f"people.{person}.unavailable", []).extend(
+            out_entry(instance, previous, person, date, "out (re-plan)")
+            for date in instance.dates
+            if start <= date <= end
         )
         instance, released = released_fixed(instance, person, start, end, args.instance)
         for line in released:
@@ -270,11 +285,11 @@ def cmd_replan(args: argparse.Namespace) -> int:
         instance, previous, since, options, args.previous, on_stage=_stage_teller(args)
     )
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
-    conflict = _conflicts(instance, result)
+    conflict = _conflicts(kept_past(instance, previous, since, args.previous), result)
     table = io.StringIO()
     writer = csv.DictWriter(table, ["person", "date", "shift", "before", "after"])
     writer.writeheader()
-    writer.writerows(c.as_row() for c in changes)
+    writer.writerows(safe_row(c.as_row()) for c in changes)
     wrote = _write_folder(
         out_dir,
         result.has_roster,
@@ -536,6 +551,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # no login: this machine's names only, so that no page of another site reaches
         # it by renaming itself (DNS rebinding)
         allowed_hosts=() if tokens else tuple(dict.fromkeys([*LOOPBACK, args.host])),
+        public_url=args.public_url,
     )
     runner = JobRunner(store, slots=args.jobs or 1, backend=args.backend, address=args.address)
     app = create_app(store, runner, settings)
@@ -605,7 +621,9 @@ def cmd_demand(args: argparse.Namespace) -> int:
     else:
         table = requirement_table(instance)
     if args.csv:
-        print(table.to_csv(index=False), end="")
+        from scheduler.outputs.cells import safe_frame
+
+        print(safe_frame(table).to_csv(index=False), end="")
     else:
         print(table.to_string(index=False, na_rep="-") if len(table) else "no demand rows")
     return EXIT_OK
@@ -702,6 +720,21 @@ def _port(text: str) -> int:
     if value > 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port (1 to 65535)")
     return value
+
+
+def _public_url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an http:// or https:// address (https://roster.example.org)"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give the scheme, host, port and path only (no user, query or fragment)"
+        )
+    return text.strip().rstrip("/")
 
 
 def _solve_options(args: argparse.Namespace, instance: Instance | None = None) -> SolveOptions:
@@ -920,6 +953,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=30_000,
         help="largest instance: people times days (30,000)",
+    )
+    serve.add_argument(
+        "--public-url",
+        type=_public_url,
+        help="the address people reach the server at, behind a proxy, for the feed links "
+        "it hands out (https://roster.example.org); default: the address it listens on",
     )
     serve.set_defaults(run=cmd_serve)
 

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from models import RATING, Assignment, Evaluation, InputError, Instance, Person
+from models import RATING, Assignment, Evaluation, InputError, Instance, Person, Violation
 from models.edits import Assign, Candidate, CoverResult, Edit, Items, Out, Unassign
 from models.errors import suggest
 from scheduler.checker import PersonCheck, check_person, evaluate, own_penalty
@@ -121,11 +121,19 @@ def _try(week: _Week, edits: list[Edit]) -> _Tried | None:
     for p, mine in by_person.items():
         who = inst.person_by_id[p]
         new = check_person(inst, who, mine)
-        if new.violations:
+        if _added(week.check(p).violations, new.violations):
             return None
         checks[p] = new
         own += own_penalty(inst, new) - own_penalty(inst, week.check(p))
     return _Tried(edits, checks, own + _spread_change(week, checks))
+
+
+def _added(before: list[Violation], after: list[Violation]) -> bool:
+    """Whether `after` breaks a rule as `before` did not (one that held, or a breach
+    made worse or different). A candidate is judged on the rules the change breaks,
+    not on one someone else broke already."""
+    held = {(v.rule, v.person, v.date, v.message) for v in before}
+    return any((v.rule, v.person, v.date, v.message) not in held for v in after)
 
 
 def _spread_change(week: _Week, checks: dict[str, PersonCheck]) -> float:
@@ -159,7 +167,7 @@ def _scored(
     for i in ranked[: max(top * SCORED, MIN_SCORED)]:
         rows, _ = apply_edits(inst, week.roster, tried[i].edits)
         after = evaluate(inst, rows)
-        if after.violations:
+        if _added(week.evaluation.violations, after.violations):
             continue
         change = after.objective - base.objective
         out.append(
@@ -490,7 +498,7 @@ def cover_person(
             for r in roster
             if (r.person, r.date, r.shift) == (person, date, shift) and r.batch
         }
-        without = _Week.of(with_outs(inst, off, "the roster"), gone)
+        without = _Week.of(with_outs(inst, off, "the roster", roster), gone)
         without.baseline = week.evaluation
         result = _shift_candidates(without, date, shift, activity, top, off, {person}, graded)
         out.append(result)

@@ -265,17 +265,43 @@ def released_fixed(
     return changed, released
 
 
-def with_outs(instance: Instance, edits: list[Edit], where: Path | str) -> Instance:
-    """The instance the edits leave: each person `out` on a day is unavailable then,
-    with a shift fixed for them that day released."""
+def rostered_hours(
+    instance: Instance, roster: list[Assignment], person: str, date: dt.date
+) -> float:
+    """The hours of the shifts a person has on a date in a roster: what a day out from
+    it credits (`Unavailability.credit_hours`)."""
+    shifts = {r.shift for r in roster if (r.person, r.date) == (person, date)}
+    minutes = sum(instance.shift_by_id[s].minutes for s in shifts if s in instance.shift_by_id)
+    return min(24.0, minutes / 60)
+
+
+def out_entry(
+    instance: Instance, roster: list[Assignment], person: str, date: dt.date, reason: str
+) -> dict[str, Any]:
+    """The unavailability of a person out on a date of the roster, credited with the
+    hours they had that day: their share, minimum hours and runs are not held against
+    them (docs/format.md, `credit_hours`)."""
+    return {
+        "day": date.isoformat(),
+        "reason": reason,
+        "credit_hours": rostered_hours(instance, roster, person, date),
+    }
+
+
+def with_outs(
+    instance: Instance, edits: list[Edit], where: Path | str, roster: list[Assignment]
+) -> Instance:
+    """The instance the edits leave: each person `out` on a day is out then (unavailable,
+    credited with the hours `roster` gave them that day), with a shift fixed for them
+    that day released."""
     outs = [e for e in edits if isinstance(e, Out)]
     if not outs:
         return instance
-    away: dict[str, list[dict[str, str]]] = {}
+    away: dict[str, list[dict[str, Any]]] = {}
     for out in outs:
         instance, _ = released_fixed(instance, out.person, out.date, out.date, where)
         away.setdefault(f"people.{out.person}.unavailable", []).append(
-            {"day": out.date.isoformat(), "reason": "out (edited by hand)"}
+            out_entry(instance, roster, out.person, out.date, "out (edited by hand)")
         )
     try:
         return patched(instance, {"append": away}, Path(where))
@@ -309,7 +335,7 @@ def try_edits(
     (and which of them are new) and every goal before and after."""
     before = before or evaluate(instance, roster)
     rows, touched = apply_edits(instance, roster, edits, where)
-    after = evaluate(with_outs(instance, edits, where), rows)
+    after = evaluate(with_outs(instance, edits, where, roster), rows)
     old = {(v.rule, v.person, v.date, v.message) for v in before.violations}
     result = TryResult(
         edits=edits,
@@ -447,7 +473,7 @@ def write_edited(
     )
     write_outputs(
         out_dir,
-        with_outs(folder.instance, edits, folder.path),
+        with_outs(folder.instance, edits, folder.path, folder.roster),
         result,
         evaluation,
         extra={EDITS_FILE: log.model_dump_json(indent=1) + "\n"},

@@ -139,6 +139,16 @@ def changes_between(
     return out
 
 
+def kept_past(
+    instance: Instance, previous: list[Assignment], since: dt.date, where: Path
+) -> Instance:
+    """The week a re-plan solves: the published rows before `since` fixed as they were,
+    and nothing else worked before it. Its rules are what a contradiction is named in."""
+    before = [r for r in previous if r.date < since]
+    pinned = pin_rows(instance, before, since - dt.timedelta(days=1), where)
+    return _nothing_else_before(pinned, before, since)
+
+
 def replan(
     instance: Instance,
     previous: list[Assignment],
@@ -150,9 +160,7 @@ def replan(
     """Re-plan from `since` on: the rules and goals first, then the fewest changes.
     `on_stage` is told which of the two searches runs."""
     tell = on_stage or (lambda _text: None)
-    before = [r for r in previous if r.date < since]
-    pinned = pin_rows(instance, before, since - dt.timedelta(days=1), where)
-    pinned = _nothing_else_before(pinned, before, since)
+    pinned = kept_past(instance, previous, since, where)
     named = _named(pinned, previous)
     start = build_model(pinned, named=named)
     _hint(start, previous)  # start from the published roster: the rules mostly hold there

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from models import Assignment, Instance
+from models.edits import Out
 from models.roster import shift_rows
 from scheduler.checker import evaluate
 from scheduler.cli import main
 from scheduler.cover import cover_batch, cover_person, cover_shift
+from scheduler.edits import try_edits
 from tests.helpers import agent, contract, demand, micro, rater
 from tests.test_edits import _folder
 
@@ -215,3 +217,48 @@ def test_a_cover_dearer_than_leaving_the_shift_open_is_said_so() -> None:
     left_open, *_ = try_edits(inst, roster, parse_edits(["out", "ana", "2026-11-30"]))
     assert best.objective_change == pytest.approx(left_open.objective_change + 8)
     assert result.note.startswith("leaving it open costs less: objective +")
+
+
+def _hard_week() -> tuple[Instance, list[Assignment]]:
+    """ana works esc (hard) on Monday and general on Tuesday: 8 of 16 h hard, the most
+    the default 50 % share allows. Tuesday early asks one general agent."""
+    inst = micro(
+        days=3,
+        shifts=SHIFTS,
+        demand=[demand("general", "tue", shift="early")],
+        people=[
+            agent("ana", **contract(min_hours_per_week=16)),
+            agent("cal"),
+            agent("eve"),
+        ],
+    )
+    roster = _rows(inst, ("ana", 0, "early", "esc"), ("ana", 1, "early", "general"))
+    roster += _rows(inst, ("cal", 0, "late", "general"))
+    return inst, roster
+
+
+def test_someone_out_is_not_held_to_their_share_nor_are_those_who_cover() -> None:
+    # ana out on Tuesday: her week is Monday's 8 hard hours worked and Tuesday's 8 h
+    # credited as worked, not hard: 8 of 16 h, 50 %, within the share (without the
+    # credit, 8 of 8 h: 100 %). Her minimum of 16 h is met by 8 worked + 8 credited.
+    # Who covers Tuesday early (07:00): cal's late Monday ends 22:00, 9 h of rest
+    # (min 11 h), so not cal; eve is free: eve alone.
+    inst, roster = _hard_week()
+    assert evaluate(inst, roster).violations == []
+    result, _, after, _ = try_edits(inst, roster, [Out(person="ana", date=TUE)])
+    assert result.violations == []
+    assert next(g for g in after.goals if g.name == "min_hours_short").value == 0
+    (cover,) = cover_person(inst, roster, "ana", TUE)
+    assert not cover.two_step
+    assert [c.edits[-1].person for c in cover.candidates] == ["eve"]
+
+
+def test_a_candidate_is_judged_on_the_rules_they_break_not_on_another_persons() -> None:
+    # Tuesday early open; ana already breaks the share (Monday esc alone: 8 of 8 h
+    # hard). She may take it (8 of 16 h then) and eve, free, may too: each keeps every
+    # rule of their own. cal rests 9 h after Monday late (min 11 h): not offered.
+    inst, roster = _hard_week()
+    roster = [r for r in roster if not (r.person == "ana" and r.date == TUE)]
+    assert {v.rule for v in evaluate(inst, roster).violations} == {"max_hard_share"}
+    cover = cover_shift(inst, roster, TUE, "early", "general")
+    assert sorted(c.edits[-1].person for c in cover.candidates) == ["ana", "eve"]

@@ -200,18 +200,70 @@ def test_a_pinned_rating_shift_keeps_its_grading_exactly() -> None:
     assert evaluate(pinned, again.roster).violations == []
 
 
-def test_a_replan_that_finds_no_roster_lists_no_changes(
+def test_someone_out_keeps_their_minimum_with_the_hours_credited(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # ana must work at least 8 h over the one-day horizon (hard); out from Monday, no
-    # roster keeps the rules: the re-plan says so, and writes no changes.csv that would
-    # say nothing changed while every published row is gone
+    # ana must work at least 8 h over the one-day horizon (hard) and the first solve
+    # gives her Monday's 8 h shift. Out from Monday, its 8 h are credited: her minimum
+    # holds without her working, so the re-plan exists and only drops her shift.
     from tests.helpers import agent, contract, micro
 
     inst = micro(days=1, people=[agent("ana", **contract(min_hours_total=8))])
     code, second = _replanned_with_ana_out(tmp_path, inst)
-    assert code == 3
+    assert code == 0
+    assert "assignments changed: 1" in capsys.readouterr().out
+    changes = (second / "changes.csv").read_text().strip().splitlines()[1:]
+    assert changes == ["ana,2026-11-30,day,general,off"]
+
+
+def _published(rows: list[tuple[str, str, str]], path: Path) -> Path:
+    """A roster file of `micro`'s 09:00-17:00 day shifts: (person, date, queue) rows."""
+    from models import Assignment, Role, write_roster_csv
+
+    out = []
+    for person, date, queue in rows:
+        day = dt.date.fromisoformat(date)
+        start = dt.datetime.combine(day, dt.time(9))
+        out.append(
+            Assignment(
+                date=day,
+                shift="day",
+                start=start,
+                end=start + dt.timedelta(hours=8),
+                person=person,
+                role=Role.agent,
+                activity=queue,
+                hours=8,
+                hard=queue == "esc",
+            )
+        )
+    write_roster_csv(out, path)
+    return path
+
+
+def test_a_replan_that_finds_no_roster_names_the_rules_and_lists_no_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The published roster has ana on escalations (hard) on Monday and free on
+    # Tuesday: 8 of 8 h hard, over the 50 % share (published by force). Re-planned
+    # from Tuesday with ana out then: Monday is kept as it was, and nothing she could
+    # work on Tuesday brings the share down, since she is out (credited 0 h: she had
+    # no shift). No roster keeps the rules: the re-plan names them (her kept Monday,
+    # her share, her Tuesday out) and writes no changes.csv that would say nothing
+    # changed while every published row is gone.
+    from tests.helpers import agent, micro
+    from tests.test_edits import SOLVE, _instance_file
+
+    inst = micro(days=2, people=[agent("ana")])
+    week = _instance_file(tmp_path / "week.yaml", inst)
+    published = _published([("ana", "2026-11-30", "esc")], tmp_path / "published.csv")
+    second = tmp_path / "second"
+    argv = ["replan", str(week), str(published), "--from", "2026-12-01"]
+    assert main([*argv, "--unavailable", "ana", "--out", str(second), *SOLVE]) == 3
     said = capsys.readouterr().out
-    assert "Not re-planned from Mon 2026-11-30: no roster keeps the rules" in said
+    assert "Not re-planned from Tue 2026-12-01: no roster keeps the rules" in said
+    assert "These rules contradict each other" in said
+    assert "ana: fixed on Mon 2026-11-30 day" in said
+    assert "ana: at most 50% of the hours hard in the week of Mon 2026-11-30" in said
     assert "assignments changed" not in said
     assert not (second / "changes.csv").exists()

@@ -223,7 +223,7 @@ def _person_part(
     shift_sequences.check(instance, person, worked, report)
     working_time.check(instance, person, worked, days, report)
     shift_limits.check(person, worked, report)
-    consecutive_days.check(person, instance.dates, days, report)
+    consecutive_days.check(person, instance.dates, days, report, instance.out_minutes(person))
     weekends.check(instance, person, days, report)
     item_grading.check_person(instance, person, days, report)
     hard_case_rotation.check(instance, person, days, report)

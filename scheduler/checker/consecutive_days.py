@@ -8,6 +8,7 @@ horizon's edges (docs/rules.md, *Runs across the horizon's edges*); the hard-run
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from models import Person
 from scheduler.checker.rows import Days, Report
@@ -20,7 +21,15 @@ RULES: tuple[str, ...] = (
 )
 
 
-def check(person: Person, dates: list[dt.date], days: Days, report: Report) -> None:
+def check(
+    person: Person,
+    dates: list[dt.date],
+    days: Days,
+    report: Report,
+    out: Collection[int] = (),
+) -> None:
+    """The runs of a person's days; the minimum runs are judged without the `out` days
+    (out from rostered work: `Instance.out_minutes`), as if they were not there."""
     pid, contract, history = person.id, person.contract, person.history
     worked, off = history.consecutive_days_worked, history.consecutive_days_off
     limit = contract.max_consecutive_days
@@ -36,8 +45,12 @@ def check(person: Person, dates: list[dt.date], days: Days, report: Report) -> N
             "is off",
         ),
     )
+    kept = [d for d in range(len(dates)) if d not in out]
+    works, kept_dates = [days.works[d] for d in kept], [dates[d] for d in kept]
+    if not kept:
+        return
     for kind, minimum, same, other, rule, what in minimum_runs:
-        check_min_run(days.works, kind, minimum, same, other, rule, what, pid, dates, report)
+        check_min_run(works, kind, minimum, same, other, rule, what, pid, kept_dates, report)
 
 
 def day_runs(flags: list[bool]) -> list[tuple[int, int, bool]]:

@@ -1,5 +1,6 @@
 """Hard-case rotation: `max_hard_days_per_week`, `max_consecutive_hard_days`,
-`max_hard_share`."""
+`max_hard_share`. The share's minutes include the credited minutes of days the
+person is out (`Instance.out_minutes`), as work that is not hard."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ RULES: tuple[str, ...] = ("max_hard_days_per_week", "max_consecutive_hard_days",
 def check(instance: Instance, person: Person, days: Days, report: Report) -> None:
     pid, rules, dates = person.id, instance.rules, instance.dates
     share_bp = round(BASIS_POINTS * rules.max_hard_share)
+    credit = instance.out_minutes(person)  # days out count as worked, not hard
     for first, label, week in weeks(instance):
         hard_days = sum(days.hard[d] for d in week)
         if hard_days > rules.max_hard_days_per_week:
@@ -24,14 +26,16 @@ def check(instance: Instance, person: Person, days: Days, report: Report) -> Non
                 f"(max {rules.max_hard_days_per_week})",
             )
         worked_min = sum(days.minutes[d] for d in week)
+        out_min = sum(credit.get(d, 0) for d in week)
         hard_min = sum(days.hard_minutes[d] for d in week)
-        if BASIS_POINTS * hard_min > share_bp * worked_min:
+        if BASIS_POINTS * hard_min > share_bp * (worked_min + out_min):
+            of = f"{worked_min} worked and {out_min} out" if out_min else f"{worked_min}"
             report.add(
                 "max_hard_share",
                 pid,
                 first,
-                f"{hard_min} of {worked_min} minutes in {label} are hard "
-                f"({100 * hard_min / worked_min:.2f} %, max {share_bp / 100:g} %)",
+                f"{hard_min} of {of} minutes in {label} are hard "
+                f"({100 * hard_min / (worked_min + out_min):.2f} %, max {share_bp / 100:g} %)",
             )
     check_max_run(
         days.hard,

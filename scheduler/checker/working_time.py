@@ -59,10 +59,14 @@ def check(
             None,
             f"works {hours(total)} over the horizon (max {contract.max_hours_total:g} h)",
         )
-    if contract.min_hours_total is not None and total < round(60 * contract.min_hours_total):
+    credited = sum(instance.out_minutes(person).values())  # days out count toward it
+    if contract.min_hours_total is not None and total + credited < round(
+        60 * contract.min_hours_total
+    ):
+        out = f" and {hours(credited)} out" if credited else ""
         report.add(
             "min_hours_total",
             pid,
             None,
-            f"works {hours(total)} over the horizon (min {contract.min_hours_total:g} h)",
+            f"works {hours(total)}{out} over the horizon (min {contract.min_hours_total:g} h)",
         )

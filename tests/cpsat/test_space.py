@@ -168,8 +168,20 @@ def tiny_weeks(draw: st.DrawFn) -> Instance:
             contract["min_hours_total"] = 8 * draw(st.integers(1, 2))
         if draw(st.booleans()):
             contract["min_hours_per_week"] = 8
+        if draw(st.booleans()):  # runs of at least 2 days, worked or off
+            contract["min_consecutive_days"] = min(2, contract["max_consecutive_days"])
+            contract["min_consecutive_days_off"] = 2
+        out = []
+        if draw(st.booleans()):  # out one day (a sick call), its hours credited
+            out = [
+                {
+                    "day": draw(st.sampled_from(weekdays)),
+                    "credit_hours": draw(st.sampled_from([0, 8])),
+                }
+            ]
         people.append(
             {
+                "unavailable": out,
                 "id": f"p{k}",
                 "roles": roles,
                 "skills": {

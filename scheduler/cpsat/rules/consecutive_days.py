@@ -13,7 +13,9 @@ patterns: for each run start a and each length l < min,
     not (other(a-1) and same(a) ... same(a+l-1) and other(a+l))
 
 where a-1 may be the last day of history and a+l must lie in the horizon
-(docs/rules.md, "Runs across the horizon's edges").
+(docs/rules.md, "Runs across the horizon's edges"). The minimum runs are over
+the days the person is not out (`Instance.out_minutes`): a day out from
+rostered work neither ends nor starts a run.
 """
 
 from __future__ import annotations
@@ -40,10 +42,12 @@ def add(m: RosterModel) -> None:
             person.history.consecutive_days_worked,
         )
         history = person.history
+        out = m.instance.out_minutes(person)
+        kept = [x for d, x in enumerate(days) if d not in out]  # min runs skip days out
         _min_runs(
             m.model,
             m.holding("min_consecutive_days", person.id),
-            days,
+            kept,
             person.contract.min_consecutive_days,
             worked=True,
             same_before=history.consecutive_days_worked,
@@ -52,7 +56,7 @@ def add(m: RosterModel) -> None:
         _min_runs(
             m.model,
             m.holding("min_consecutive_days_off", person.id),
-            days,
+            kept,
             person.contract.min_consecutive_days_off,
             worked=False,
             same_before=history.consecutive_days_off,

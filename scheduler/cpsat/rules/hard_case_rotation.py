@@ -4,7 +4,8 @@
     at most max_consecutive_hard_days hard days in a row, counting
         history.consecutive_hard_days (as for working days)
     10 000 x sum_{week} hard_minutes[p, d, s]
-        <= round(10 000 x max_hard_share) x sum_{week} minutes(s) x on[p, d, s]
+        <= round(10 000 x max_hard_share) x (sum_{week} minutes(s) x on[p, d, s]
+                                             + credited minutes of days out)
 
 A shift is hard when it is on a hard queue or grades any item of a hard or
 expert batch; its hard minutes are all of it on a hard queue, and the hard
@@ -37,6 +38,7 @@ def add(m: RosterModel) -> None:
             person.history.consecutive_hard_days,
         )
         slots = v.slots_of[person.id]
+        credit = inst.out_minutes(person)
         for week in inst.weeks():
             in_week = [x for d, x in enumerate(hard_days) if d in week and x is not None]
             if len(in_week) > rules.max_hard_days_per_week:
@@ -53,8 +55,9 @@ def add(m: RosterModel) -> None:
             worked = [
                 inst.shift_by_id[s].minutes * v.on[(p, d, s)] for p, d, s in slots if d in days
             ]
+            out_min = sum(credit.get(d, 0) for d in week)
             m.holds(
-                m.model.add(10_000 * sum(hard) <= share_bp * sum(worked)),
+                m.model.add(10_000 * sum(hard) <= share_bp * (sum(worked) + out_min)),
                 "max_hard_share",
                 person.id,
                 week[0],

@@ -4,7 +4,10 @@ Per person and calendar week, with the target prorated to the days of the week
 inside the horizon:
 
     target = round(60 x min_hours_per_week) x days_in_horizon // 7      minutes
-    short  = max(0, target - sum_{week} minutes(s) x on[p, d, s])
+    short  = max(0, target - credited - sum_{week} minutes(s) x on[p, d, s])
+
+where `credited` are the minutes credited for the week's days out from rostered
+work (`Instance.out_minutes`).
 
 Penalty: weights.min_hours_short per hour short.
 """
@@ -21,7 +24,8 @@ def goals(m: RosterModel) -> list[GoalTerm]:
         if person.contract.min_hours_per_week <= 0:
             continue
         for w, week in enumerate(inst.weeks()):
-            target = person.contract.min_minutes(len(week))
+            credited = sum(inst.out_minutes(person).get(d, 0) for d in week)
+            target = max(0, person.contract.min_minutes(len(week)) - credited)
             days = set(week)
             worked = [
                 inst.shift_by_id[s].minutes * v.on[(p, d, s)]

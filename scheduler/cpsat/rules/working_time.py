@@ -6,6 +6,8 @@
     60 x min_hours_total <= sum_{d, s} minutes(s) x on[p, d, s] <= 60 x max_hours_total
 
 Weeks are calendar weeks cut to the horizon; a shift counts in the week it starts.
+The minimum over the horizon counts the minutes credited for days out from
+rostered work (`Instance.out_minutes`) as worked.
 """
 
 from __future__ import annotations
@@ -57,5 +59,7 @@ def add(m: RosterModel) -> None:
             limit = round(60 * contract.max_hours_total)
             m.holds(m.model.add(sum(total) <= limit), "max_hours_total", person.id)
         if contract.min_hours_total is not None:
-            least = round(60 * contract.min_hours_total)
-            m.holds(m.model.add(sum(total) >= least), "min_hours_total", person.id)
+            credited = sum(inst.out_minutes(person).values())  # days out count toward it
+            least = round(60 * contract.min_hours_total) - credited
+            if least > 0:
+                m.holds(m.model.add(sum(total) >= least), "min_hours_total", person.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from models import Instance
 from tests.helpers import agent, contract, demand, figure, micro, solve_checked, worked
 
 
@@ -69,3 +70,27 @@ def test_short_history_run_must_continue() -> None:
     )
     result, _ = solve_checked(inst)
     assert worked(result, "ana")[:2] == ["2026-11-30", "2026-12-01"]
+
+
+def test_a_day_out_neither_ends_nor_starts_a_run() -> None:
+    # Wanted Monday and Wednesday, at least 2 days in a row and 2 days off in a row;
+    # Tuesday ana is out (a sick call). Judged without Tuesday, Mon-Wed is one run of
+    # 2 worked days: both covered. Were Tuesday plain leave, Mon and Wed would be
+    # 1-day runs around a 1-day break: at most one of them could be worked.
+    def week(away: dict[str, object]) -> Instance:
+        return micro(
+            demand=[demand("general", "mon"), demand("general", "wed")],
+            people=[
+                agent(
+                    "ana",
+                    unavailable=[away],
+                    history={"consecutive_days_off": 2},
+                    **contract(min_consecutive_days=2, min_consecutive_days_off=2),
+                )
+            ],
+        )
+
+    result, _ = solve_checked(week({"day": "tue", "credit_hours": 8}))
+    assert figure(result, "uncovered") == 0
+    result, _ = solve_checked(week({"day": "tue"}))
+    assert figure(result, "uncovered") == 1  # Wednesday, the last day, ends no run

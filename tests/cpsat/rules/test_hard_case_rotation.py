@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from models import Instance
 from tests.helpers import agent, demand, figure, micro, solve_checked
 
 ALL_SHARE = {"max_hard_share": 1.0}
@@ -85,3 +86,19 @@ def test_hard_minutes_of_a_rating_shift_are_its_hard_grading_time() -> None:
     result, _ = solve_checked(inst)
     assert figure(result, "unfinished_items") == 60
     assert all(a.hard for a in result.roster)
+
+
+def test_a_day_out_counts_as_work_that_is_not_hard_in_the_share() -> None:
+    # Escalations wanted Monday; ana alone, out on Tuesday with its 8 h credited
+    # (a sick call). Monday's hard 8 h of 8 worked + 8 credited is 50 %: covered.
+    # Without the credit (plain leave) 8 of 8 h is 100 %: short.
+    def week(credit: float | None) -> Instance:
+        away = {"day": "tue"} if credit is None else {"day": "tue", "credit_hours": credit}
+        return micro(
+            days=2, demand=[demand("esc", "mon")], people=[agent("ana", unavailable=[away])]
+        )
+
+    result, _ = solve_checked(week(8))
+    assert figure(result, "uncovered") == 0
+    result, _ = solve_checked(week(None))
+    assert figure(result, "uncovered") == 1

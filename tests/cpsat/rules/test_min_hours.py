@@ -23,3 +23,20 @@ def test_min_hours_prorated_and_short_when_unavailable() -> None:
     )
     result, _ = solve_checked(inst)
     assert abs(figure(result, "min_hours_short") - 685 / 60) < 1e-9
+
+
+def test_a_day_out_credits_its_hours_towards_the_minimum() -> None:
+    # The same 2 days (target 685 minutes); out on Monday with 8 h credited (480
+    # minutes) and away Tuesday: 685 - 480 = 205 minutes short.
+    inst = micro(
+        days=2,
+        people=[
+            rater(
+                "ria",
+                unavailable=[{"day": "mon", "credit_hours": 8}, "tue"],
+                **contract(min_hours_per_week=40),
+            )
+        ],
+    )
+    result, _ = solve_checked(inst)
+    assert abs(figure(result, "min_hours_short") - 205 / 60) < 1e-9

@@ -46,7 +46,7 @@ from models import InputError, Instance
 from models.errors import suggest
 from models.instance import Strict
 from scheduler.service.jobs import JobRunner
-from scheduler.service.store import JobRow, ResultRow, Store, VersionRow
+from scheduler.service.store import Clash, JobRow, PublishClashError, ResultRow, Store, VersionRow
 
 MB = 1024 * 1024
 DEFAULT_MAX_UPLOAD = 20 * MB
@@ -756,7 +756,9 @@ def _history(store: Store, version: VersionRow, asked: str | list[str]) -> list[
                 raise not_found("result", result_id)
         return list(asked)
     start = dt.date.fromisoformat(str((version.document.get("horizon") or {}).get("start")))
-    weeks = [p for p in store.published_weeks() if p.week < start]
+    # the weeks this instance published (by its name), not another's of the same dates
+    owner = str(version.document.get("name", ""))
+    weeks = [p for p in store.published_weeks(owner) if p.week < start]
     return [p.result_id for p in weeks[-8:]]
 
 
@@ -1167,7 +1169,7 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
         summary="Publish this roster for its week: the feeds serve it, the next week's "
         "solve takes its history from it",
     )
-    def publish(result_id: str, force: bool = False) -> dict[str, Any]:
+    def publish(result_id: str, force: bool = False, replace: bool = False) -> dict[str, Any]:
         found = result_or_404(result_id)
         files = store.files(result_id)
         summary = found.summary
@@ -1182,19 +1184,50 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
                 "anyway with ?force=true",
             )
         instance = Instance.model_validate_json(files["instance.json"])
-        store.publish(result_id, instance.horizon.start)
-        return {"week": instance.horizon.start.isoformat(), "result_id": result_id}
+        try:
+            replaced = store.publish(result_id, replace=replace)
+        except PublishClashError as clash:
+            raise ApiError(409, [clash_message(c, instance.name) for c in clash.clashes]) from None
+        return {
+            "week": instance.horizon.start.isoformat(),
+            "owner": instance.name,
+            "result_id": result_id,
+            "replaced": [_clash_json(c) for c in replaced],
+        }
 
     @app.get("/api/published", tags=["publish"], summary="The published roster of each week")
     def published() -> list[dict[str, Any]]:
         return [
             {
                 "week": p.week.isoformat(),
+                "owner": p.owner,
+                "days": p.days,
                 "result_id": p.result_id,
                 "published": p.published.isoformat(),
             }
             for p in store.published_weeks()
         ]
+
+
+def clash_message(clash: Clash, owner: str) -> str:
+    """Why publishing a roster of `owner` waits for `replace`: whose week it replaces."""
+    shown = ", ".join(clash.people[:3]) + (", ..." if len(clash.people) > 3 else "")
+    count = len(clash.people)
+    return (
+        f"the week of {clash.week} is published by {clash.owner!r} (result {clash.result_id}) "
+        f"for {count} of the same {'person' if count == 1 else 'people'} ({shown}): "
+        f"publishing this roster of {owner!r} replaces it in their calendar feeds; send "
+        "?replace=true to replace it"
+    )
+
+
+def _clash_json(clash: Clash) -> dict[str, Any]:
+    return {
+        "owner": clash.owner,
+        "week": clash.week.isoformat(),
+        "result_id": clash.result_id,
+        "people": len(clash.people),
+    }
 
 
 def _unknown(
@@ -1244,8 +1277,7 @@ def _feeds_api(app: FastAPI, store: Store) -> None:
             if person not in known:
                 hint = suggest(person, sorted(known))
                 raise ApiError(422, [f"person: no person {person!r} in any stored instance{hint}"])
-        store.revoke("feed", person=person)
-        token = store.create_token("feed", name=person or "team", person=person)
+        token = store.renew_feed(person)
         path = f"/feeds/{token}.ics"
         url = str(request.base_url).rstrip("/") + path
         return {"person": body.person, "path": path, "url": url}

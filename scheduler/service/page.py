@@ -271,9 +271,20 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             ]
         inst = data.instance
         week = next((p.week for p in store.published_weeks() if p.result_id == result_id), None)
-        # another roster of the same week published: say so, and which
-        other = store.published(inst.horizon.start)
+        # another roster of this instance's week published: say so, and which
+        other = store.published(inst.name, inst.horizon.start)
         other_published = other if other is not None and other != result_id else None
+        # weeks published by another instance for some of the same people and days:
+        # publishing this one replaces them, after a confirmation naming whose they are
+        replaces = [
+            {
+                "owner": c.owner,
+                "week": c.week.isoformat(),
+                "result_id": c.result_id,
+                "people": len(c.people),
+            }
+            for c in store.clashes(result_id)
+        ]
         job = store.job(result.job_id) if result.job_id else None
         options = dict(job.options) if job is not None else {}
         search = {
@@ -303,6 +314,8 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             "batches": [b.id for b in inst.batches],
             "search": search,
             "broken": len((result.summary.get("check") or {}).get("violations") or []),
+            "owner": inst.name,
+            "replaces": replaces,
         }
         changes = csv_rows(files["changes.csv"]) if "changes.csv" in files else None
         return _render(
@@ -312,6 +325,8 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             page_data=script_json(page_data),
             published_week=week,
             other_published=other_published,
+            replaces=replaces,
+            owner=inst.name,
             week_start=inst.horizon.start,
             replanned=replanned,
             edited_from=edited_from,

@@ -12,8 +12,15 @@ What is kept:
 - jobs (solve, check, replan, what-if, cover) in the order they were queued, their
   state (`JOB_STATES`), options, latest progress and each better roster's event;
 - results: the output folder's files, so that every export can be rebuilt;
-- the roster published for each week;
+- the rosters published, each week by the name of the instance it plans (its owner);
 - API tokens and calendar feed tokens, as SHA-256 hashes only.
+
+Requests race (many clients, one server, or several servers on one PostgreSQL
+database), so a change that reads what it then writes takes a lock first: on SQLite
+every change opens with BEGIN IMMEDIATE (the database's one writer, the others
+waiting for it up to the busy timeout); on PostgreSQL it takes a transaction's
+advisory lock named by what it guards (`_lock`: an instance's versions, the job
+queue, a person's feed, the published weeks). Reads never wait.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -42,9 +50,10 @@ from sqlalchemy import (
     delete,
     event,
     select,
+    text,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 JOB_STATES = ("queued", "running", "done", "failed", "stopped", "interrupted")
@@ -146,10 +155,18 @@ class ResultRow(Base):
 
 class PublishedRow(Base):
     __tablename__ = "published"
+    owner: Mapped[str] = mapped_column(String(200), primary_key=True)
+    """Whose week it is: the name of the instance the roster plans (`name` in its file)."""
     week: Mapped[dt.date] = mapped_column(primary_key=True)
     """The first day of the published roster's horizon."""
+    days: Mapped[int] = mapped_column(Integer)
+    """The days of its horizon."""
     result_id: Mapped[str] = mapped_column(ForeignKey("results.id", ondelete="CASCADE"))
     published: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.week + dt.timedelta(days=self.days - 1)
 
 
 class TokenRow(Base):
@@ -165,15 +182,64 @@ class TokenRow(Base):
     revoked: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+@dataclass(frozen=True)
+class Clash:
+    """A published week that publishing a roster would replace: another instance's (or
+    another first day's) roster over some of the same days and people."""
+
+    owner: str
+    week: dt.date
+    days: int
+    result_id: str
+    people: tuple[str, ...]
+    """The people in both, in the order of the roster being published."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a roster plans, as publishing needs it: whose week, which days, who."""
+
+    owner: str
+    week: dt.date
+    days: int
+    people: tuple[str, ...]
+
+    @classmethod
+    def of(cls, document: dict[str, Any]) -> _Plan:
+        """From an instance as the result keeps it (`instance.json`)."""
+        horizon = document.get("horizon") or {}
+        people = tuple(str(p.get("id")) for p in document.get("people") or [])
+        start = dt.date.fromisoformat(str(horizon.get("start")))
+        return cls(str(document.get("name", "")), start, int(horizon.get("days", 7)), people)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.week + dt.timedelta(days=self.days - 1)
+
+
+class PublishClashError(Exception):
+    """Publishing would replace weeks published by another instance (`Store.publish`
+    without `replace`)."""
+
+    def __init__(self, clashes: list[Clash]) -> None:
+        super().__init__(clashes)
+        self.clashes = clashes
+
+
 class Store:
     """The store at a database URL (`sqlite:///path`, `postgresql+psycopg://...`)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Engine = create_engine(url, future=True)
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._units = sessionmaker(self.engine, expire_on_commit=False)
+        self.sqlite = url.startswith("sqlite")
+        if self.sqlite:
+            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        self._reads = sessionmaker(self.engine, expire_on_commit=False)
+        self._writes = sessionmaker(
+            self.engine.execution_options(roster_write=True), expire_on_commit=False
+        )
 
     @classmethod
     def in_folder(cls, folder: Path) -> Store:
@@ -195,9 +261,28 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
-        """One unit of work, committed at the end (rolled back on an error)."""
-        with self._units.begin() as tx:
+        """One unit of work that may change the store, committed at the end (rolled back
+        on an error). On SQLite it holds the write lock from its first statement, so that
+        what it reads stays true until it commits."""
+        with self._writes.begin() as tx:
             yield tx
+
+    @contextmanager
+    def _read(self) -> Iterator[Tx]:
+        """One unit of work that only reads: it never waits for a writer."""
+        with self._reads.begin() as tx:
+            yield tx
+
+    def _lock(self, tx: Tx, *names: str) -> None:
+        """Hold the lock named `names` until `tx` ends (PostgreSQL's transaction advisory
+        lock; on SQLite the transaction already holds the database's write lock)."""
+        if self.sqlite:
+            return
+        digest = hashlib.sha256("\0".join(names).encode()).digest()
+        tx.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"),
+            {"key": int.from_bytes(digest[:8], "big", signed=True)},
+        )
 
     # ---- instances ----------------------------------------------------------------
 
@@ -215,8 +300,10 @@ class Store:
     def add_version(
         self, instance_id: str, document: dict[str, Any], files: dict[str, bytes], note: str = ""
     ) -> str:
-        """A new version of an instance (its number the next); its id."""
+        """A new version of an instance (its number the next, however many come at once);
+        its id."""
         with self.transaction() as tx:
+            self._lock(tx, "versions", instance_id)
             if tx.get(InstanceRow, instance_id) is None:
                 raise KeyError(instance_id)
             last = tx.scalars(
@@ -242,11 +329,11 @@ class Store:
         return version.id
 
     def instances(self) -> list[InstanceRow]:
-        with self.transaction() as tx:
+        with self._read() as tx:
             return list(tx.scalars(select(InstanceRow).order_by(InstanceRow.created)))
 
     def versions(self, instance_id: str) -> list[VersionRow]:
-        with self.transaction() as tx:
+        with self._read() as tx:
             return list(
                 tx.scalars(
                     select(VersionRow)
@@ -256,13 +343,13 @@ class Store:
             )
 
     def version(self, version_id: str) -> VersionRow | None:
-        with self.transaction() as tx:
+        with self._read() as tx:
             found: VersionRow | None = tx.get(VersionRow, version_id)
             return found
 
     def files(self, owner: str) -> dict[str, bytes]:
         """The files of a version or a result, by name."""
-        with self.transaction() as tx:
+        with self._read() as tx:
             rows = tx.scalars(select(FileRow).where(FileRow.owner == owner).order_by(FileRow.name))
             return {r.name: r.content for r in rows}
 
@@ -272,6 +359,7 @@ class Store:
         if kind not in JOB_KINDS:
             raise ValueError(f"job kind {kind!r} is not one of {', '.join(JOB_KINDS)}")
         with self.transaction() as tx:
+            self._lock(tx, "jobs")  # each job its own place in the queue
             if tx.get(VersionRow, version_id) is None:
                 raise KeyError(version_id)
             last = tx.scalars(select(JobRow.seq).order_by(JobRow.seq.desc())).first()
@@ -281,7 +369,7 @@ class Store:
             return job.id
 
     def job(self, job_id: str) -> JobRow | None:
-        with self.transaction() as tx:
+        with self._read() as tx:
             found: JobRow | None = tx.get(JobRow, job_id)
             return found
 
@@ -370,7 +458,7 @@ class Store:
 
     def jobs(self, version_ids: list[str] | None = None, limit: int = 200) -> list[JobRow]:
         """The latest jobs, newest first (of these versions, when given)."""
-        with self.transaction() as tx:
+        with self._read() as tx:
             query = select(JobRow).order_by(JobRow.seq.desc()).limit(limit)
             if version_ids is not None:
                 query = query.where(JobRow.version_id.in_(version_ids))
@@ -378,7 +466,7 @@ class Store:
 
     def output(self, job_id: str) -> str:
         """What a finished job's command printed ("" before it ends)."""
-        with self.transaction() as tx:
+        with self._read() as tx:
             row = tx.scalars(
                 select(FileRow).where(FileRow.owner == job_id, FileRow.name == OUTPUT_FILE)
             ).first()
@@ -403,7 +491,7 @@ class Store:
             job.progress = dict(job.progress or {}) | {"stage": stage}
 
     def events(self, job_id: str, after: int = 0) -> list[EventRow]:
-        with self.transaction() as tx:
+        with self._read() as tx:
             return list(
                 tx.scalars(
                     select(EventRow)
@@ -444,7 +532,7 @@ class Store:
 
     def results(self, version_ids: list[str], limit: int = 200) -> list[ResultRow]:
         """The results of these versions, newest first (a job's, or edits applied)."""
-        with self.transaction() as tx:
+        with self._read() as tx:
             query = (
                 select(ResultRow)
                 .where(ResultRow.version_id.in_(version_ids))
@@ -454,7 +542,7 @@ class Store:
             return list(tx.scalars(query))
 
     def result(self, result_id: str) -> ResultRow | None:
-        with self.transaction() as tx:
+        with self._read() as tx:
             found: ResultRow | None = tx.get(ResultRow, result_id)
             return found
 
@@ -472,29 +560,80 @@ class Store:
             if exports:
                 write_exports(staging)
 
-    def publish(self, result_id: str, week: dt.date) -> None:
-        with self.transaction() as tx:
-            if tx.get(ResultRow, result_id) is None:
-                raise KeyError(result_id)
-            row = tx.get(PublishedRow, week)
-            if row is None:
-                tx.add(PublishedRow(week=week, result_id=result_id))
-            else:
-                row.result_id, row.published = result_id, _now()
+    def publish(self, result_id: str, replace: bool = False) -> list[Clash]:
+        """Publish a result for its week, under the name of the instance it plans: it
+        takes the place of the roster that instance published for the same first day.
 
-    def published(self, week: dt.date) -> str | None:
+        A week published by another instance (or for another first day) over some of
+        the same days, for some of the same people, would be replaced too, in their
+        calendar feeds: without `replace` that is refused (`PublishClashError`, naming
+        each); with it, those weeks are unpublished. The weeks replaced so."""
         with self.transaction() as tx:
-            row = tx.get(PublishedRow, week)
+            self._lock(tx, "published")
+            plan = self._plan(tx, result_id)
+            clashes = self._clashes(tx, plan)
+            if clashes and not replace:
+                raise PublishClashError(clashes)
+            for clash in clashes:
+                tx.delete(tx.get(PublishedRow, (clash.owner, clash.week)))
+            row = tx.get(PublishedRow, (plan.owner, plan.week))
+            if row is None:
+                tx.add(
+                    PublishedRow(
+                        owner=plan.owner, week=plan.week, days=plan.days, result_id=result_id
+                    )
+                )
+            else:
+                row.result_id, row.days, row.published = result_id, plan.days, _now()
+            return clashes
+
+    def clashes(self, result_id: str) -> list[Clash]:
+        """The published weeks that publishing this result would replace (`publish`)."""
+        with self._read() as tx:
+            return self._clashes(tx, self._plan(tx, result_id))
+
+    def _plan(self, tx: Tx, result_id: str) -> _Plan:
+        if tx.get(ResultRow, result_id) is None:
+            raise KeyError(result_id)
+        content = tx.scalars(
+            select(FileRow.content).where(
+                FileRow.owner == result_id, FileRow.name == "instance.json"
+            )
+        ).first()
+        if content is None:
+            raise ValueError(f"result {result_id} has no instance.json: it plans no week")
+        return _Plan.of(json.loads(content))
+
+    def _clashes(self, tx: Tx, plan: _Plan) -> list[Clash]:
+        found = []
+        rows = tx.scalars(select(PublishedRow).where(PublishedRow.week <= plan.last_day))
+        for row in rows:
+            if (row.owner, row.week) == (plan.owner, plan.week) or row.last_day < plan.week:
+                continue
+            theirs = set(self._plan(tx, row.result_id).people)
+            shared = tuple(p for p in plan.people if p in theirs)
+            if shared:
+                found.append(Clash(row.owner, row.week, row.days, row.result_id, shared))
+        return found
+
+    def published(self, owner: str, week: dt.date) -> str | None:
+        """The result `owner` (an instance's name) published for the week starting `week`."""
+        with self._read() as tx:
+            row = tx.get(PublishedRow, (owner, week))
             return None if row is None else row.result_id
 
-    def published_weeks(self) -> list[PublishedRow]:
-        """Every published roster, oldest week first."""
-        with self.transaction() as tx:
-            return list(tx.scalars(select(PublishedRow).order_by(PublishedRow.week)))
+    def published_weeks(self, owner: str | None = None) -> list[PublishedRow]:
+        """Every published roster (of `owner`, an instance's name, when given), oldest
+        week first."""
+        with self._read() as tx:
+            query = select(PublishedRow).order_by(PublishedRow.week, PublishedRow.owner)
+            if owner is not None:
+                query = query.where(PublishedRow.owner == owner)
+            return list(tx.scalars(query))
 
-    def unpublish(self, week: dt.date) -> bool:
+    def unpublish(self, owner: str, week: dt.date) -> bool:
         with self.transaction() as tx:
-            row = tx.get(PublishedRow, week)
+            row = tx.get(PublishedRow, (owner, week))
             if row is None:
                 return False
             tx.delete(row)
@@ -515,7 +654,7 @@ class Store:
 
     def token(self, token: str, kind: str) -> TokenRow | None:
         """The live token of that kind, or None (unknown or revoked)."""
-        with self.transaction() as tx:
+        with self._read() as tx:
             query = select(TokenRow).where(TokenRow.hash == token_hash(token))
             row: TokenRow | None = tx.scalars(query).first()
             if row is None or row.kind != kind or row.revoked is not None:
@@ -524,9 +663,27 @@ class Store:
 
     def live_tokens(self, kind: str) -> list[TokenRow]:
         """The live tokens of a kind (their hashes only), oldest first."""
-        with self.transaction() as tx:
+        with self._read() as tx:
             query = select(TokenRow).where(TokenRow.kind == kind, TokenRow.revoked.is_(None))
             return list(tx.scalars(query.order_by(TokenRow.created)))
+
+    def renew_feed(self, person: str) -> str:
+        """A new calendar feed token for a person ("" for the team), ending the live ones
+        before it: however many renewals come at once, one feed is live after them."""
+        token = secrets.token_urlsafe(32)
+        with self.transaction() as tx:
+            self._lock(tx, "feeds", person)
+            live = tx.scalars(
+                select(TokenRow).where(
+                    TokenRow.kind == "feed", TokenRow.person == person, TokenRow.revoked.is_(None)
+                )
+            )
+            for row in live:
+                row.revoked = _now()
+            tx.add(
+                TokenRow(kind="feed", name=person or "team", person=person, hash=token_hash(token))
+            )
+        return token
 
     def revoke(self, kind: str, name: str = "", person: str = "") -> int:
         """Revoke the live tokens of that kind and name (API) or person (feed); how many."""
@@ -543,12 +700,22 @@ class Store:
             return len(rows)
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+def _sqlite_connect(connection: Any, _record: Any) -> None:
+    # the driver's own transactions begin only at a write, after the reads that led to
+    # it; `_sqlite_begin` begins them instead
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers beside the one writer
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """A change takes the write lock at once (waiting up to the busy timeout for the
+    writer before it); a read takes a snapshot and never waits."""
+    writes = connection.get_execution_options().get("roster_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def alembic_config(url: str) -> Any:

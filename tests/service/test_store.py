@@ -105,9 +105,10 @@ def test_a_result_is_kept_and_its_folder_rebuilt_with_the_exports(
     store.write_result(result, again)
     assert (again / "roster.csv").read_bytes() == (folder / "roster.csv").read_bytes()
     assert (again / "report.html").exists() and (again / "roster.xlsx").exists()
-    store.publish(result, dt.date(2026, 11, 30))
-    assert store.published(dt.date(2026, 11, 30)) == result
-    assert store.published(dt.date(2026, 12, 7)) is None
+    assert store.publish(result) == []
+    assert store.published("micro", dt.date(2026, 11, 30)) == result
+    assert store.published("micro", dt.date(2026, 12, 7)) is None
+    assert store.published("another", dt.date(2026, 11, 30)) is None
 
 
 def test_tokens_are_kept_as_hashes_and_can_be_revoked(store: Store) -> None:

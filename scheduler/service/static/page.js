@@ -461,8 +461,14 @@ function setUpRoster() {
     // a roster that breaks hard rules is published only when the user says so
     const force = data.broken > 0;
     if (force && !confirm(`This roster breaks ${data.broken} hard rule(s) (see the verdict). Publish it anyway? The calendar feeds will serve it.`)) return;
+    // a week another instance published for the same people is replaced only when the
+    // user says so, told whose it is
+    const replace = data.replaces.length > 0;
+    const whose = data.replaces.map((r) => `the week of ${r.week} published by ${r.owner} (${r.people} of the same people)`).join("; ");
+    if (replace && !confirm(`Publishing this roster of ${data.owner} replaces ${whose} in their calendar feeds. Replace it?`)) return;
+    const flags = [force ? "force=true" : "", replace ? "replace=true" : ""].filter(Boolean).join("&");
     try {
-      const done = await api("POST", `/api/results/${data.result}/publish${force ? "?force=true" : ""}`);
+      const done = await api("POST", `/api/results/${data.result}/publish${flags ? `?${flags}` : ""}`);
       sessionStorage.setItem("roster-said", `Published for the week of ${done.week}: the calendar feeds serve it now.`);
       location.reload();
     } catch (error) { toast(error.message); }

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from models.errors import InputError
 from models.instance import DayRef, Instance, parse_day_ref
 from models.loader import validate_instance
 
@@ -30,11 +31,17 @@ def moved(
     """The instance with every date `days` later (earlier when negative); `InputError`
     (naming `path`) where a date would leave the calendar."""
     data = instance.model_dump(mode="json", by_alias=True, exclude_none=True)
-    _walk(instance, data, dt.timedelta(days=days))
+    where = path or Path(instance.name)
+    try:
+        _walk(instance, data, dt.timedelta(days=days))
+    except OverflowError:
+        raise InputError(
+            [f"{where}: moved by {days:,} days, its dates would leave the calendar (1-9999)"]
+        ) from None
     if not keep_history:
         for person in data.get("people", []):
             person.pop("history", None)
-    return validate_instance(data, path or Path(instance.name))
+    return validate_instance(data, where)
 
 
 def _walk(obj: BaseModel, data: dict[str, Any], delta: dt.timedelta) -> None:

@@ -683,6 +683,37 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_move(args: argparse.Namespace) -> int:
+    """The instance with every date moved: next week's file from this week's."""
+    import yaml
+
+    from models.moved import moved
+
+    instance = read_instance(args.instance)
+    days = args.days if args.days is not None else instance.horizon.days
+    if args.out is not None and (args.out.is_dir() or not args.out.parent.is_dir()):
+        return _fail([f"--out {args.out}: name a file in a folder that exists"])
+    if days % 7:
+        print(
+            f"note: {days} days is not a whole number of weeks: weekdays named in the "
+            "instance (mon ... sun) stay those weekdays",
+            file=sys.stderr,
+        )
+    later = moved(instance, days, keep_history=args.keep_history, path=args.instance)
+    document = later.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    if args.out is None:
+        print(text, end="")
+        return EXIT_OK
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return _fail([f"--out {args.out}: cannot write: {exc.strerror or exc}"])
+    start = later.horizon.start
+    print(f"Wrote {args.out}: {later.name} from {start:%a %Y-%m-%d}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(instance_json_schema(), indent=2))
     return EXIT_OK
@@ -1039,6 +1070,20 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=0, help="random seed (0)")
     generate.add_argument("--out", type=Path, help="YAML file to write (default: stdout)")
     generate.set_defaults(run=cmd_generate)
+
+    move = sub.add_parser(
+        "move",
+        help="the same instance with every date moved (next week's file from this one)",
+        description="Every date moves by the same days (default: the horizon's length); "
+        "weekdays and clock times stay. History is left out, so that `roster solve "
+        "--history` takes it from the week before (--keep-history keeps it). The result "
+        "is one YAML file, CSV lists included.",
+    )
+    move.add_argument("instance", type=Path)
+    move.add_argument("--days", type=int, help="days to move (default: the horizon's days)")
+    move.add_argument("--keep-history", action="store_true", help="keep people's history")
+    move.add_argument("--out", type=Path, help="YAML file to write (default: stdout)")
+    move.set_defaults(run=cmd_move)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of the instance format")
     schema.set_defaults(run=cmd_schema)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+
+import pytest
 
 from models.moved import moved
+from scheduler.cli import main
+from scheduler.formats import read_instance
 from tests.checker.micro import build
+from tests.helpers import ROOT
 
 
 def test_every_date_moves_and_weekdays_stay() -> None:
@@ -57,3 +63,25 @@ def test_history_is_dropped_unless_kept() -> None:
     assert (
         moved(inst, 7, keep_history=True).person_by_id["ana"].history.consecutive_days_worked == 3
     )
+
+
+def test_roster_move_writes_next_weeks_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the demo week moved by its 7 days starts Monday 2026-12-07, with no history (the
+    # week before it is the demo week itself, to be given with --history)
+    out = tmp_path / "next.yaml"
+    assert main(["move", str(ROOT / "instances" / "demo-week.yaml"), "--out", str(out)]) == 0
+    later = read_instance(out)
+    assert later.horizon.start == dt.date(2026, 12, 7) and len(later.people) == 66
+    assert all("history" not in p.model_fields_set for p in later.people)
+    assert "Wrote" in capsys.readouterr().err
+
+
+def test_moving_off_the_calendar_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    week = ROOT / "instances" / "small-week.yaml"
+    assert main(["move", str(week), "--days", "100000000", "--out", str(tmp_path / "x")]) == 2
+    assert "its dates would leave the calendar" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

@@ -265,6 +265,7 @@ def _rater_bounds(instance: Instance, person: Person, batch: Batch, window: rang
     hard_days: int | None = None
     if batch.difficulty.is_hard:
         share_bp = round(_BASIS_POINTS * rules.max_hard_share)
+        out = instance.out_minutes(person)
         share_caps = []
         for week in weeks:
             day_minutes = sorted(
@@ -281,6 +282,7 @@ def _rater_bounds(instance: Instance, person: Person, batch: Batch, window: rang
             most = min(
                 contract.max_minutes_per_week, sum(day_minutes[: contract.max_days_per_week])
             )
+            most += sum(out.get(d, 0) for d in week)  # days out count as work, not hard
             share_caps.append(share_bp * most // _BASIS_POINTS * _MS_PER_MINUTE // ms)
         hard_days_args = (
             items,
@@ -745,8 +747,13 @@ def _max_run_breaks(flags: list[bool], limit: int, before: int) -> int:
 
 
 def _min_run_breaks(instance: Instance, person: Person, flags: list[bool]) -> int:
-    """Bounded runs of work or of days off shorter than the contract's minimums."""
+    """Bounded runs of work or of days off shorter than the contract's minimums, over
+    the days the person is not out (as `scheduler.checker.consecutive_days` judges)."""
     contract, history = person.contract, person.history
+    out = instance.out_minutes(person)
+    flags = [flag for d, flag in enumerate(flags) if d not in out]
+    if not flags:
+        return 0
     count = 0
     for kind, minimum, same, other in (
         (

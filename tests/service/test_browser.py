@@ -240,7 +240,8 @@ def test_a_user_plans_the_demo_week_in_the_browser(
 
     # publish the edited roster, make a feed for the person edited, and read it back
     page.get_by_role("button", name="Publish this roster").click()
-    expect(page.locator("#tools")).to_contain_text("published", timeout=10_000)
+    # the page reloads once published ("Not published." said before it does)
+    expect(page.locator("#tools")).to_contain_text("published for the week of", timeout=10_000)
     page.get_by_label("Feed for").select_option(person)
     page.get_by_role("button", name="Make a feed link").click()
     link = page.locator("#feed-link a")

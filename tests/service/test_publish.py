@@ -255,6 +255,6 @@ def test_the_page_asks_before_replacing_another_instances_week(
         # confirmed: the variant's roster replaces the demo's
         answer["now"] = lambda d: d.accept()
         page.get_by_role("button", name="Publish this roster").click()
-        expect(page.locator("#tools")).to_contain_text("published", timeout=10_000)
+        expect(page.locator("#tools")).to_contain_text("published for the week of", timeout=10_000)
         assert published() == [overfull]
         browser.close()

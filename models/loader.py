@@ -78,9 +78,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 (a generated 1,000-person week is under 1 MiB), and bounded so that a stray file
 cannot take minutes and gigabytes to read."""
 MAX_YAML_NODES = 1_000_000
-"""The most YAML nodes a document may stand for once its aliases are expanded: anchors
-shared by many people are fine, a document that multiplies itself (a 'billion laughs')
-is refused before it is built."""
+"""The most values (YAML nodes: scalars, lists, mappings) a document may hold, and may
+stand for once its aliases are expanded: anchors shared by many people are fine; a
+document too long to be an instance, or one that multiplies itself (a 'billion laughs'),
+is refused before its tree is built."""
 
 # Where the rows of a list came from: the CSV file and the file row of each item
 # (None: item i is on row i + 2, as when rows are neither blank nor span lines).
@@ -186,9 +187,53 @@ class _TooLargeError(yaml.constructor.ConstructorError):
     pass
 
 
+def _too_many_values() -> _TooLargeError:
+    return _TooLargeError(
+        None,
+        None,
+        f"the document holds more than {MAX_YAML_NODES:,} values (scalars, lists and "
+        "mappings), more than an instance may hold",
+        None,
+    )
+
+
+def _count_values(text: str) -> None:
+    """Refuse a document of more than MAX_YAML_NODES values before any tree is built,
+    counted on libyaml's parser events (some ten times faster than composing them in
+    Python). A document libyaml cannot parse is left to the loader, which says why;
+    without libyaml the loader's own count (`_YamlLoader.compose_node`) holds alone."""
+    if not yaml.__with_libyaml__:
+        return
+    values = 0
+    kinds = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    parser = yaml.CBaseLoader(text)
+    try:
+        while parser.check_event():
+            if isinstance(parser.get_event(), kinds):
+                values += 1
+                if values > MAX_YAML_NODES:
+                    raise _too_many_values()
+    except _TooLargeError:
+        raise
+    except yaml.YAMLError:
+        return
+    finally:
+        parser.dispose()
+
+
 class _YamlLoader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 core scalars and no duplicate keys (see the module doc),
-    refusing documents whose aliases expand past MAX_YAML_NODES."""
+    refusing documents of more than MAX_YAML_NODES values, counted as they are composed,
+    and documents whose aliases expand past it."""
+
+    composed = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if not self.check_event(yaml.AliasEvent):  # an alias is a node composed before
+            self.composed += 1
+            if self.composed > MAX_YAML_NODES:
+                raise _too_many_values()
+        return super().compose_node(parent, index)
 
     def get_single_node(self) -> yaml.Node | None:
         node = super().get_single_node()
@@ -310,6 +355,7 @@ def read_document(path: Path) -> Any:
     try:
         if suffix == ".json":
             return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        _count_values(text)
         return yaml.load(text, Loader=_YamlLoader)
     except json.JSONDecodeError as exc:
         raise InputError(

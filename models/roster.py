@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from models.cells import from_cell, to_cell
 from models.errors import InputError, format_path
 from models.instance import RATING, Instance, Role
 
@@ -31,6 +32,9 @@ ROSTER_COLUMNS = [
     "hard",
 ]
 """The columns of `roster.csv`, in order. Stable across releases and formats."""
+TEXT_COLUMNS = ("shift", "person", "name", "role", "activity", "batch")
+"""The columns of text (the rest are dates, times, numbers and yes or no), written safe
+for a spreadsheet and read back as they were (`models.cells`)."""
 
 _TIME = "%Y-%m-%d %H:%M"
 
@@ -131,11 +135,13 @@ def write_roster_csv(rows: list[Assignment], path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=ROSTER_COLUMNS)
         writer.writeheader()
         for row in sorted(rows, key=sort_key):
-            writer.writerow(row.as_row())
+            cells = row.as_row()
+            writer.writerow({c: to_cell(v) if c in TEXT_COLUMNS else v for c, v in cells.items()})
 
 
 def read_roster_csv(path: Path) -> list[Assignment]:
-    """Read a roster written by `write_roster_csv` (or by hand in the same columns)."""
+    """Read a roster written by `write_roster_csv` (or by hand in the same columns); a
+    text cell quoted against formulas is read as the text it holds."""
     if path.is_dir():
         path = path / "roster.csv"
     if not path.exists():
@@ -153,7 +159,11 @@ def read_roster_csv(path: Path) -> list[Assignment]:
     rows = []
     problems = []
     for number, raw in enumerate(raw_rows, start=2):
-        record: dict[str, object] = {c: (raw.get(c) or "").strip() for c in ROSTER_COLUMNS}
+        record: dict[str, object] = {
+            c: from_cell(cell) if c in TEXT_COLUMNS else cell
+            for c in ROSTER_COLUMNS
+            for cell in [(raw.get(c) or "").strip()]
+        }
         hard = str(record["hard"]).lower()
         if hard not in ("yes", "no", "true", "false", "1", "0"):
             problems.append(f"{path}: row {number}: hard: {record['hard']!r} is not yes or no")

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from models import InputError, Instance
+from models.cells import safe_row
 from models.errors import show, suggest
 from models.loader import read_document
 from models.patch import OPERATIONS, SHAPES, apply_operations, build_instance, instance_data
@@ -502,7 +503,7 @@ def write_sweep(out_dir: Path, sweep: Sweep, meta: dict[str, Any]) -> None:
         with (staging / "whatif.csv").open("w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
             writer.writeheader()
-            writer.writerows(row.csv_row() for row in sweep.rows)
+            writer.writerows(safe_row(row.csv_row()) for row in sweep.rows)
         document = {
             **meta,
             "backend": sweep.backend,

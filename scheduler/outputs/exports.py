@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from models import Assignment, InputError, Instance, read_roster_csv
+from scheduler.outputs.cells import restored_frame
 
 EXPORTS = ("roster.xlsx", "calendars", "report.html")
 
@@ -64,7 +65,8 @@ class OutputData:
                 return pd.DataFrame()
             # ids stay text even when they look like numbers ("007")
             ids = {c: str for c in ("person", "name", "queue", "batch", "shift", "skill")}
-            return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=ids)
+            frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=ids)
+            return restored_frame(frame)  # text cells as written, not as quoted
 
         check_path = folder / "check.json"
         return cls(

@@ -29,6 +29,7 @@ from models import (
 )
 from models.result import CoverageRow
 from models.roster import sort_key
+from scheduler.outputs.cells import write_frame
 
 STATUS_TEXT = {
     SolveStatus.optimal: "optimal",
@@ -285,9 +286,9 @@ def write_outputs(
         (staging / "instance.json").write_text(instance.model_dump_json(by_alias=True, indent=1))
         write_roster_csv(result.roster, staging / "roster.csv")
         if evaluation is not None:
-            coverage_table(instance, evaluation).to_csv(staging / "coverage.csv", index=False)
-            batch_table(instance, evaluation).to_csv(staging / "batches.csv", index=False)
-            people_table(evaluation).to_csv(staging / "people.csv", index=False)
+            write_frame(coverage_table(instance, evaluation), staging / "coverage.csv")
+            write_frame(batch_table(instance, evaluation), staging / "batches.csv")
+            write_frame(people_table(evaluation), staging / "people.csv")
         summary = {**summary_document(instance, result, evaluation), **(summary_extra or {})}
         (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         for name, text in (extra or {}).items():

@@ -11,9 +11,11 @@ result has (`EXPORTS` beside its own files) or a plain-name pattern before any f
 from __future__ import annotations
 
 import asyncio
+import copy
 import csv
 import dataclasses
 import datetime as dt
+import errno
 import io
 import json
 import re
@@ -38,19 +40,23 @@ from fastapi.responses import (
 )
 from fastapi_offline import FastAPIOffline
 from pydantic import ConfigDict, Field
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from models import InputError, Instance
+from models import Horizon, InputError, Instance
+from models.cells import restored_row
 from models.errors import suggest
 from models.instance import Strict
+from scheduler.service.headers import SecurityHeaders
 from scheduler.service.jobs import JobRunner
 from scheduler.service.store import Clash, JobRow, PublishClashError, ResultRow, Store, VersionRow
 
 MB = 1024 * 1024
 DEFAULT_MAX_UPLOAD = 20 * MB
 DEFAULT_MAX_PERSON_DAYS = 30_000
+"""People times days of the largest instance accepted (1,000 people for four weeks)."""
 MAX_FILES = 1_000
 """Members of one zip upload: as many as the parts of one form (Starlette's own limit
 for files sent one by one)."""
@@ -58,7 +64,6 @@ MAX_HISTORY = 8
 """Past weeks a solve may take its history from (as many as 'published' takes)."""
 MAX_SCENARIOS = 200
 """Scenarios of one what-if job."""
-"""People times days of the largest instance accepted (1,000 people for four weeks)."""
 
 LAST_ID = 2**63 - 1
 """The largest event id a database integer holds: `after` and Last-Event-ID above it are
@@ -82,6 +87,10 @@ KEPT = {
     ".yaml": "application/yaml",
 }
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+SQLITE_FULL = 13
+"""SQLite's result code for a full disk (sqlite3.SQLITE_FULL)."""
+POSTGRES_DISK_FULL = "53100"
+"""PostgreSQL's SQLSTATE for a full disk (disk_full)."""
 DOCS_STATIC = "/docs-static"  # Swagger UI's and ReDoc's own files, for /docs and /redoc
 OPEN_PREFIXES = ("/feeds/", "/static/", DOCS_STATIC + "/")  # no API token needed
 
@@ -136,6 +145,37 @@ class Settings:
     """The Host names requests may name (none: any). `roster serve` without tokens
     allows only this machine's, so that a page on another site that renames itself to
     127.0.0.1 (DNS rebinding) cannot reach it."""
+    public_url: str | None = None
+    """The address people reach the server at (`--public-url`, behind a proxy), for the
+    links it hands out (feed URLs); without it, the address it listens on, never a
+    request's Host unless `allowed_hosts` vouches for it."""
+
+
+def within_limits(people: int, days: int, settings: Settings, what: str) -> None:
+    """`ApiError` 413 when an instance of `people` over `days` is above the server's
+    limit; `what` names the instance (the upload's file, a patch, a scenario)."""
+    size = people * days
+    if size > settings.max_person_days:
+        who = "1 person" if people == 1 else f"{people:,} people"
+        span = "1 day" if days == 1 else f"{days:,} days"
+        raise ApiError(
+            413,
+            f"{what}: {who} over {span} is {size:,} person-days, above this server's limit "
+            f"of {settings.max_person_days:,}",
+        )
+
+
+def within_limits_of(document: dict[str, Any], settings: Settings, what: str) -> None:
+    """`within_limits` for an instance as plain data (a stored version, a patched copy)."""
+    people = document.get("people")
+    horizon = document.get("horizon")
+    days = horizon.get("days") if isinstance(horizon, dict) else None
+    within_limits(
+        len(people) if isinstance(people, list) else 0,
+        days if isinstance(days, int) else Horizon.model_fields["days"].default,
+        settings,
+        what,
+    )
 
 
 # ---- request bodies --------------------------------------------------------------------
@@ -229,7 +269,10 @@ class FeedRequest(_Body):
 
 class BodyLimit:
     """Refuse a request body above the limit while it is read (no Content-Length
-    trusted), with the same message as an upload too large."""
+    trusted: a chunked body is counted), with the same message as an upload too large.
+
+    Once the body is over the limit, reading it fails, and whatever the app answers
+    then (FastAPI's form parsing makes any error of it a 400) is replaced by the 413."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -244,19 +287,32 @@ class BodyLimit:
             await _too_large(self.limit)(scope, receive, send)
             return
         seen = 0
+        over = answered = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    over = True
                     raise _TooLargeError
             return message
 
+        async def sending(message: Message) -> None:
+            nonlocal answered
+            if not over:
+                await send(message)
+            elif message["type"] == "http.response.start" and not answered:
+                answered = True
+                await _too_large(self.limit)(scope, receive, send)
+
         try:
-            await self.app(scope, counted, send)
-        except _TooLargeError:
+            await self.app(scope, counted, sending)
+        except Exception:
+            if not over:
+                raise
+        if over and not answered:
             await _too_large(self.limit)(scope, receive, send)
 
 
@@ -288,6 +344,18 @@ def _error_page(status: int, messages: list[str]) -> HTMLResponse:
         f"<h1>{status}</h1><ul class='errors' role='alert'>{items}</ul>"
         "<p><a href='/'>Back to the instances</a></p></main></body></html>",
         status_code=status,
+    )
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    """No space left (or over quota) on a disk: an OSError, or the database saying so
+    (SQLite's SQLITE_FULL, PostgreSQL's disk_full) through SQLAlchemy."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    cause = getattr(exc, "orig", None)
+    return (
+        getattr(cause, "sqlite_errorcode", None) == SQLITE_FULL
+        or getattr(cause, "sqlstate", None) == POSTGRES_DISK_FULL
     )
 
 
@@ -338,6 +406,21 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
             return _error_page(exc.status_code, [message])
         return JSONResponse({"errors": [message]}, status_code=exc.status_code)
 
+    @app.exception_handler(OSError)
+    @app.exception_handler(OperationalError)
+    async def _disk_full(request: Request, exc: Exception) -> Response:
+        """A full disk (writing an upload's files, or the store's database) is the
+        server's trouble, said so (507), not a 500; nothing is kept of the request."""
+        if not _is_disk_full(exc):
+            raise exc
+        messages = [
+            "the server's disk is full: nothing of this request was stored; free some "
+            "space on the server and send it again"
+        ]
+        if _wants_page(request):
+            return _error_page(507, messages)
+        return JSONResponse({"errors": messages}, status_code=507)
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         messages = []
@@ -381,25 +464,26 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
         response: Response = await call_next(request)
         return response
 
-    @app.middleware("http")  # added last, so it wraps the rest: every answer has it
-    async def _headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
-
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)  # added last, so it wraps the rest: every answer
 
     _instances_api(app, store, runner, settings)
     _jobs_api(app, store, runner)
-    _results_api(app, store, runner)
-    _feeds_api(app, store)
+    _results_api(app, store, runner, settings)
+    _feeds_api(app, store, settings)
 
     from scheduler.service.page import add_page
 
     add_page(app, store, runner)
 
     @app.get("/health", include_in_schema=False)
-    def health() -> dict[str, Any]:
+    def health(request: Request) -> dict[str, Any]:
+        """Up or not, for anyone; the running jobs only for a live API token when tokens
+        are required (a job's id is the key to its result)."""
+        if settings.tokens_required:
+            token = _token_of(request)
+            if token is None or store.token(token, "api") is None:
+                return {"ok": True}
         return {"ok": True, "running": runner.running()}
 
     return app
@@ -475,13 +559,7 @@ def validate_upload(files: dict[str, bytes], settings: Settings) -> tuple[str, I
             raise ApiError(
                 422, [m.replace(f"{here}/", "").replace(str(here), ".") for m in exc.messages]
             ) from None
-    size = len(instance.people) * instance.horizon.days
-    if size > settings.max_person_days:
-        raise ApiError(
-            413,
-            f"{entry}: {len(instance.people)} people over {instance.horizon.days} days is "
-            f"{size:,} person-days, above this server's limit of {settings.max_person_days:,}",
-        )
+    within_limits(len(instance.people), instance.horizon.days, settings, entry)
     return entry, instance
 
 
@@ -544,7 +622,9 @@ def _job_json(job: JobRow) -> dict[str, Any]:
 def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Settings) -> None:
     async def read_uploads(files: list[UploadFile]) -> dict[str, bytes]:
         uploads = [(f.filename or "", await f.read()) for f in files]
-        return _upload_files(uploads, settings.max_upload_bytes)
+        # unpacking a zip, like parsing and validating, is off the event loop: the
+        # server answers other requests meanwhile
+        return await run_in_threadpool(_upload_files, uploads, settings.max_upload_bytes)
 
     @app.post("/api/validate", tags=["instances"], summary="Validate an upload; store nothing")
     async def validate(files: Annotated[list[UploadFile], File()]) -> dict[str, Any]:
@@ -628,6 +708,7 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
             raise ApiError(422, f"patch: {exc}") from None
         except InputError as exc:
             raise ApiError(422, exc.messages) from None
+        within_limits(len(instance.people), instance.horizon.days, settings, "patch")
         document = instance.model_dump(mode="json")
         name = f"{re.sub(r'[^A-Za-z0-9._-]+', '-', instance.name).strip('-') or 'instance'}.json"
         files = {name: instance.model_dump_json(by_alias=True, indent=1).encode()}
@@ -641,6 +722,13 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
         version = store.version(version_id)
         if version is None:
             raise not_found("version", version_id)
+        return version
+
+    def workable(version_id: str) -> VersionRow:
+        """The version a job is to work on, within this server's limit (a version kept
+        from before the limit was lowered is not)."""
+        version = version_or_404(version_id)
+        within_limits_of(version.document, settings, f"version {version.number}")
         return version
 
     @app.get(
@@ -686,7 +774,7 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
         version_id: str, body: Annotated[SolveRequest | None, Body()] = None
     ) -> dict[str, Any]:
         body = body or SolveRequest()
-        found = version_or_404(version_id)
+        found = workable(version_id)
         options = body.model_dump(exclude={"history", "pin"}, exclude_none=True)
         options["history"] = _history(store, found, body.history)
         if body.pin is not None:
@@ -704,7 +792,7 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
     def check(
         version_id: str, body: Annotated[CheckRequest | None, Body()] = None
     ) -> dict[str, Any]:
-        version_or_404(version_id)
+        workable(version_id)
         return queue("check", version_id, (body or CheckRequest()).model_dump(exclude_none=True))
 
     @app.post(
@@ -714,23 +802,45 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
         summary="Compare scenarios of this version: a job giving the what-if table",
     )
     def whatif(version_id: str, body: WhatIfRequest) -> dict[str, Any]:
+        from models.patch import instance_data
         from scheduler.whatif import read_scenarios
 
-        version_or_404(version_id)
+        version = workable(version_id)
         with tempfile.TemporaryDirectory(prefix="roster-scenarios-") as tmp:
             path = Path(tmp) / "scenarios.yaml"
             path.write_text(body.scenarios)
             try:
-                count = len(read_scenarios(path))
+                scenarios = read_scenarios(path)
             except InputError as exc:
                 raise ApiError(
                     422, [m.replace(str(path), "scenarios") for m in exc.messages]
                 ) from None
-        if count > MAX_SCENARIOS:
+        if len(scenarios) > MAX_SCENARIOS:
             raise ApiError(
-                422, f"scenarios: {count:,} scenarios, more than {MAX_SCENARIOS} in one job"
+                422,
+                f"scenarios: {len(scenarios):,} scenarios, more than {MAX_SCENARIOS} in one job",
             )
+        base = instance_data(Instance.model_validate(version.document))  # as the job patches it
+        for index, scenario in enumerate(scenarios):
+            where = f"scenarios[{index}] ({scenario.name})"
+            _scenario_within_limits(base, scenario.operations, settings, where)
         return queue("whatif", version_id, body.model_dump(exclude_none=True))
+
+
+def _scenario_within_limits(
+    document: dict[str, Any], operations: dict[str, Any], settings: Settings, what: str
+) -> None:
+    """`within_limits` for an instance patched by what-if operations (a scenario, a
+    replan's changes). Operations that do not apply are left to the job, which says so
+    in its row (only the size is judged here)."""
+    from models.patch import PatchError, apply_operations
+
+    data = copy.deepcopy(document)
+    try:
+        apply_operations(data, operations)
+    except PatchError:
+        return
+    within_limits_of(data, settings, what)
 
 
 def _queue(
@@ -816,7 +926,9 @@ def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
     ) -> StreamingResponse:
         await run_in_threadpool(job_or_404, job_id)
         last = request.headers.get("last-event-id", "")
-        start = int(last) if last.isdigit() and int(last) <= LAST_ID else after
+        # ASCII digits only: '²' is a digit to str.isdigit but not to int()
+        given = int(last) if re.fullmatch(r"[0-9]{1,19}", last) else None
+        start = given if given is not None and given <= LAST_ID else after
 
         async def stream() -> AsyncIterator[str]:
             seen = start
@@ -865,10 +977,11 @@ def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
 
 
 def csv_rows(content: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(content.decode())))
+    """The rows of one of a result's CSV files, each text as written (`models.cells`)."""
+    return [restored_row(row) for row in csv.DictReader(io.StringIO(content.decode()))]
 
 
-def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
+def _results_api(app: FastAPI, store: Store, runner: JobRunner, settings: Settings) -> None:
     def result_or_404(result_id: str) -> ResultRow:
         found = store.result(result_id)
         if found is None:
@@ -879,17 +992,37 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
         result_or_404(result_id)
         return store.files(result_id)
 
+    def roster_files(result_id: str, status: int = 404) -> dict[str, bytes]:
+        """The files of a result that holds a roster; a what-if's comparison (or a job
+        that wrote none) is `status`: 404 for what is read of it, 409 for a change."""
+        files = files_of(result_id)
+        if "roster.csv" not in files or "instance.json" not in files:
+            what = "a what-if comparison" if "whatif.csv" in files else "a result"
+            raise ApiError(
+                status,
+                f"result {result_id} is {what} without a roster (no roster.csv): it has no "
+                "roster to show, download or change",
+            )
+        return files
+
     @contextmanager
-    def folder_of(result_id: str, exports: bool = False) -> Iterator[Path]:
-        result_or_404(result_id)
+    def folder_of(result_id: str, exports: bool = False, status: int = 404) -> Iterator[Path]:
+        roster_files(result_id, status)
         with tempfile.TemporaryDirectory(prefix="roster-result-") as tmp:
             folder = Path(tmp) / "result"
             store.write_result(result_id, folder, exports=exports)
             yield folder
 
-    def instance_of(result_id: str) -> Instance:
-        files = files_of(result_id)
+    def instance_of(result_id: str, status: int = 404) -> Instance:
+        files = roster_files(result_id, status)
         return Instance.model_validate_json(files["instance.json"])
+
+    def workable(result_id: str) -> Instance:
+        """The instance of a roster to change, within this server's limit."""
+        instance = instance_of(result_id, 409)
+        where = f"result {result_id}"
+        within_limits(len(instance.people), instance.horizon.days, settings, where)
+        return instance
 
     @app.get("/api/results/{result_id}", tags=["results"], summary="A result's summary")
     def result(result_id: str) -> dict[str, Any]:
@@ -923,7 +1056,7 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
         queue: str | None = None,
         batch: str | None = None,
     ) -> dict[str, Any]:
-        rows = csv_rows(files_of(result_id)["roster.csv"])
+        rows = csv_rows(roster_files(result_id)["roster.csv"])
         wanted = {
             "person": person,
             "date": date.isoformat() if date else None,
@@ -1033,7 +1166,8 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
         from scheduler.edits import read_folder, try_edits
 
         edits = parsed(body)
-        with folder_of(result_id) as folder_path:
+        workable(result_id)
+        with folder_of(result_id, status=409) as folder_path:
             folder = read_folder(folder_path)
             try:
                 outcome, _rows, _evaluation, _touched = try_edits(
@@ -1056,7 +1190,8 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
 
         edits = parsed(body)
         found = result_or_404(result_id)
-        with folder_of(result_id) as folder_path:
+        workable(result_id)
+        with folder_of(result_id, status=409) as folder_path:
             folder = read_folder(folder_path)
             try:
                 outcome, rows, evaluation, touched = try_edits(
@@ -1093,7 +1228,7 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
     )
     def cover(result_id: str, body: CoverRequest) -> dict[str, Any]:
         found = result_or_404(result_id)
-        instance = instance_of(result_id)
+        instance = workable(result_id)
         asked = [n for n in ("shift", "person", "batch") if getattr(body, n) is not None]
         if len(asked) != 1:
             raise ApiError(
@@ -1135,8 +1270,10 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
         summary="Re-plan this roster from a date with the fewest changes (someone out, say)",
     )
     def replan(result_id: str, body: ReplanRequest) -> dict[str, Any]:
+        from models.patch import instance_data
+
         found = result_or_404(result_id)
-        instance = instance_of(result_id)
+        instance = workable(result_id)
         problems = _unknown(
             instance,
             dates=[body.start, *(d for a in body.unavailable for d in (a.start, a.to) if d)],
@@ -1144,6 +1281,11 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
         )
         if problems:
             raise ApiError(422, problems)
+        if body.changes:
+            version = store.version(found.version_id)
+            if version is not None:  # the job patches the version's instance
+                base = instance_data(Instance.model_validate(version.document))
+                _scenario_within_limits(base, body.changes, settings, "changes")
         options = body.model_dump(
             exclude={"start", "unavailable", "changes"}, exclude_none=True, by_alias=True
         )
@@ -1256,7 +1398,25 @@ def _unknown(
 # ---- calendar feeds --------------------------------------------------------------------
 
 
-def _feeds_api(app: FastAPI, store: Store) -> None:
+def base_url(request: Request, settings: Settings) -> str:
+    """The address of this server for the links it hands out: the configured public
+    one; else the request's own when its Host is one of `allowed_hosts`; else the
+    address the request reached (the listening socket's), never a Host a client chose."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    if settings.allowed_hosts:
+        return str(request.base_url).rstrip("/")
+    server = request.scope.get("server")
+    if not server:
+        return ""  # no address known: the path alone
+    host, port = server[0], server[1]
+    host = f"[{host}]" if ":" in str(host) else str(host)
+    scheme = request.url.scheme
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" + ("" if port in (None, default) else f":{port}")
+
+
+def _feeds_api(app: FastAPI, store: Store, settings: Settings) -> None:
     @app.post(
         "/api/feeds",
         status_code=201,
@@ -1279,7 +1439,7 @@ def _feeds_api(app: FastAPI, store: Store) -> None:
                 raise ApiError(422, [f"person: no person {person!r} in any stored instance{hint}"])
         token = store.renew_feed(person)
         path = f"/feeds/{token}.ics"
-        url = str(request.base_url).rstrip("/") + path
+        url = base_url(request, settings) + path
         return {"person": body.person, "path": path, "url": url}
 
     @app.delete("/api/feeds", tags=["feeds"], summary="End a person's (or the team's) feed")

@@ -1,0 +1,1 @@
+"""A lower bound over whole per-person schedules: column generation (docs/search.md)."""

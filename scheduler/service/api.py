@@ -347,6 +347,24 @@ def _error_page(status: int, messages: list[str]) -> HTMLResponse:
     )
 
 
+@contextmanager
+def disk_full_is_507() -> Iterator[None]:
+    """A full disk while a request's files are written or stored is the server's
+    trouble, said so: `ApiError` 507 (nothing is kept: the files were temporary, the
+    store's transaction is rolled back). Scoped to those steps, not the whole app: an
+    OSError of a streamed answer (a client gone) stays what it is."""
+    try:
+        yield
+    except (OSError, OperationalError) as exc:
+        if not _is_disk_full(exc):
+            raise
+        raise ApiError(
+            507,
+            "the server's disk is full: nothing of this request was stored; free some "
+            "space on the server and send it again",
+        ) from None
+
+
 def _is_disk_full(exc: BaseException) -> bool:
     """No space left (or over quota) on a disk: an OSError, or the database saying so
     (SQLite's SQLITE_FULL, PostgreSQL's disk_full) through SQLAlchemy."""
@@ -405,21 +423,6 @@ def create_app(store: Store, runner: JobRunner, settings: Settings | None = None
         if _wants_page(_request):
             return _error_page(exc.status_code, [message])
         return JSONResponse({"errors": [message]}, status_code=exc.status_code)
-
-    @app.exception_handler(OSError)
-    @app.exception_handler(OperationalError)
-    async def _disk_full(request: Request, exc: Exception) -> Response:
-        """A full disk (writing an upload's files, or the store's database) is the
-        server's trouble, said so (507), not a 500; nothing is kept of the request."""
-        if not _is_disk_full(exc):
-            raise exc
-        messages = [
-            "the server's disk is full: nothing of this request was stored; free some "
-            "space on the server and send it again"
-        ]
-        if _wants_page(request):
-            return _error_page(507, messages)
-        return JSONResponse({"errors": messages}, status_code=507)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -549,7 +552,7 @@ def validate_upload(files: dict[str, bytes], settings: Settings) -> tuple[str, I
     from scheduler.formats import read_instance
 
     entry = _entry(files)
-    with tempfile.TemporaryDirectory(prefix="roster-upload-") as tmp:
+    with disk_full_is_507(), tempfile.TemporaryDirectory(prefix="roster-upload-") as tmp:
         here = Path(tmp)
         for name, content in files.items():
             (here / name).write_bytes(content)
@@ -642,9 +645,10 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
         found = await read_uploads(files)
         entry, instance = await run_in_threadpool(validate_upload, found, settings)
         document = instance.model_dump(mode="json")
-        instance_id, version_id = await run_in_threadpool(
-            store.add_instance, instance.name, document, found, f"uploaded as {entry}"
-        )
+        with disk_full_is_507():
+            instance_id, version_id = await run_in_threadpool(
+                store.add_instance, instance.name, document, found, f"uploaded as {entry}"
+            )
         return {"id": instance_id, "version_id": version_id, "figures": _figures(instance)}
 
     @app.get("/api/instances", tags=["instances"], summary="Every instance, newest last")
@@ -713,7 +717,8 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
         name = f"{re.sub(r'[^A-Za-z0-9._-]+', '-', instance.name).strip('-') or 'instance'}.json"
         files = {name: instance.model_dump_json(by_alias=True, indent=1).encode()}
         note = body.note or f"patched from version {base.number}"
-        version_id = store.add_version(instance_id, document, files, note)
+        with disk_full_is_507():
+            version_id = store.add_version(instance_id, document, files, note)
         version = store.version(version_id)
         assert version is not None
         return _version_json(store, version, with_files=True)
@@ -1210,8 +1215,9 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner, settings: Settin
                 )
             folder = dataclasses.replace(folder, path=Path(f"result {result_id}"))
             edited = folder_path.parent / "edited"
-            log = write_edited(edited, folder, edits, rows, evaluation, touched, exports=False)
-            new_id = store.save_result(found.version_id, edited)
+            with disk_full_is_507():
+                log = write_edited(edited, folder, edits, rows, evaluation, touched, exports=False)
+                new_id = store.save_result(found.version_id, edited)
         return {
             "id": new_id,
             "result": f"/api/results/{new_id}",

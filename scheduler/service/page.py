@@ -29,7 +29,13 @@ from models.patch import OPERATIONS
 from scheduler.outputs.charts import progress_chart
 from scheduler.outputs.report import TEMPLATES as REPORT_TEMPLATES
 from scheduler.outputs.report import context, environment
-from scheduler.service.api import ApiError, csv_rows, not_found, validate_upload
+from scheduler.service.api import (
+    ApiError,
+    csv_rows,
+    disk_full_is_507,
+    not_found,
+    validate_upload,
+)
 from scheduler.service.jobs import JobRunner
 from scheduler.service.store import JobRow, Store
 
@@ -124,9 +130,10 @@ def add_page(app: FastAPI, store: Store, runner: JobRunner) -> None:
             raise ApiError(404, "the demo week is not here (it ships with a checkout)")
         files = {n: (DEMO / n).read_bytes() for n in DEMO_FILES}
         entry, instance = validate_upload(files, settings)
-        instance_id, version_id = store.add_instance(
-            instance.name, instance.model_dump(mode="json"), files, f"uploaded as {entry}"
-        )
+        with disk_full_is_507():
+            instance_id, version_id = store.add_instance(
+                instance.name, instance.model_dump(mode="json"), files, f"uploaded as {entry}"
+            )
         return {"id": instance_id, "version_id": version_id}
 
     @app.get("/instances/{instance_id}", response_class=HTMLResponse, include_in_schema=False)

@@ -644,7 +644,9 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
     async def upload(files: Annotated[list[UploadFile], File()]) -> dict[str, Any]:
         found = await read_uploads(files)
         entry, instance = await run_in_threadpool(validate_upload, found, settings)
-        document = instance.model_dump(mode="json")
+        # the instance as JSON, like its parsing, off the event loop (10,000 people take
+        # a while)
+        document = await run_in_threadpool(lambda: instance.model_dump(mode="json"))
         with disk_full_is_507():
             instance_id, version_id = await run_in_threadpool(
                 store.add_instance, instance.name, document, found, f"uploaded as {entry}"
@@ -832,19 +834,35 @@ def _instances_api(app: FastAPI, store: Store, runner: JobRunner, settings: Sett
         return queue("whatif", version_id, body.model_dump(exclude_none=True))
 
 
+SIZED = ("people", "horizon")
+"""What an instance's size (people times days) is made of."""
+
+
 def _scenario_within_limits(
     document: dict[str, Any], operations: dict[str, Any], settings: Settings, what: str
 ) -> None:
-    """`within_limits` for an instance patched by what-if operations (a scenario, a
-    replan's changes). Operations that do not apply are left to the job, which says so
-    in its row (only the size is judged here)."""
+    """`within_limits` for an instance patched by a what-if scenario's operations. Only
+    those that reach the people or the horizon are applied, to a copy of those two alone
+    (a copy of the whole week for each of 200 scenarios would take seconds); operations
+    that do not apply are left to the job, whose row for the scenario says why."""
     from models.patch import PatchError, apply_operations
 
-    data = copy.deepcopy(document)
-    try:
-        apply_operations(data, operations)
-    except PatchError:
-        return
+    sized: dict[str, Any] = {
+        k: operations[k] for k in ("remove_people", "add_people") if k in operations
+    }
+    for op in ("set", "append"):
+        paths = operations.get(op)
+        if isinstance(paths, dict):
+            reaching = {k: v for k, v in paths.items() if str(k).split(".")[0] in SIZED}
+            if reaching:
+                sized[op] = reaching
+    data = {key: document[key] for key in SIZED if key in document}
+    if sized:
+        data = copy.deepcopy(data)
+        try:
+            apply_operations(data, sized)
+        except PatchError:
+            return
     within_limits_of(data, settings, what)
 
 
@@ -1276,7 +1294,7 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner, settings: Settin
         summary="Re-plan this roster from a date with the fewest changes (someone out, say)",
     )
     def replan(result_id: str, body: ReplanRequest) -> dict[str, Any]:
-        from models.patch import instance_data
+        from models.patch import PatchError, patched
 
         found = result_or_404(result_id)
         instance = workable(result_id)
@@ -1287,11 +1305,15 @@ def _results_api(app: FastAPI, store: Store, runner: JobRunner, settings: Settin
         )
         if problems:
             raise ApiError(422, problems)
-        if body.changes:
-            version = store.version(found.version_id)
-            if version is not None:  # the job patches the version's instance
-                base = instance_data(Instance.model_validate(version.document))
-                _scenario_within_limits(base, body.changes, settings, "changes")
+        version = store.version(found.version_id)
+        if body.changes and version is not None:
+            # the job patches the version's instance: a patch that does not apply, or
+            # makes an instance above the limit, is refused now rather than in the job
+            try:
+                changed = patched(Instance.model_validate(version.document), body.changes)
+            except PatchError as exc:
+                raise ApiError(422, f"changes: {exc}") from None
+            within_limits(len(changed.people), changed.horizon.days, settings, "changes")
         options = body.model_dump(
             exclude={"start", "unavailable", "changes"}, exclude_none=True, by_alias=True
         )

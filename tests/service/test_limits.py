@@ -141,6 +141,13 @@ def test_a_replans_changes_above_the_limit_are_refused(client: Client, store: St
     assert response.json()["errors"] == [
         "changes: 5 people over 1 day is 5 person-days, above this server's limit of 4"
     ]
+    # changes that do not apply are said so now, not by a job that fails
+    wrong = api.post(
+        f"/api/results/{result_id}/replan",
+        json={"from": "2026-11-30", "changes": {"remove_people": ["zed"]}},
+    )
+    assert wrong.status_code == 422, wrong.text
+    assert wrong.json()["errors"][0].startswith("changes: remove_people: no person 'zed'")
     assert len(store.jobs()) == jobs
 
 

@@ -459,18 +459,24 @@ def cmd_cover(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.candidates or not r.open for r in results) else EXIT_VIOLATIONS
 
 
-def _store(args: argparse.Namespace) -> Any:
+def _store(args: argparse.Namespace, serving: bool = False) -> Any:
     """The service's store of `--db URL` or `--data DIR` (default ./roster-data/),
-    brought to the newest schema."""
+    checked whole (a damaged SQLite file is refused) and brought to the newest schema.
+    `serving`: taken for this server first, or refused when another server has it."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from scheduler.service.store import Store
+    from scheduler.service.store import Store, StoreRefusedError
 
+    where = f"--db {args.db}" if args.db else f"--data {args.data}"
     try:
         store = Store(args.db) if args.db else Store.in_folder(args.data)
+        if serving:
+            store.hold_for_server()
+        store.check()
         store.migrate()
+    except StoreRefusedError as exc:
+        raise InputError([f"{where}: {exc}"]) from None
     except (SQLAlchemyError, OSError, ValueError) as exc:
-        where = f"--db {args.db}" if args.db else f"--data {args.data}"
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError([f"{where}: cannot open the store: {first}"]) from None
     return store
@@ -536,7 +542,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     cannot = _cannot_listen(args.host, args.port)
     if cannot:  # before the store is made: nothing is left behind
         return _fail([cannot])
-    store = _store(args)
+    store = _store(args, serving=True)
     tokens = args.tokens or args.host not in LOOPBACK
     if tokens and not store.live_tokens("api"):
         print(
@@ -562,7 +568,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"{runner.slots} job{'s' if runner.slots != 1 else ''} at once ({args.backend})",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, whose stop (Ctrl-C, SIGTERM) first stops the jobs: uvicorn
+        waits for the open responses before the app's own shutdown, and a job's event
+        stream lasts as long as its job."""
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            runner.begin_close()
+            super().handle_exit(sig, frame)
+
+    server = Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning"))
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn raises the stop signal again once it has stopped
+        pass
+    finally:
+        store.release()
+    print("roster serve: stopped; queued jobs run at the next start", file=sys.stderr)
     return EXIT_OK
 
 

@@ -902,6 +902,10 @@ def _attachment(name: str) -> dict[str, str]:
 # ---- jobs ------------------------------------------------------------------------------
 
 
+STREAM_CLOSING_SECONDS = 10.0
+"""How long, once the server stops, an event stream waits for its job to stop."""
+
+
 def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
     def job_or_404(job_id: str) -> JobRow:
         job = store.job(job_id)
@@ -957,6 +961,7 @@ def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
             seen = start
             stage: str | None = None
             quiet = 0.0
+            closing_since: float | None = None
             while True:
                 found = await run_in_threadpool(store.events, job_id, seen)
                 for event in found:
@@ -981,6 +986,17 @@ def _jobs_api(app: FastAPI, store: Store, runner: JobRunner) -> None:
                         yield f"event: end\ndata: {json.dumps(state)}\n\n"
                         return
                     continue
+                if runner.closing:
+                    # the server stops: a job running here is stopping and its end is
+                    # sent in a moment; a queued job's stream (or one slow to stop) ends
+                    # now, so that the server's stop does not wait for the job
+                    clock = asyncio.get_running_loop().time()
+                    closing_since = closing_since or clock
+                    ours = job_id in await run_in_threadpool(runner.running)
+                    if not ours or clock - closing_since > STREAM_CLOSING_SECONDS:
+                        said = {"state": current.state, "reason": "the server is stopping"}
+                        yield f"event: closing\ndata: {json.dumps(said)}\n\n"
+                        return
                 if await request.is_disconnected():
                     return
                 quiet = 0.0 if found else quiet + 0.1

@@ -9,7 +9,14 @@ server's process: a job that fails or crashes its worker leaves the server as it
 
 Stopping a running job sends its worker SIGINT (a Ray task: a cancel, KeyboardInterrupt
 in the task), which stops the search and keeps the best roster, as Ctrl-C does on the
-command line.
+command line. The signal waits for the worker to say it has started (its handlers set),
+so a job stopped as its worker starts ends `stopped` with no roster, not killed.
+
+Workers die with their server: each watches a pipe whose writing end only the server
+holds (`lifeline`), and exits when it reads its end, as it does when the server is
+killed. (Their parent is the fork server, not the server, so a parent-death signal
+would not do; the fork server and multiprocessing's resource tracker end by
+themselves once no worker holds their pipes.)
 """
 
 from __future__ import annotations
@@ -33,12 +40,14 @@ log = logging.getLogger("roster.jobs")
 
 BACKENDS = ("process", "ray")
 
-STOPPED = "stopped on request; the best roster found by then is kept"
-SERVER_STOPPED = "the server stopped while the job ran; the best roster found by then is kept"
-SERVER_GONE = (
-    "the server ended while the job ran (a restart or a crash); the best roster found by "
-    "then is kept"
-)
+KEPT = "the best roster found by then is kept"
+NONE_KEPT = "it had found no roster, so none is kept"
+STOPPED = f"stopped on request; {KEPT}"
+STOPPED_EMPTY = f"stopped on request; {NONE_KEPT}"
+SERVER_STOPPED = f"the server stopped while the job ran; {KEPT}"
+SERVER_STOPPED_EMPTY = f"the server stopped while the job ran; {NONE_KEPT}"
+SERVER_GONE = f"the server ended while the job ran (a restart or a crash); {KEPT}"
+SERVER_GONE_EMPTY = f"the server ended while the job ran (a restart or a crash); {NONE_KEPT}"
 
 
 def worker_prefix() -> str:
@@ -55,7 +64,12 @@ def _exit_reason(code: int | None) -> str:
         how = f"was killed by {name}"
     else:
         how = f"ended with exit code {code}"
-    return f"the worker {how} before the job finished; the best roster found by then is kept"
+    return f"the worker {how} before the job finished; {KEPT}"
+
+
+def _as_kept(reason: str, kept: bool) -> str:
+    """The reason, saying truly whether a roster is kept."""
+    return reason if kept else reason.replace(KEPT, NONE_KEPT)
 
 
 @dataclass
@@ -76,6 +90,8 @@ class _Handle:
     messages: Any
     done: Outcome | None = None
     failure: str | None = field(default=None)
+    started = False
+    """The worker said it runs, its stop signals set (`("started",)`)."""
 
     def poll(self, timeout: float) -> Iterator[tuple[Any, ...]]:
         try:
@@ -114,6 +130,7 @@ class _RayHandle:
         self.messages = Queue()
         self.ref = remote.remote(work, self.messages)
         self._finished = False
+        self.started = True  # a cancel reaches the task whenever it is sent
 
     def poll(self, timeout: float) -> Iterator[tuple[Any, ...]]:
         from ray.util.queue import Empty
@@ -192,6 +209,8 @@ class JobRunner:
         """Stops asked for jobs this runner has claimed but not yet started."""
         self._lock = threading.Lock()
         self._context: Any = None
+        self._lifeline: tuple[Any, Any] | None = None
+        """The pipe every worker watches: (its reading end, the writing end we hold)."""
         self._ray: Any = None
         self._remote: Any = None
         self._ray_started = False
@@ -202,10 +221,11 @@ class JobRunner:
         """Mark the jobs a previous server of this host left running as interrupted (their
         best roster kept), then start the slots; the ids interrupted."""
         host = self.prefix.split(":", 1)[0] + ":"
-        left = self.store.interrupt_running(SERVER_GONE, worker_prefix=host)
+        left = self.store.interrupt_running(SERVER_GONE, SERVER_GONE_EMPTY, worker_prefix=host)
         if self.backend == "process":
             self._context = multiprocessing.get_context("forkserver")
             self._context.set_forkserver_preload(["scheduler.service.worker", "scheduler.cli"])
+            self._lifeline = self._context.Pipe(duplex=False)
         else:
             from scheduler.whatif import ray_module
 
@@ -225,17 +245,31 @@ class JobRunner:
             self._threads.append(thread)
         return left
 
+    def begin_close(self) -> None:
+        """Start stopping at once, without waiting: the slots take no new job and stop
+        their running ones (each keeps its best roster, marked interrupted). Takes no
+        lock, so that a signal handler may call it (`roster serve` does, before the web
+        server waits for its open responses)."""
+        self._closing.set()
+        self._wake.set()
+
+    @property
+    def closing(self) -> bool:
+        """Stopping: no job starts here any more, and the running ones are stopping."""
+        return self._closing.is_set()
+
     def close(self, timeout: float = 30.0) -> None:
         """Stop the running jobs (each keeps its best roster, marked interrupted) and the
-        slots; queued jobs stay queued for the next start."""
-        self._closing.set()
-        with self._lock:
-            for running in self._running.values():
-                running.stop_reason = running.stop_reason or SERVER_STOPPED
-        self._wake.set()
+        slots; queued jobs stay queued for the next start. A worker still running after
+        `timeout` ends with its lifeline."""
+        self.begin_close()
         for thread in self._threads:
             thread.join(timeout=timeout)
         self._threads.clear()
+        if self._lifeline is not None:
+            for end in self._lifeline:
+                end.close()
+            self._lifeline = None
         if self._ray_started:
             self._ray.shutdown()
             self._ray_started = False
@@ -301,39 +335,66 @@ class JobRunner:
             if self._stops.pop(job.id, None) is not None:
                 self.store.finish(job.id, "stopped", "stopped on request before it ran")
                 return
+            if self._closing.is_set():  # claimed as the server stops: it runs after
+                self.store.requeue(job.id, job.worker)
+                return
         handle = self._start(work)
         running = _Running(job.id, handle)
         with self._lock:
             self._running[job.id] = running
             running.stop_reason = self._stops.pop(job.id, None)
         try:
-            outcome = self._pump(running)
+            try:
+                outcome = self._pump(running)
+            finally:
+                handle.close()
+            self._end(running, outcome)
         finally:
+            # only once the job's end is stored: until then its event streams wait for it
             with self._lock:
                 self._running.pop(job.id, None)
-            handle.close()
+
+    def _end(self, running: _Running, outcome: Outcome | None) -> None:
+        """Store how a job that ran ended: its state, reason and result."""
+        job_id, handle = running.job_id, running.handle
+        stored = self.store.job(job_id)
+        kept_before = stored is not None and stored.result_id is not None
         if outcome is None:
-            self.store.finish(job.id, "interrupted", handle.exit_reason())
+            if running.stop_sent and running.stop_reason is not None:
+                # the worker died of the stop itself (before its handlers were set)
+                state = "stopped" if running.stop_reason == STOPPED else "interrupted"
+                self.store.finish(job_id, state, _as_kept(running.stop_reason, kept_before))
+                return
+            self.store.finish(job_id, "interrupted", _as_kept(handle.exit_reason(), kept_before))
             return
         if running.stop_reason is not None and (running.stop_sent or outcome.stopped):
-            state = "interrupted" if running.stop_reason != STOPPED else "stopped"
+            state = "stopped" if running.stop_reason == STOPPED else "interrupted"
+            kept = kept_before or "roster.csv" in outcome.files
             self.store.finish(
-                job.id, state, running.stop_reason, files=outcome.files, output=outcome.text
+                job_id,
+                state,
+                _as_kept(running.stop_reason, kept),
+                files=outcome.files,
+                output=outcome.text,
             )
             return
         if outcome.code == 2 or outcome.code >= 99:
             errors = [ln for ln in outcome.text.splitlines() if ln.startswith("error: ")]
             reason = "\n".join(e.removeprefix("error: ") for e in errors) or outcome.text.strip()
-            self.store.finish(job.id, "failed", reason, files=outcome.files, output=outcome.text)
+            self.store.finish(job_id, "failed", reason, files=outcome.files, output=outcome.text)
             return
-        self.store.finish(job.id, "done", "", files=outcome.files, output=outcome.text)
+        self.store.finish(job_id, "done", "", files=outcome.files, output=outcome.text)
 
     def _start(self, work: Work) -> Any:
         if self.backend == "ray":
             return _RayHandle(self._ray, self._remote, work)
         messages = self._context.Queue()
+        assert self._lifeline is not None
         process = self._context.Process(
-            target=run_in_process, args=(work, messages), name="roster-job", daemon=True
+            target=run_in_process,
+            args=(work, messages, self._lifeline[0]),
+            name="roster-job",
+            daemon=True,
         )
         process.start()
         return _Handle(process, messages)
@@ -342,7 +403,9 @@ class JobRunner:
         """Store the worker's messages until it ends; its outcome, None if it died."""
         handle = running.handle
         while True:
-            if running.stop_reason is not None and not running.stop_sent:
+            if running.stop_reason is None and self._closing.is_set():
+                running.stop_reason = SERVER_STOPPED
+            if running.stop_reason is not None and not running.stop_sent and handle.started:
                 running.stop_sent = True
                 handle.stop()
             got_any = False
@@ -362,7 +425,9 @@ class JobRunner:
     def _keep(self, running: _Running, message: tuple[Any, ...]) -> Outcome | None:
         """One message of a worker into the store; the outcome when it is the end."""
         kind = message[0]
-        if kind == "event":
+        if kind == "started":
+            running.handle.started = True
+        elif kind == "event":
             running.events += 1
             self.store.add_event(running.job_id, **message[1])
         elif kind == "best":

@@ -28,7 +28,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import secrets
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,6 +56,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 JOB_STATES = ("queued", "running", "done", "failed", "stopped", "interrupted")
@@ -226,6 +229,10 @@ class PublishClashError(Exception):
         self.clashes = clashes
 
 
+class StoreRefusedError(Exception):
+    """The store cannot be served: it is damaged, or another server uses it. One line."""
+
+
 class Store:
     """The store at a database URL (`sqlite:///path`, `postgresql+psycopg://...`)."""
 
@@ -240,6 +247,7 @@ class Store:
         self._writes = sessionmaker(
             self.engine.execution_options(roster_write=True), expire_on_commit=False
         )
+        self._server_lock: Any = None
 
     @classmethod
     def in_folder(cls, folder: Path) -> Store:
@@ -283,6 +291,61 @@ class Store:
             text("SELECT pg_advisory_xact_lock(:key)"),
             {"key": int.from_bytes(digest[:8], "big", signed=True)},
         )
+
+    # ---- serving ------------------------------------------------------------------
+
+    def check(self) -> None:
+        """Refuse a damaged store before it is served (`StoreRefusedError`): SQLite's
+        `PRAGMA quick_check` must find every page of the file whole."""
+        if not self.sqlite:
+            return
+        try:
+            with self.engine.connect() as connection:
+                found = [str(r[0]) for r in connection.exec_driver_sql("PRAGMA quick_check")]
+        except DatabaseError as exc:  # too damaged to check, or no database at all
+            found = [f"SQLite: {_first_line(exc.orig)}"]
+        else:
+            if found == ["ok"]:
+                return
+            more = f", and {len(found) - 1} more" if len(found) > 1 else ""
+            found = [f"PRAGMA quick_check: {found[0]}{more}"]
+        raise StoreRefusedError(
+            f"{self._file_name} is damaged ({found[0]}); restore it from a backup"
+        )
+
+    @property
+    def _file_name(self) -> str:
+        return Path(str(self.engine.url.database)).name
+
+    def hold_for_server(self) -> None:
+        """Take the store for this server until the process ends, or refuse with
+        `StoreRefusedError` naming the server that has it: a lock on a file beside the
+        SQLite database (flock), or a PostgreSQL session's advisory lock for this host
+        (servers of other hosts share the database; their jobs are told apart by host)."""
+        if self._server_lock is not None:
+            return
+        if self.sqlite:
+            self._server_lock = _flock_beside(Path(str(self.engine.url.database)))
+            return
+        host = socket.gethostname()
+        connection = self.engine.connect()
+        digest = hashlib.sha256(f"roster serve\0{host}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        taken = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
+        if not taken.scalar():
+            connection.close()
+            raise StoreRefusedError(
+                f"another roster serve of this host ({host}) uses this database; stop it "
+                "first (two servers of one host would take each other's jobs for a restart)"
+            )
+        connection.commit()
+        self._server_lock = connection
+
+    def release(self) -> None:
+        """Let go of the store taken by `hold_for_server`."""
+        lock, self._server_lock = self._server_lock, None
+        if lock is not None:
+            lock.close()
 
     # ---- instances ----------------------------------------------------------------
 
@@ -500,9 +563,12 @@ class Store:
                 )
             )
 
-    def interrupt_running(self, reason: str, worker_prefix: str = "") -> list[str]:
+    def interrupt_running(
+        self, reason: str, none_kept: str | None = None, worker_prefix: str = ""
+    ) -> list[str]:
         """Mark every job left running (its worker or the server gone) as interrupted, its
-        best roster so far kept as its result; their ids. Queued jobs stay queued. With
+        best roster so far kept as its result; their ids. The reason is `none_kept`
+        (when given) for a job that had no roster yet. Queued jobs stay queued. With
         `worker_prefix`, only the jobs of workers whose name starts with it."""
         with self.transaction() as tx:
             query = select(JobRow).where(JobRow.state == "running")
@@ -510,8 +576,20 @@ class Store:
                 query = query.where(JobRow.worker.startswith(worker_prefix, autoescape=True))
             jobs = list(tx.scalars(query))
             for job in jobs:
-                job.state, job.reason, job.finished = "interrupted", reason, _now()
+                said = reason if job.result_id or none_kept is None else none_kept
+                job.state, job.reason, job.finished = "interrupted", said, _now()
             return [j.id for j in jobs]
+
+    def requeue(self, job_id: str, worker: str) -> bool:
+        """A job `worker` claimed and never started, queued again in its place (the
+        server is stopping); False when it is no longer that worker's running job."""
+        with self.transaction() as tx:
+            done = tx.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.state == "running", JobRow.worker == worker)
+                .values(state="queued", worker="", started=None)
+            )
+            return bool(getattr(done, "rowcount", 0))
 
     # ---- results --------------------------------------------------------------------
 
@@ -716,6 +794,44 @@ def _sqlite_begin(connection: Connection) -> None:
     writer before it); a read takes a snapshot and never waits."""
     writes = connection.get_execution_options().get("roster_write", False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def _first_line(error: object) -> str:
+    said = str(error).strip()
+    return said.splitlines()[0] if said else type(error).__name__
+
+
+class _FolderLock:
+    """An exclusive flock on a file, held while the file stays open."""
+
+    def __init__(self, path: Path, handle: Any) -> None:
+        self.path, self.handle = path, handle
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _flock_beside(database: Path) -> _FolderLock:
+    import fcntl
+
+    path = database.with_name(database.name + ".lock")
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        who = f" (pid {holder})" if holder.isdigit() else ""
+        raise StoreRefusedError(
+            f"another roster serve{who} uses {database.name}; stop it first, or give this "
+            "one a store of its own"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return _FolderLock(path, handle)
 
 
 def alembic_config(url: str) -> Any:

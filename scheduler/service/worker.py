@@ -15,6 +15,10 @@ Messages (tuples, first the kind):
   files), at most once a second, so that a job whose worker dies keeps it;
 - ``("done", Outcome)``: the command's exit code, its output folder's files and what it
   printed.
+
+A worker process first sends ``("started",)``, once SIGINT and SIGTERM stop its search
+rather than kill it: the server sends a stop only after it. It exits at once when its
+server is gone (`run_in_process`'s lifeline).
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ KEPT_SUFFIXES = (".csv", ".json", ".yaml")
 
 INTERNAL_ERROR = 99
 """The exit status of a job whose command raised (a bug, reported with its traceback)."""
+
+ORPHANED = 70
+"""The exit status of a worker whose server is gone (nobody left to hand its roster to)."""
 
 BEST_EVERY = 1.0
 """Seconds between two saves of the best roster so far."""
@@ -310,15 +317,35 @@ def _plain(text: str, here: Path) -> str:
     return text.replace(f"{here}{os.sep}", "")
 
 
-def run_in_process(work: Work, messages: Any) -> None:
+def watch_lifeline(lifeline: Any) -> None:
+    """Exit this process as soon as `lifeline` (a pipe's reading end, whose writing end
+    only the server holds) reads its end: the server is gone, killed or not, and nobody
+    will read what this worker finds. A thread of its own waits on it."""
+
+    def wait() -> None:
+        try:
+            while True:
+                lifeline.recv_bytes()
+        except (EOFError, OSError):
+            os._exit(ORPHANED)
+
+    threading.Thread(target=wait, name="roster-lifeline", daemon=True).start()
+
+
+def run_in_process(work: Work, messages: Any, lifeline: Any = None) -> None:
     """A worker process's body (`scheduler.service.jobs`): SIGINT or SIGTERM stop the
-    search and keep its best roster, as Ctrl-C does on the command line."""
+    search and keep its best roster, as Ctrl-C does on the command line; it ends with
+    its server (`watch_lifeline`)."""
     from scheduler.cpsat.signals import stop_signals_keep_the_roster
+
+    if lifeline is not None:
+        watch_lifeline(lifeline)
 
     def emit(message: tuple[Any, ...]) -> None:
         messages.put(message)
 
     with stop_signals_keep_the_roster():
+        emit(("started",))
         try:
             outcome = execute(work, emit)
         except KeyboardInterrupt:

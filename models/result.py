@@ -140,6 +140,11 @@ class SolveResult(BaseModel):
     no_bound_reason: str | None = Field(
         default=None, description="Why a roster comes without a bound, when it does."
     )
+    bound_source: str | None = Field(
+        default=None,
+        description="Which bound `bound` is: 'model' (CP-SAT's, of the compact model or its "
+        "LP) or 'decomposition' (the LP over whole schedules); None where only one ran.",
+    )
     solve_seconds: float
     stopped_early: bool = Field(default=False, description="Interrupted by the user.")
     first_roster_seconds: float | None = Field(default=None, description="Until the first roster.")

@@ -812,6 +812,7 @@ def _solve_options(args: argparse.Namespace, instance: Instance | None = None) -
         seed=args.seed,
         log=None if args.quiet else sys.stderr,
         deterministic_time=args.deterministic_time,
+        decomposition_bound=getattr(args, "decomposition_bound", False),
         watch=None if hooks is None else hooks.watch,
         on_roster=on_roster,
     )
@@ -854,6 +855,12 @@ def _solver_flags(parser: argparse.ArgumentParser, time_help: str) -> None:
         "roster on any machine and under any load",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument(
+        "--decomposition-bound",
+        action="store_true",
+        help="also bound the objective over whole per-person schedules, in a process beside "
+        "the search; the better bound is kept and named (docs/search.md)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -67,6 +67,10 @@ class SolveOptions:
     search, the source "main search" or the neighbourhood that found it, so that a caller
     can keep the best so far as it improves (the service's jobs). Not called for solves
     by parts."""
+    decomposition_bound: bool = False
+    """Also compute the bound over whole per-person schedules in a process beside the
+    search (`scheduler.cpsat.columns`); the result keeps the better bound and names it
+    (`SolveResult.bound_source`)."""
     break_symmetry: bool = False
     """Order identical people in the main search's model (`scheduler.cpsat.search.symmetry`).
     Off by default: it gave no better bound, CP-SAT's presolve finding these symmetries
@@ -207,9 +211,20 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResul
 
     An instance too large to build whole is solved by parts (`scheduler.cpsat.search.decompose`).
     """
+    options = options or SolveOptions()
     if decompose.by_parts(instance):
-        return _solve_by_parts(instance, options or SolveOptions())
-    return solve_model(build_model(instance), options)
+        return _solve_by_parts(instance, options)
+    if not options.decomposition_bound:
+        return solve_model(build_model(instance), options)
+    from scheduler.cpsat.columns.beside import Beside, merged
+
+    side = Beside(instance, options.time_limit, options.seed)
+    found = None
+    try:
+        result = solve_model(build_model(instance), options)
+    finally:
+        found = side.finish()
+    return merged(result, found)
 
 
 def _solve_by_parts(instance: Instance, options: SolveOptions) -> SolveResult:

@@ -219,6 +219,7 @@ def summary_document(
         "bound": result.bound,
         "gap": result.gap,
         "no_bound_reason": result.no_bound_reason,
+        "bound_source": result.bound_source,
         "solve_seconds": round(result.solve_seconds, 3),
         "stopped_early": result.stopped_early,
         "first_roster_seconds": _round(result.first_roster_seconds),
@@ -425,7 +426,10 @@ def format_summary(instance: Instance, result: SolveResult, evaluation: Evaluati
         head += ", stopped by the user"
     lines = [head]
     if result.objective is not None and result.bound is not None:
-        lines.append(f"  objective {result.objective:,.2f}, bound {result.bound:,.2f}")
+        source = {"decomposition": " (over whole schedules)", "model": " (the model's)"}.get(
+            result.bound_source or "", ""
+        )
+        lines.append(f"  objective {result.objective:,.2f}, bound {result.bound:,.2f}{source}")
     if result.goals:
         width = max(len(g.label) for g in result.goals)
         for g in result.goals:

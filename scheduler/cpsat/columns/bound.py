@@ -63,6 +63,9 @@ class Bound:
     infeasible_people: list[str] = field(default_factory=list)
     history: list[tuple[float, float | None, float | None]] = field(default_factory=list)
     """(seconds, bound, LP value) after each round."""
+    pool: list[Column] = field(default_factory=list)
+    """Every schedule the master holds, for a roster from them (`pool.pool_roster`)."""
+    link: Links | None = None
 
 
 Duals = dict[Row, Fraction]
@@ -81,7 +84,7 @@ def decomposition_bound(
     pricers = [Pricer(instance, p) for p in instance.people]
     link = links(instance, pricers)
     master = _Master(instance, link)
-    result = Bound(value=None, lp=None)
+    result = Bound(value=None, lp=None, pool=master.columns, link=link)
     best: Fraction | None = None
     center: Duals = {}
     smooth = True
@@ -258,7 +261,11 @@ class _Master:
             self.rows[("person", person.id)] = s.Constraint(1, 1)
         self.objective.SetMinimization()
         self.seen: set[tuple[str, frozenset[tuple[int, str, str]], tuple[object, ...]]] = set()
-        self.size = 0
+        self.columns: list[Column] = []
+
+    @property
+    def size(self) -> int:
+        return len(self.columns)
 
     def add(self, column: Column) -> int:
         key = (column.person, column.work, tuple(sorted(column.items.items())))
@@ -275,7 +282,7 @@ class _Master:
                     self.rows[("hard-min", row[1])].SetCoefficient(var, use)
             elif row in self.rows:
                 self.rows[row].SetCoefficient(var, use)
-        self.size += 1
+        self.columns.append(column)
         return 1
 
     def solve(self) -> tuple[float | None, Duals]:

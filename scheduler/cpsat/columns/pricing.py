@@ -31,7 +31,8 @@ from functools import cached_property
 
 from ortools.sat.python import cp_model
 
-from models import RATING, Instance, Person
+from models import RATING, Assignment, Instance, Person
+from models.roster import shift_rows
 from scheduler.cpsat import params
 from scheduler.cpsat.context import PER_MINUTE, SCALE, RosterModel
 from scheduler.cpsat.model import HARD_RULES
@@ -256,3 +257,14 @@ def links(instance: Instance, pricers: list[Pricer]) -> Links:
         minutes = sum(instance.shift_by_id[s].minutes for (_, _, s) in pricer.rm.vars.hard_minutes)
         top = max(top, carried[person.id] + minutes)
     return Links(shift_rows, interval_rows, batch_rows, carried, spread, top, constant)
+
+
+def column_rows(instance: Instance, column: Column) -> list[Assignment]:
+    """The roster rows of one schedule (`models.roster.shift_rows`)."""
+    items: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    for (d, s, b), n in column.items.items():
+        items[(d, s)][b] = n
+    rows: list[Assignment] = []
+    for d, s, activity in sorted(column.work):
+        rows += shift_rows(instance, column.person, d, s, activity, items.get((d, s)))
+    return rows

@@ -5,6 +5,13 @@
     python benchmarks/suite.py --time-limit 60 --curtois --record    # and the 17 Curtois-Qu files
     python benchmarks/suite.py --only s05-forecast-300 --time-limit 60
     python benchmarks/suite.py --write out/suite                     # the weeks as YAML files
+    python benchmarks/suite.py --fresh 1 --decomposition --time-limit 60   # fresh weeks
+
+`--fresh K` solves K weeks of every profile (and of `FRESH_SHAPES`, at and around
+capacity and four weeks of forecasts) with seeds drawn from the commit's hash, printed
+with the results: weeks no change was tuned on. `--decomposition` adds, after each
+solve, the decomposition bound alone for the same time (docs/search.md), and the gap of
+the roster to it: where it is small and the solve's gap large, the bound held the gap.
 
 Each instance is solved in a fresh process (its peak memory is its own) with the
 default workers and seed 0 unless given. Printed per instance: the model's size, the
@@ -79,6 +86,28 @@ SUITE: list[tuple[Profile, int]] = [
 ]
 """The fixed suite: (profile, seed). Names say the shape; the seed makes the week."""
 
+FRESH_SHAPES: list[Profile] = [
+    Profile("f01-forecast-300-at-capacity", 300, queues=3, demand="forecast", shifts=5, load=1.0),
+    Profile("f02-tight-95", 120, queues=2, demand="interval", shifts=5, load=0.95),
+    Profile("f03-over-105", 120, queues=3, load=1.05),
+    Profile("f04-28d-forecast-history", 80, days=28, queues=3, demand="forecast", shifts=5),
+]
+"""Shapes the fixed suite lacks, for fresh weeks only: at and around capacity, and four
+weeks of forecast demand (every generated person has history)."""
+
+
+def fresh_seeds(commit: str, name: str, count: int) -> list[int]:
+    """`count` seeds for a profile, drawn from the commit's hash: no change was tuned on
+    them, and the same commit draws the same ones (printed with the results)."""
+    import hashlib
+
+    return [
+        int.from_bytes(hashlib.sha256(f"{commit}:{name}:{k}".encode()).digest()[:4], "big")
+        % 1_000_000
+        for k in range(count)
+    ]
+
+
 CHECKPOINTS = (10.0, 60.0, 300.0)
 
 
@@ -115,14 +144,19 @@ def _instance(name: str) -> Any:
 
     if name.startswith("Instance"):
         return read_instance(CURTOIS / f"{name}.txt")
-    for profile, seed in SUITE:
-        if profile.name == name:
+    base, _, drawn = name.partition("@")
+    for profile in [p for p, _ in SUITE] + FRESH_SHAPES:
+        if profile.name == base:
+            seed = int(drawn) if drawn else dict((p.name, k) for p, k in SUITE)[base]
             return Instance.model_validate(week(profile, seed))
     raise SystemExit(f"no instance {name!r} in the suite")
 
 
-def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
-    """Build, solve and re-check one instance; in its own process."""
+def run_one(
+    name: str, time_limit: float, workers: int, seed: int, decomposition: bool = False
+) -> dict[str, Any]:
+    """Build, solve and re-check one instance; in its own process. With `decomposition`,
+    then the decomposition bound alone for the same time (`scheduler.cpsat.columns`)."""
     from scheduler.checker import evaluate
     from scheduler.cpsat.solve import SolveOptions, solve
 
@@ -146,6 +180,12 @@ def run_one(name: str, time_limit: float, workers: int, seed: int) -> dict[str, 
     }
     for t in CHECKPOINTS:
         row[f"at_{t:g}"] = trace.at(t) if t <= time_limit else None
+    row["decomposition"] = None
+    if decomposition:
+        from scheduler.cpsat.columns.bound import decomposition_bound
+
+        found = decomposition_bound(instance, time_limit=time_limit, seed=seed)
+        row["decomposition"] = found.value
     return row
 
 
@@ -153,10 +193,13 @@ def _child(queue: mp.Queue[dict[str, Any]], *args: Any) -> None:
     queue.put(run_one(*args))
 
 
-def fresh(name: str, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
+def fresh(
+    name: str, time_limit: float, workers: int, seed: int, decomposition: bool = False
+) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     queue: mp.Queue[dict[str, Any]] = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(queue, name, time_limit, workers, seed))
+    args = (queue, name, time_limit, workers, seed, decomposition)
+    proc = ctx.Process(target=_child, args=args)
     proc.start()
     row = queue.get()
     proc.join()
@@ -184,6 +227,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--curtois", action="store_true", help="also every Curtois-Qu file")
     parser.add_argument("--record", action="store_true", help="append to benchmarks/history.csv")
     parser.add_argument("--write", type=Path, help="write the suite's weeks as YAML, then stop")
+    parser.add_argument(
+        "--fresh",
+        type=int,
+        metavar="K",
+        help="instead of the suite's seeds, K seeds per profile drawn from the commit's hash "
+        "(and the shapes only fresh weeks have)",
+    )
+    parser.add_argument(
+        "--decomposition",
+        action="store_true",
+        help="after each solve, the decomposition bound alone for the same time: whether "
+        "the bound or the roster holds the gap",
+    )
     args = parser.parse_args(argv)
     if args.write is not None:
         _write(args.write)
@@ -193,6 +249,13 @@ def main(argv: list[str] | None = None) -> None:
 
     workers = args.workers or auto_workers()
     names = args.only or [p.name for p, _ in SUITE]
+    if args.fresh:
+        commit = taken["commit"]
+        profiles = args.only or [p.name for p, _ in SUITE] + [p.name for p in FRESH_SHAPES]
+        names = [
+            f"{name}@{seed}" for name in profiles for seed in fresh_seeds(commit, name, args.fresh)
+        ]
+        print(f"fresh weeks of commit {commit}: " + ", ".join(names))
     if args.curtois and not args.only:
         names += sorted(
             (p.stem for p in CURTOIS.glob("Instance*.txt")),
@@ -204,12 +267,18 @@ def main(argv: list[str] | None = None) -> None:
         "| instance | people | days | first roster (s) | "
         + " | ".join(f"objective / bound at {t:g} s" for t in late)
         + " | objective | bound | gap | checked | peak MB | status |"
+        + (" decomposition bound | gap to it |" if args.decomposition else "")
     )
-    print("|---|---:|---:|---:|" + "---:|" * len(late) + "---:|---:|---:|---|---:|---|")
+    print(
+        "|---|---:|---:|---:|"
+        + "---:|" * len(late)
+        + "---:|---:|---:|---|---:|---|"
+        + ("---:|---:|" if args.decomposition else "")
+    )
     rows: list[dict[str, Any]] = []
     recorded: list[dict[str, Any]] = []
     for name in names:
-        r = fresh(name, args.time_limit, args.workers, args.seed)
+        r = fresh(name, args.time_limit, args.workers, args.seed, args.decomposition)
         rows.append(r)
         checked = (
             "-" if r["broken"] is None else ("ok" if r["broken"] == 0 else f"{r['broken']} broken")
@@ -219,7 +288,13 @@ def main(argv: list[str] | None = None) -> None:
             f"| {name} | {r['people']:,} | {r['days']} | {_n(r['first'], '.1f')} | "
             + (cells + " | " if late else "")
             + f"{_n(r['objective'], ',.1f')} | {_n(r['bound'], ',.1f')} | "
-            f"{_n(r['gap'], '.2f')} % | {checked} | {r['peak_mb']:,.0f} | {r['status']} |",
+            f"{_n(r['gap'], '.2f')} % | {checked} | {r['peak_mb']:,.0f} | {r['status']} |"
+            + (
+                f" {_n(r['decomposition'], ',.1f')} | "
+                f"{_n(gap(r['objective'], r['decomposition']), '.2f')} % |"
+                if args.decomposition
+                else ""
+            ),
             flush=True,
         )
         notes = [f"{t:g} s: {_pair(r[f'at_{t:g}'])}" for t in late]

@@ -152,3 +152,13 @@ def test_the_service_benchmark_measures_the_page_the_events_and_a_small_load() -
     loaded = service.load(3, seconds=2, jobs=2)
     assert loaded["done"] == 3 and loaded["lost_or_mixed"] == 0
     assert loaded["page_requests"] >= 1
+
+
+def test_fresh_weeks_are_drawn_from_the_commit_and_named_by_their_seed() -> None:
+    suite = _script("suite")
+    seeds = suite.fresh_seeds("abc123", "s05-forecast-300", 3)
+    assert seeds == suite.fresh_seeds("abc123", "s05-forecast-300", 3)  # the same commit
+    assert seeds != suite.fresh_seeds("def456", "s05-forecast-300", 3)  # another commit
+    assert len(set(seeds)) == 3 and all(0 <= s < 1_000_000 for s in seeds)
+    week = suite._instance(f"s01-support-1q@{seeds[0]}")
+    assert week.name == f"s01-support-1q-s{seeds[0]}" and len(week.people) == 50

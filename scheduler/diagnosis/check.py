@@ -41,6 +41,9 @@ class CheckReport:
     conflicts: list[Conflict]
     fixes: list[Fix]
     notes: list[str] = field(default_factory=list)
+    floors: dict[str, float] = field(default_factory=dict)
+    """Per goal short in the roster: the least its figure is in any roster, proven by the
+    decomposition bound (`scheduler.cpsat.columns.floors`); 0: nothing proven."""
 
 
 # ---- the check --------------------------------------------------------------------
@@ -100,11 +103,39 @@ def check(
                 "of them may already do."
             )
         fixes = conflict_fixes(instance, conflicts, fix_options, notes, budget)
+    floors: dict[str, float] = {}
+    if found is Verdict.shortfalls and evaluation is not None and not result.stopped_early:
+        shortfalls = describe_shortfalls(instance, result, evaluation)
+        floors = _floors(instance, evaluation, options, budget, tell)
+        fixes = shortfall_fixes(instance, evaluation, fix_options, notes, budget)
     elif found is Verdict.shortfalls and evaluation is not None:
         shortfalls = describe_shortfalls(instance, result, evaluation)
         fixes = shortfall_fixes(instance, evaluation, fix_options, notes, budget)
     tell(f"done: {found.value}, {len(fixes)} fix{'es' if len(fixes) != 1 else ''}")
-    return CheckReport(found, result, evaluation, shortfalls, conflicts, fixes, notes)
+    return CheckReport(found, result, evaluation, shortfalls, conflicts, fixes, notes, floors)
+
+
+def _floors(
+    instance: Instance,
+    evaluation: Evaluation,
+    options: SolveOptions,
+    budget: Budget,
+    tell: Callable[[str], None],
+) -> dict[str, float]:
+    """The proven floor of each counted goal the roster falls short on."""
+    from scheduler.cpsat.columns.floors import COUNTED, goal_floor
+
+    out: dict[str, float] = {}
+    for goal in evaluation.goals:
+        if goal.name not in COUNTED or goal.value <= 0:
+            continue
+        try:
+            seconds = budget.seconds()
+        except OutOfTimeError:
+            break
+        tell(f"proving how few {goal.label} any roster can have")
+        out[goal.name] = goal_floor(instance, goal.name, time_limit=seconds, seed=options.seed)
+    return out
 
 
 def describe_shortfalls(
@@ -160,6 +191,10 @@ def report_document(report: CheckReport) -> dict[str, Any]:
             for c in report.conflicts
         ],
         "fixes": [f.as_dict() for f in report.fixes],
+        "floors": {
+            name: {"at_least": value, "roster": r.goal(name).value, "unit": r.goal(name).unit}
+            for name, value in report.floors.items()
+        },
         "notes": report.notes,
     }
 
@@ -171,6 +206,12 @@ def report_text(instance: Instance, report: CheckReport) -> str:
     if report.shortfalls:
         lines.append("Shortfalls, and why:")
         lines += [f"  - {s['sentence']}" for s in report.shortfalls]
+    proven = [(n, v) for n, v in report.floors.items() if v > 0]
+    if proven:
+        lines.append("Proven for every roster (the bound over whole schedules):")
+        for name, value in proven:
+            goal = report.result.goal(name)
+            lines.append(f"  - at least {value:,.0f} {goal.label} (this roster: {goal.value:,.0f})")
     if report.conflicts:
         lines.append("These rules contradict each other (relax any one of them):")
         lines += [f"  - {c.text}" for c in report.conflicts]

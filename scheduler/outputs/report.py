@@ -556,6 +556,15 @@ def _fixes(data: OutputData) -> dict[str, Any]:
         return [_fix(i, fixes[i]) for i in mine]
 
     blocks: list[dict[str, Any]] = []
+    floors = check.get("floors") or {}
+    proven = [
+        f"at least {float(f.get('at_least', 0)):,.0f} {_label(name)} "
+        f"(this roster: {float(f.get('roster', 0)):,.0f})"
+        for name, f in floors.items()
+        if isinstance(f, dict) and float(f.get("at_least", 0)) > 0
+    ]
+    if proven:
+        blocks.append({"kind": "floors", "lines": proven})
     if conflicts:
         texts = [str(c.get("text", "")) for c in conflicts]
         blocks.append({"kind": "conflict", "lines": texts, "fixes": fixes_for(set(texts))})
@@ -580,6 +589,12 @@ def _fixes(data: OutputData) -> dict[str, Any]:
     if notes:
         blocks.append({"kind": "notes", "lines": notes})
     return {"check": True, "verdict": check.get("verdict", ""), "blocks": blocks}
+
+
+def _label(goal: str) -> str:
+    from models.goals import GOAL_LABELS
+
+    return GOAL_LABELS[goal][0] if goal in GOAL_LABELS else goal
 
 
 def _fix(index: int, fix: dict[str, Any]) -> dict[str, Any]:

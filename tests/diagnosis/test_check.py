@@ -428,3 +428,43 @@ def test_fixes_apply_to_an_instance_whose_people_are_a_csv_file(
     main([*argv, "--time-limit", "20"])
     rows = list(csv.DictReader((sweep / "whatif.csv").open()))
     assert [r["verdict"] for r in rows] == ["fits with shortfalls"] + ["fits"] * (len(rows) - 1)
+
+
+def test_a_shortfall_comes_with_its_proven_floor() -> None:
+    # Two agents asked on each of three days and ana, the only agent, may work 2 days:
+    # every roster leaves at least 4 agent-shifts uncovered (1 on her two days, 2 on
+    # the third), and the best one leaves exactly 4: the floor says so
+    from scheduler.diagnosis.check import report_document, report_text
+    from tests.helpers import contract
+
+    inst = micro(
+        days=3,
+        demand=[demand("general", None, agents=2)],
+        people=[agent("ana", **contract(max_days_per_week=2))],
+    )
+    options = SolveOptions(time_limit=20, workers=1, seed=0)
+    report = check(inst, options, fix_time_limit=5, fix_budget=20)
+    assert report.verdict is Verdict.shortfalls
+    assert report.floors == {"uncovered": 4}
+    assert report_document(report)["floors"]["uncovered"]["at_least"] == 4
+    assert "at least 4 agent-shifts uncovered (this roster: 4)" in report_text(inst, report)
+
+
+def test_the_check_folder_and_its_report_say_the_floor(tmp_path: Path) -> None:
+    # the week above, through `roster check`: check.json and report.html name the floor
+    from tests.helpers import contract
+
+    inst = micro(
+        days=3,
+        demand=[demand("general", None, agents=2)],
+        people=[agent("ana", **contract(max_days_per_week=2))],
+    )
+    path = _write(tmp_path, inst.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+    out = tmp_path / "out"
+    argv = ["check", str(path), "--out", str(out), "--workers", "1", "--quiet"]
+    assert main([*argv, "--time-limit", "20", "--fix-time-limit", "20"]) == 1
+    document = json.loads((out / "check.json").read_text())
+    assert document["floors"]["uncovered"] == {"at_least": 4, "roster": 4, "unit": "agent-shifts"}
+    report = (out / "report.html").read_text()
+    assert "Proven for every roster" in report
+    assert "at least 4 agent-shifts uncovered (this roster: 4)" in report

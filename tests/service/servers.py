@@ -44,6 +44,7 @@ class Proc:
     pid: int
     started: int
     command: str
+    parent: int = 0
 
     def alive(self) -> bool:
         """Still running (a zombie, dead but not yet waited for, is not)."""
@@ -80,7 +81,7 @@ def descendants(pid: int) -> list[Proc]:
                 command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
             except OSError:
                 continue
-            out.append(Proc(child, found[2], command.decode(errors="replace").strip()))
+            out.append(Proc(child, found[2], command.decode(errors="replace").strip(), found[0]))
             todo.append(child)
     return out
 

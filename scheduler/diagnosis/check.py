@@ -15,7 +15,7 @@ from typing import Any
 from models import Evaluation, Instance, SolveResult
 from scheduler.checker import evaluate
 from scheduler.cpsat.signals import hold_signals
-from scheduler.cpsat.solve import SolveOptions, solve
+from scheduler.cpsat.solve import SolveOptions, auto_workers, solve
 from scheduler.diagnosis.budget import Budget, OutOfTimeError
 from scheduler.diagnosis.conflicts import Conflict, find_conflict
 from scheduler.diagnosis.fixes import Fix, conflict_fixes, shortfall_fixes
@@ -134,7 +134,13 @@ def _floors(
         except OutOfTimeError:
             break
         tell(f"proving how few {goal.label} any roster can have")
-        out[goal.name] = goal_floor(instance, goal.name, time_limit=seconds, seed=options.seed)
+        out[goal.name] = goal_floor(
+            instance,
+            goal.name,
+            time_limit=seconds,
+            seed=options.seed,
+            processes=options.workers or auto_workers(),
+        )
     return out
 
 

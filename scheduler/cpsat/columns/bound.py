@@ -44,7 +44,8 @@ from fractions import Fraction
 from ortools.linear_solver import pywraplp
 
 from models import Instance
-from scheduler.cpsat.columns.pricing import DUAL_SCALE, Column, Links, Pricer, Row, links
+from scheduler.cpsat.columns.parallel import Pricing
+from scheduler.cpsat.columns.pricing import DUAL_SCALE, Column, Links, Row, links
 from scheduler.cpsat.context import SCALE
 
 
@@ -78,11 +79,25 @@ def decomposition_bound(
     pricing_seconds: float = 2.0,
     max_rounds: int = 200,
     on_round: Callable[[Bound], None] | None = None,
+    processes: int = 1,
 ) -> Bound:
-    """The best Lagrangian bound the column generation reaches within the time."""
+    """The best Lagrangian bound the column generation reaches within the time, the
+    people priced in `processes` processes (`parallel.Pricing`)."""
+    with Pricing(instance, processes) as pricing:
+        return _rounds(instance, pricing, time_limit, seed, pricing_seconds, max_rounds, on_round)
+
+
+def _rounds(
+    instance: Instance,
+    pricing: Pricing,
+    time_limit: float,
+    seed: int,
+    pricing_seconds: float,
+    max_rounds: int,
+    on_round: Callable[[Bound], None] | None,
+) -> Bound:
     started = time.monotonic()
-    pricers = [Pricer(instance, p) for p in instance.people]
-    link = links(instance, pricers)
+    link = links(instance, pricing.sketches)
     master = _Master(instance, link)
     result = Bound(value=None, lp=None, pool=master.columns, link=link)
     best: Fraction | None = None
@@ -92,7 +107,7 @@ def decomposition_bound(
     lp_duals: Duals = zero
     for rounds in range(max_rounds):
         point = _halfway(center, lp_duals) if smooth and rounds > 1 else lp_duals
-        value, found, infeasible = _price_all(pricers, link, point, pricing_seconds, seed)
+        value, found, infeasible = _price_all(pricing, link, point, pricing_seconds, seed)
         if infeasible:
             result.value = float("inf")
             result.infeasible_people = infeasible
@@ -152,7 +167,7 @@ def _signed_for_pricing(link: Links, duals: Mapping[Row, int]) -> dict[Row, int]
 
 
 def _price_all(
-    pricers: list[Pricer], link: Links, point: Duals, seconds: float, seed: int
+    pricing: Pricing, link: Links, point: Duals, seconds: float, seed: int
 ) -> tuple[Fraction | None, list[Column], list[str]]:
     """Price every person at `point`: the Lagrangian bound there (internal units), the
     schedules found, and the people without any schedule."""
@@ -161,10 +176,9 @@ def _price_all(
     total = Fraction(link.constant)
     found: list[Column] = []
     infeasible: list[str] = []
-    for pricer in pricers:
-        low, column = pricer.price(prices, seconds, seed)
+    for person, low, column in sorted(pricing.price(prices, seconds, seed), key=lambda t: t[0]):
         if low is None:
-            infeasible.append(pricer.person.id)
+            infeasible.append(person)
             continue
         total += Fraction(low, DUAL_SCALE)
         if column is not None:

@@ -36,11 +36,14 @@ def goal_alone(instance: Instance, goal: str) -> Instance:
     return validate_instance(data, Path(instance.name))
 
 
-def goal_floor(instance: Instance, goal: str, time_limit: float = 30.0, seed: int = 0) -> float:
+def goal_floor(
+    instance: Instance, goal: str, time_limit: float = 30.0, seed: int = 0, processes: int = 1
+) -> float:
     """The least the goal's figure can be in any roster (0 when nothing is proven)."""
     if goal not in COUNTED:
         raise ValueError(f"{goal}: floors are for {', '.join(COUNTED)}")
-    bound = decomposition_bound(goal_alone(instance, goal), time_limit=time_limit, seed=seed)
+    alone = goal_alone(instance, goal)
+    bound = decomposition_bound(alone, time_limit=time_limit, seed=seed, processes=processes)
     if bound.value is None or bound.value <= 0:
         return 0.0
     if math.isinf(bound.value):

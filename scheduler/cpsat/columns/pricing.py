@@ -90,6 +90,17 @@ class Column:
     """(day, shift, batch): items graded."""
 
 
+@dataclass(frozen=True)
+class Sketch:
+    """A person's model as the linking rows see it (sent back by a pricing process)."""
+
+    person: str
+    queue_slots: frozenset[tuple[str, int, str]]
+    """(queue, day, shift) the person could work."""
+    hard_minutes_most: int
+    """The most hard minutes their model allows (every slot that can be hard, whole)."""
+
+
 @dataclass
 class Links:
     """The linking rows of an instance and what the objective pays on them."""
@@ -161,6 +172,16 @@ class Pricer:
     def model(self) -> cp_model.CpModel:
         return self.rm.model
 
+    def sketch(self) -> Sketch:
+        """What the linking rows need of this person's model."""
+        return Sketch(
+            person=self.person.id,
+            queue_slots=frozenset((q, d, s) for _, d, s, q in self.queue_work),
+            hard_minutes_most=sum(
+                self.rm.instance.shift_by_id[s].minutes for (_, _, s) in self.rm.vars.hard_minutes
+            ),
+        )
+
     def price(
         self, duals: Mapping[Row, int], seconds: float, seed: int = 0
     ) -> tuple[int | None, Column | None]:
@@ -201,13 +222,14 @@ class Pricer:
         )
 
 
-def links(instance: Instance, pricers: list[Pricer]) -> Links:
+def links(instance: Instance, pricers: list[Pricer] | list[Sketch]) -> Links:
     """The linking rows of the instance, read off every person's model."""
     weights = instance.weights
+    sketches = [p.sketch() if isinstance(p, Pricer) else p for p in pricers]
     able: dict[tuple[str, int, str], int] = defaultdict(int)
-    for pricer in pricers:
-        for _, d, s, q in pricer.queue_work:
-            able[(q, d, s)] += 1
+    for sketch in sketches:
+        for key in sketch.queue_slots:
+            able[key] += 1
     demand = instance.demand_in_force
     slots = {(q, d, s) for (d, s), queues in instance.interval_queues.items() for q in queues}
     shift_rows: dict[Row, tuple[int, int, int, int, int]] = {}
@@ -251,11 +273,9 @@ def links(instance: Instance, pricers: list[Pricer]) -> Links:
     carried = {p.id: instance.carried_hard_minutes(p) for p in capable}
     spread = PER_MINUTE * weights.hard_spread if len(capable) >= 2 else 0
     top = 0
-    by_id = {pricer.person.id: pricer for pricer in pricers}
+    by_id = {sketch.person: sketch for sketch in sketches}
     for person in capable:
-        pricer = by_id[person.id]
-        minutes = sum(instance.shift_by_id[s].minutes for (_, _, s) in pricer.rm.vars.hard_minutes)
-        top = max(top, carried[person.id] + minutes)
+        top = max(top, carried[person.id] + by_id[person.id].hard_minutes_most)
     return Links(shift_rows, interval_rows, batch_rows, carried, spread, top, constant)
 
 

@@ -73,3 +73,12 @@ def test_a_person_without_any_schedule_proves_the_week_cannot_be_staffed() -> No
     inst = micro(days=1, people=[rater("ria", contract={"min_hours_total": 16})])
     bound = decomposition_bound(inst, time_limit=10, seed=0)
     assert bound.value == float("inf") and bound.infeasible_people == ["ria"]
+
+
+def test_pricing_in_two_processes_reaches_the_same_bound() -> None:
+    # the people dealt to two processes are priced exactly as in one: the same rounds,
+    # the same columns (gathered in the order of the people), the same bound
+    inst = read_instance(ROOT / "instances" / "small-week.yaml")
+    one = decomposition_bound(inst, time_limit=60, seed=0)
+    two = decomposition_bound(inst, time_limit=60, seed=0, processes=2)
+    assert (two.value, two.rounds, two.columns) == (one.value, one.rounds, one.columns)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import csv
-import importlib
 import json
 import logging
 import multiprocessing
@@ -38,6 +37,7 @@ from models.errors import show, suggest
 from models.loader import read_document
 from models.patch import OPERATIONS, SHAPES, apply_operations, build_instance, instance_data
 from models.patch import PatchError as ScenarioError
+from scheduler.cpsat.columns.parallel import ray_module as ray_module
 from scheduler.outputs.folder import check_out_dir, staged_folder
 
 __all__ = ["OPERATIONS", "ScenarioError", "apply_operations", "build_instance", "instance_data"]
@@ -370,19 +370,6 @@ def _result(task: ScenarioTask, future: concurrent.futures.Future[ScenarioRow]) 
         return future.result()
     except concurrent.futures.process.BrokenProcessPool as exc:
         return ScenarioRow(task.name, ERROR_VERDICT, error=f"the worker process died ({exc})")
-
-
-def ray_module() -> Any:
-    """The `ray` package, or `InputError` saying how to install it."""
-    try:
-        return importlib.import_module("ray")
-    except ImportError:
-        raise InputError(
-            [
-                "--backend ray: Ray is not installed; install the optional extra with "
-                "pip install -e '.[ray]' (or pip install 'ray>=2.9')"
-            ]
-        ) from None
 
 
 def _run_ray(

@@ -80,10 +80,12 @@ def decomposition_bound(
     max_rounds: int = 200,
     on_round: Callable[[Bound], None] | None = None,
     processes: int = 1,
+    backend: str = "process",
+    address: str | None = None,
 ) -> Bound:
     """The best Lagrangian bound the column generation reaches within the time, the
-    people priced in `processes` processes (`parallel.Pricing`)."""
-    with Pricing(instance, processes) as pricing:
+    people priced in `processes` processes or Ray actors (`parallel.Pricing`)."""
+    with Pricing(instance, processes, backend, address) as pricing:
         return _rounds(instance, pricing, time_limit, seed, pricing_seconds, max_rounds, on_round)
 
 

@@ -9,6 +9,7 @@ summed in the caller, in exact fractions, whatever the order.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing as mp
 import signal
 from collections.abc import Mapping
@@ -16,20 +17,50 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from models import Instance
+from models import InputError, Instance
 from scheduler.cpsat.columns.pricing import Column, Pricer, Row, Sketch
 
 Priced = tuple[str, int | None, Column | None]
 """(person, proven least of the priced objective or None when no schedule, schedule)."""
 
 
-class Pricing:
-    """Every person's pricing problem, priced round after round."""
+BACKENDS = ("process", "ray")
 
-    def __init__(self, instance: Instance, processes: int = 1) -> None:
+
+def ray_module() -> Any:
+    """The `ray` package, or `InputError` saying how to install it."""
+    try:
+        return importlib.import_module("ray")
+    except ImportError:
+        raise InputError(
+            [
+                "--backend ray: Ray is not installed; install the optional extra with "
+                "pip install -e '.[ray]' (or pip install 'ray>=2.9')"
+            ]
+        ) from None
+
+
+class Pricing:
+    """Every person's pricing problem, priced round after round: here (one process),
+    in `processes` spawned processes, or with `backend="ray"` in as many Ray actors (on
+    the cluster at `address`, or a local one started for it)."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        processes: int = 1,
+        backend: str = "process",
+        address: str | None = None,
+    ) -> None:
         self._local: list[Pricer] = []
         self._workers: list[tuple[BaseProcess, Connection]] = []
+        self._actors: list[Any] = []
+        self._ray: Any = None
+        self._ray_started = False
         people = list(instance.people)
+        if backend == "ray":
+            self._start_ray(instance, max(1, processes), address)
+            return
         if processes <= 1 or len(people) < 2 * processes:
             self._local = [Pricer(instance, p) for p in people]
             self.sketches = [p.sketch() for p in self._local]
@@ -46,7 +77,34 @@ class Pricing:
         for _, conn in self._workers:
             self.sketches += conn.recv()
 
+    def _start_ray(self, instance: Instance, actors: int, address: str | None) -> None:
+        import logging
+
+        ray = self._ray = ray_module()
+        if not ray.is_initialized():
+            if address is not None:
+                ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+            else:
+                ray.init(
+                    num_cpus=actors,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    logging_level=logging.WARNING,
+                )
+            self._ray_started = True
+        shared = ray.put(instance)
+        remote = ray.remote(num_cpus=1, max_restarts=0)(_Share)
+        people = [p.id for p in instance.people]
+        self._actors = [remote.remote(shared, people[k::actors]) for k in range(actors)]
+        self.sketches = [
+            s for part in ray.get([a.sketches.remote() for a in self._actors]) for s in part
+        ]
+
     def price(self, prices: Mapping[Row, int], seconds: float, seed: int) -> list[Priced]:
+        if self._actors:
+            asked = dict(prices)
+            parts = self._ray.get([a.price.remote(asked, seconds, seed) for a in self._actors])
+            return [priced for part in parts for priced in part]
         if not self._workers:
             return [(p.person.id, *p.price(prices, seconds, seed)) for p in self._local]
         for _, conn in self._workers:
@@ -57,6 +115,12 @@ class Pricing:
         return out
 
     def close(self) -> None:
+        if self._actors:
+            for actor in self._actors:
+                self._ray.kill(actor)
+            self._actors = []
+            if self._ray_started:
+                self._ray.shutdown()
         for worker, conn in self._workers:
             try:
                 conn.send(None)
@@ -73,6 +137,19 @@ class Pricing:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Share:
+    """A Ray actor's share of the people: their models, built once."""
+
+    def __init__(self, instance: Instance, people: list[str]) -> None:
+        self.pricers = [Pricer(instance, instance.person_by_id[p]) for p in people]
+
+    def sketches(self) -> list[Sketch]:
+        return [p.sketch() for p in self.pricers]
+
+    def price(self, prices: dict[Row, int], seconds: float, seed: int) -> list[Priced]:
+        return [(p.person.id, *p.price(prices, seconds, seed)) for p in self.pricers]
 
 
 def _serve(conn: Connection, instance: Instance, people: list[str]) -> None:

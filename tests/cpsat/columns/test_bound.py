@@ -3,6 +3,7 @@ whole schedules is (a week whose people share nothing)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from models import Instance, SolveStatus
@@ -82,3 +83,12 @@ def test_pricing_in_two_processes_reaches_the_same_bound() -> None:
     one = decomposition_bound(inst, time_limit=60, seed=0)
     two = decomposition_bound(inst, time_limit=60, seed=0, processes=2)
     assert (two.value, two.rounds, two.columns) == (one.value, one.rounds, one.columns)
+
+
+def test_pricing_on_ray_actors_reaches_the_same_bound() -> None:
+    # two Ray actors on a local cluster, each holding half the people's models
+    pytest.importorskip("ray", reason="the optional Ray backend: pip install -e '.[ray]'")
+    inst = read_instance(ROOT / "instances" / "small-week.yaml")
+    one = decomposition_bound(inst, time_limit=60, seed=0)
+    on_ray = decomposition_bound(inst, time_limit=60, seed=0, processes=2, backend="ray")
+    assert (on_ray.value, on_ray.rounds, on_ray.columns) == (one.value, one.rounds, one.columns)

@@ -1150,13 +1150,7 @@ class Instance(Strict):
         days: set[int] = set()
         slots: set[tuple[int, str]] = set()
         for entry in person.unavailable:
-            if entry.day is not None:
-                covered = self.days_of(entry.day)
-            else:
-                assert entry.from_day is not None and entry.to_day is not None
-                first, last = self.day_of(entry.from_day), self.day_of(entry.to_day)
-                covered = [d for d in self.day_range if first <= d <= last]
-            for d in covered:
+            for d in self.days_covered(entry):
                 if entry.shift is None:
                     days.add(d)
                 else:
@@ -1170,17 +1164,18 @@ class Instance(Strict):
         credit_hours` given), each with the minutes it credits."""
         out: dict[int, int] = {}
         for entry in person.unavailable:
-            if entry.credit_hours is None:
-                continue
-            if entry.day is not None:
-                covered = self.days_of(entry.day)
-            else:
-                assert entry.from_day is not None and entry.to_day is not None
-                first, last = self.day_of(entry.from_day), self.day_of(entry.to_day)
-                covered = [d for d in self.day_range if first <= d <= last]
-            for d in covered:
-                out[d] = out.get(d, 0) + round(60 * entry.credit_hours)
+            if entry.credit_hours is not None:
+                for d in self.days_covered(entry):
+                    out[d] = out.get(d, 0) + round(60 * entry.credit_hours)
         return out
+
+    def days_covered(self, entry: Unavailability) -> list[int]:
+        """The days of the horizon an unavailability entry covers."""
+        if entry.day is not None:
+            return self.days_of(entry.day)
+        assert entry.from_day is not None and entry.to_day is not None
+        first, last = self.day_of(entry.from_day), self.day_of(entry.to_day)
+        return [d for d in self.day_range if first <= d <= last]
 
     def carried_hard_minutes(self, person: Person) -> int:
         """Hard minutes from before the horizon the fairness goal counts: last week's,

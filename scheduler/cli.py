@@ -670,8 +670,6 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    import yaml
-
     from scheduler.generate import generate
 
     problems = []
@@ -694,22 +692,27 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if problems:
         return _fail(problems)
     data = generate(args.people, days=args.days, batches=args.batches, seed=args.seed)
+    return _yaml_out(data, args.out, f"{args.people} people, {args.days} days")
+
+
+def _yaml_out(data: Any, out: Path | None, said: str) -> int:
+    """Data as YAML on stdout, or written to `out` with a line saying what it holds."""
+    import yaml
+
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    if args.out is None:
+    if out is None:
         print(text, end="")
         return EXIT_OK
     try:
-        args.out.write_text(text, encoding="utf-8")
+        out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        return _fail([f"--out {args.out}: cannot write: {exc.strerror or exc}"])
-    print(f"Wrote {args.out}: {args.people} people, {args.days} days", file=sys.stderr)
+        return _fail([f"--out {out}: cannot write: {exc.strerror or exc}"])
+    print(f"Wrote {out}: {said}", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_move(args: argparse.Namespace) -> int:
     """The instance with every date moved: next week's file from this week's."""
-    import yaml
-
     from models.moved import moved
 
     instance = read_instance(args.instance)
@@ -724,17 +727,7 @@ def cmd_move(args: argparse.Namespace) -> int:
         )
     later = moved(instance, days, keep_history=args.keep_history, path=args.instance)
     document = later.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-    if args.out is None:
-        print(text, end="")
-        return EXIT_OK
-    try:
-        args.out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        return _fail([f"--out {args.out}: cannot write: {exc.strerror or exc}"])
-    start = later.horizon.start
-    print(f"Wrote {args.out}: {later.name} from {start:%a %Y-%m-%d}", file=sys.stderr)
-    return EXIT_OK
+    return _yaml_out(document, args.out, f"{later.name} from {later.horizon.start:%a %Y-%m-%d}")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import concurrent.futures
 import csv
 import json
-import logging
 import multiprocessing
 import os
 import signal
@@ -38,6 +37,7 @@ from models.loader import read_document
 from models.patch import OPERATIONS, SHAPES, apply_operations, build_instance, instance_data
 from models.patch import PatchError as ScenarioError
 from scheduler.cpsat.columns.parallel import ray_module as ray_module
+from scheduler.cpsat.columns.parallel import ray_started
 from scheduler.outputs.folder import check_out_dir, staged_folder
 
 __all__ = ["OPERATIONS", "ScenarioError", "apply_operations", "build_instance", "instance_data"]
@@ -379,22 +379,7 @@ def _run_ray(
     gather: Callable[[ScenarioRow], None],
 ) -> None:
     ray = ray_module()
-    started = False
-    if not ray.is_initialized():
-        try:
-            if address is not None:
-                ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
-            else:
-                ray.init(
-                    num_cpus=jobs,
-                    include_dashboard=False,
-                    log_to_driver=False,
-                    logging_level=logging.WARNING,
-                )
-        except Exception as exc:
-            where = f"--address {address}" if address else "--backend ray"
-            raise InputError([f"{where}: cannot start or reach Ray: {exc}"]) from None
-        started = True
+    started = ray_started(ray, address, jobs)
     remote = ray.remote(num_cpus=1, max_retries=0)(run_scenario)
     refs = [remote.remote(task) for task in tasks]
     try:

@@ -10,6 +10,7 @@ summed in the caller, in exact fractions, whatever the order.
 from __future__ import annotations
 
 import importlib
+import logging
 import multiprocessing as mp
 import signal
 from collections.abc import Mapping
@@ -38,6 +39,27 @@ def ray_module() -> Any:
                 "pip install -e '.[ray]' (or pip install 'ray>=2.9')"
             ]
         ) from None
+
+
+def ray_started(ray: Any, address: str | None, cpus: int) -> bool:
+    """Ray reached at `address`, or a local cluster of `cpus` started; whether this call
+    started it (and so should shut it down). `InputError` when it cannot be."""
+    if ray.is_initialized():
+        return False
+    try:
+        if address is not None:
+            ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+        else:
+            ray.init(
+                num_cpus=cpus,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=logging.WARNING,
+            )
+    except Exception as exc:
+        where = f"--address {address}" if address else "--backend ray"
+        raise InputError([f"{where}: cannot start or reach Ray: {exc}"]) from None
+    return True
 
 
 class Pricing:
@@ -78,20 +100,8 @@ class Pricing:
             self.sketches += conn.recv()
 
     def _start_ray(self, instance: Instance, actors: int, address: str | None) -> None:
-        import logging
-
         ray = self._ray = ray_module()
-        if not ray.is_initialized():
-            if address is not None:
-                ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
-            else:
-                ray.init(
-                    num_cpus=actors,
-                    include_dashboard=False,
-                    log_to_driver=False,
-                    logging_level=logging.WARNING,
-                )
-            self._ray_started = True
+        self._ray_started = ray_started(ray, address, actors)
         shared = ray.put(instance)
         remote = ray.remote(num_cpus=1, max_restarts=0)(_Share)
         people = [p.id for p in instance.people]

@@ -319,17 +319,20 @@ def _workers(server: Served) -> list[Proc]:
     return [p for p in procs if p.parent in forkservers]
 
 
-def run(folder: Path | None = None, seconds: float = 90) -> Figures:
-    """The run; `seconds` bounds the clients' part (they give up past it)."""
+def run(folder: Path | None = None, seconds: float = 90, db: str | None = None) -> Figures:
+    """The run; `seconds` bounds the clients' part (they give up past it). With `db` (a
+    database URL, an empty database) the servers keep their store there, not in the
+    folder's embedded one."""
     with tempfile.TemporaryDirectory(prefix="roster-faults-") as tmp:
         data = (folder or Path(tmp)) / "data"
-        return _run(data, seconds)
+        return _run(data, seconds, db)
 
 
-def _run(data: Path, seconds: float) -> Figures:
+def _run(data: Path, seconds: float, db: str | None = None) -> Figures:
     started = time.monotonic()
     ledger = Ledger()
-    first = Served(data, ["--jobs", "2"]).start()
+    flags = ["--jobs", "2", *(["--db", db] if db else [])]
+    first = Served(data, flags).start()
     servers = [first]
     seen: list[Proc] = []
     try:
@@ -379,7 +382,7 @@ def _run(data: Path, seconds: float) -> Figures:
         phases["server stopped"] = away - started
         first.process.send_signal(signal.SIGTERM)
         first.process.wait(timeout=60)
-        second = Served(data, ["--jobs", "2"], port=first.port).start()
+        second = Served(data, flags, port=first.port).start()
         servers.append(second)
         restart_away = time.monotonic() - away
         ledger.restarted = time.monotonic()
@@ -407,7 +410,7 @@ def _run(data: Path, seconds: float) -> Figures:
                 f"roster serve ended with {first.process.returncode} and "
                 f"{second.process.returncode} on SIGTERM"
             )
-        store = Store.in_folder(data)
+        store = Store(db) if db else Store.in_folder(data)
         problems, checked = verify(store, ledger, killed_job, streamed_job)
         figures = _figures(store, ledger)
         store.engine.dispose()

@@ -2,20 +2,40 @@
 stopping and publishing at once, one worker killed with SIGKILL and the server
 restarted with SIGTERM meanwhile. Loopback only, each client's loops bounded (two
 rounds, its requests retried only while the server is away), its clients given up past
-90 s; it takes about 25 s on two cores. `benchmarks/faults.py` prints its figures.
+90 s; it takes about 25 s on two cores, on the embedded store and (where
+`ROSTER_TEST_POSTGRES` names a server) on PostgreSQL. `benchmarks/faults.py` prints
+its figures.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from sqlalchemy import text
+
+from scheduler.service.store import Store
+from tests.service.conftest import POSTGRES
 from tests.service.faults import CLIENTS, run
 
 
+@pytest.fixture(params=["sqlite", *(["postgresql"] if POSTGRES else [])])
+def database(request: pytest.FixtureRequest) -> str | None:
+    """None: the folder's embedded store; else an emptied PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    assert POSTGRES is not None
+    store = Store(POSTGRES)
+    with store.engine.begin() as c:
+        c.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    store.engine.dispose()
+    return POSTGRES
+
+
 def test_every_accepted_request_is_kept_once_through_a_killed_worker_and_a_restart(
-    tmp_path: Path,
+    tmp_path: Path, database: str | None
 ) -> None:
-    figures = run(tmp_path)
+    figures = run(tmp_path, db=database)
     # what must hold (`faults.verify`): each accepted upload, patch and solve stored
     # once, every job ended in a state it may be in, every roster kept accepted by the
     # checker, no person in two published weeks on one day, one feed of ana live

@@ -3,6 +3,11 @@
     python benchmarks/decomposition.py --people 300 --time-limit 60
     python benchmarks/decomposition.py --people 5000 --backend ray --processes 2 --time-limit 300
     python benchmarks/decomposition.py --instance instances/demo-week.yaml --processes 2
+    python benchmarks/decomposition.py --curtois 1 2 3 4 5 6 7 9 10 11 12 --time-limit 60
+
+With --curtois, a table row per Curtois-Qu file instead: the bound, the master's value,
+rounds and seconds beside the best lower bound and best known of
+`benchmarks/data/curtois-qu/bounds.csv`.
 
 Prints the week's size, the seconds to build every person's pricing model (in the
 worker processes or Ray actors), each round's seconds, bound and master LP value,
@@ -36,7 +41,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--backend", choices=("process", "ray"), default="process")
     parser.add_argument("--address", help="a Ray cluster's address (default: a local one)")
+    parser.add_argument("--curtois", nargs="+", metavar="N", help="Curtois-Qu files by number")
     args = parser.parse_args(argv)
+    if args.curtois:
+        _curtois(args.curtois, args.time_limit, args.processes)
+        return
     if args.instance is not None:
         instance = read_instance(args.instance)
     else:
@@ -76,6 +85,32 @@ def main(argv: list[str] | None = None) -> None:
         f"bound {found.value}, master {found.lp}, {found.rounds} rounds, "
         f"{time.monotonic() - started:.1f} s in all; peak memory here {peak:,.0f} MB"
     )
+
+
+def _curtois(numbers: list[str], time_limit: float, processes: int) -> None:
+    import csv
+
+    data = Path(__file__).resolve().parent / "data" / "curtois-qu"
+    with (data / "bounds.csv").open(encoding="utf-8") as handle:
+        known = {row["instance"]: row for row in csv.DictReader(handle)}
+    print(
+        "| instance | nurses | days | decomposition bound | master LP | rounds | seconds "
+        "| best lower bound seen | best known |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for number in numbers:
+        instance = read_instance(data / f"Instance{number}.txt")
+        started = time.monotonic()
+        found = decomposition_bound(instance, time_limit=time_limit, processes=processes)
+        row = known.get(number, {})
+        value = "-" if found.value is None else f"{found.value:,.1f}"
+        lp = "-" if found.lp is None else f"{found.lp:,.1f}"
+        print(
+            f"| {number} | {len(instance.people)} | {instance.horizon.days} | {value} | {lp} "
+            f"| {found.rounds} | {time.monotonic() - started:.1f} "
+            f"| {row.get('best_lb_seen', '-')} | {row.get('best_known_ub', '-')} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -3,10 +3,8 @@ each solve taking its history from the weeks published before it."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +17,7 @@ from scheduler.formats import read_instance
 from scheduler.service.api import Settings, create_app
 from scheduler.service.jobs import JobRunner
 from scheduler.service.store import Store
+from tests.service.test_api import until_ended, upload
 from tests.service.test_jobs import DEMO, DEMO_FILES
 from tests.test_week_after_week import WEEKS, assert_rest_holds_across_weeks, write_week
 
@@ -30,17 +29,6 @@ def api(store: Store) -> Iterator[TestClient]:
     runner = JobRunner(store, slots=1, poll_seconds=0.05)
     with TestClient(create_app(store, runner, Settings())) as client:
         yield client
-
-
-def _done(api: TestClient, job_id: str, seconds: float = 120) -> dict[str, Any]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job: dict[str, Any] = api.get(f"/api/jobs/{job_id}").json()
-        if job["state"] not in ("queued", "running"):
-            assert job["state"] == "done", job
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not end")
 
 
 def test_the_demo_week_four_weeks_in_a_row_with_published_weeks_as_history(
@@ -55,17 +43,18 @@ def test_the_demo_week_four_weeks_in_a_row_with_published_weeks_as_history(
         else:
             week = write_week(moved(first, 7 * k), tmp_path / f"week{k}.yaml")
             files = {"demo-week.yaml": week.read_bytes()}
-        upload = api.post("/api/instances", files=[("files", (n, c)) for n, c in files.items()])
-        assert upload.status_code == 201, upload.text
-        job = api.post(f"/api/versions/{upload.json()['version_id']}/solve", json=SOLVE)
+        made = upload(api, files)
+        job = api.post(f"/api/versions/{made['version_id']}/solve", json=SOLVE)
         assert job.status_code == 202, job.text
         # by default a solve's history is the weeks published before it, oldest first
         assert job.json()["options"]["history"] == published
-        result_id = _done(api, job.json()["id"])["result_id"]
-        verdict = api.get(f"/api/results/{result_id}/files/roster.csv")
-        assert verdict.status_code == 200
+        done = until_ended(api, job.json()["id"], seconds=120)
+        assert done["state"] == "done", done
+        result_id = done["result_id"]
+        roster = api.get(f"/api/results/{result_id}/files/roster.csv")
+        assert roster.status_code == 200
         path = tmp_path / f"roster{k}.csv"
-        path.write_bytes(verdict.content)
+        path.write_bytes(roster.content)
         week_rows = read_roster_csv(path)
         # the kept instance (with the history the solve took) accepts the roster
         kept = store.files(result_id)["instance.json"]

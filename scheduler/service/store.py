@@ -320,8 +320,9 @@ class Store:
     def hold_for_server(self) -> None:
         """Take the store for this server until the process ends, or refuse with
         `StoreRefusedError` naming the server that has it: a lock on a file beside the
-        SQLite database (flock), or a PostgreSQL session's advisory lock for this host
-        (servers of other hosts share the database; their jobs are told apart by host)."""
+        SQLite database (flock), or a PostgreSQL advisory lock for this host held by a
+        connection of the server's own (servers of other hosts share the database; their
+        jobs are told apart by host)."""
         if self._server_lock is not None:
             return
         if self.sqlite:

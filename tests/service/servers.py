@@ -1,8 +1,8 @@
 """`roster serve` as a process of its own, for the tests that start, stop and kill it.
 
-A server runs `scheduler.cli.main` in a new session on a free local port; its processes
-(the server, the fork server, the resource tracker, job workers) are read from /proc,
-so that a test can tell which are left after the server is gone.
+A server runs `scheduler.cli.main` in a process group of its own on a free local port;
+its processes (the server, the fork server, the resource tracker, job workers) are read
+from /proc, so that a test can tell which are left after the server is gone.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ class Served:
         return descendants(self.process.pid)
 
     def kill_all(self) -> None:
-        """Whatever of this server is left, killed: its session's processes too."""
+        """Whatever of this server is left, killed: its process group's too."""
         for proc in self.processes():
             _kill(proc.pid)
         if self.process is not None and self.process.poll() is None:

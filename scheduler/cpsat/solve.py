@@ -219,7 +219,6 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResul
     from scheduler.cpsat.columns.beside import Beside, merged
 
     side = Beside(instance, options.time_limit, options.seed)
-    found = None
     try:
         result = solve_model(build_model(instance), options)
     finally:

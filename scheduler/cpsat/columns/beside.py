@@ -25,12 +25,9 @@ SOURCE_DECOMPOSITION = "decomposition"
 
 @dataclass
 class Found:
-    """The best decomposition bound sent back, in objective units."""
+    """The best decomposition bound sent back, in objective units (None: none yet)."""
 
     value: float | None = None
-    lp: float | None = None
-    rounds: int = 0
-    infeasible_people: tuple[str, ...] = ()
 
 
 def _run(instance: Instance, time_limit: float, seed: int, out: Any) -> None:
@@ -39,7 +36,7 @@ def _run(instance: Instance, time_limit: float, seed: int, out: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the search's to take
 
     def send(bound: Bound) -> None:
-        out.put((bound.value, bound.lp, bound.rounds, tuple(bound.infeasible_people)))
+        out.put(bound.value)
 
     result = decomposition_bound(instance, time_limit=time_limit, seed=seed, on_round=send)
     send(result)
@@ -61,10 +58,9 @@ class Beside:
         found = Found()
         while True:
             try:
-                value, lp, rounds, infeasible = self._out.get_nowait()
+                found = Found(self._out.get_nowait())
             except queue.Empty:
                 break
-            found = Found(value, lp, rounds, infeasible)
         self._process.terminate()
         self._process.join(5)
         with contextlib.suppress(Exception):

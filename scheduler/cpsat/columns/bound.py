@@ -59,14 +59,15 @@ class Bound:
     lp: float | None
     """The master LP's value over the pool (objective units)."""
     rounds: int = 0
-    columns: int = 0
     seconds: float = 0.0
     infeasible_people: list[str] = field(default_factory=list)
-    history: list[tuple[float, float | None, float | None]] = field(default_factory=list)
-    """(seconds, bound, LP value) after each round."""
     pool: list[Column] = field(default_factory=list)
     """Every schedule the master holds, for a roster from them (`pool.pool_roster`)."""
     link: Links | None = None
+
+    @property
+    def columns(self) -> int:
+        return len(self.pool)
 
 
 Duals = dict[Row, Fraction]
@@ -105,8 +106,7 @@ def _rounds(
     best: Fraction | None = None
     center: Duals = {}
     smooth = True
-    zero: Duals = {}
-    lp_duals: Duals = zero
+    lp_duals: Duals = {}
     for rounds in range(max_rounds):
         point = _halfway(center, lp_duals) if smooth and rounds > 1 else lp_duals
         value, found, infeasible = _price_all(pricing, link, point, pricing_seconds, seed)
@@ -118,14 +118,13 @@ def _rounds(
             best, center = value, point
         added = 0
         for column in found:
-            if rounds == 0 or _reduced(column, link, lp_duals) < 0:
+            if rounds == 0 or _reduced(column, lp_duals) < 0:
                 added += master.add(column)
-        result.rounds, result.columns = rounds + 1, master.size
+        result.rounds = rounds + 1
         lp_value, lp_duals = master.solve()
         result.lp = lp_value / SCALE if lp_value is not None else None
         result.value = float(best) / SCALE if best is not None else None
         result.seconds = time.monotonic() - started
-        result.history.append((result.seconds, result.value, result.lp))
         if on_round is not None:
             on_round(result)
         if (
@@ -215,7 +214,7 @@ def _slack_part(link: Links, rounded: Mapping[Row, int]) -> Fraction:
     return total
 
 
-def _reduced(column: Column, link: Links, duals: Duals) -> Fraction:
+def _reduced(column: Column, duals: Duals) -> Fraction:
     """The column's reduced cost at the LP's duals, less the person's convexity dual
     (which the master applies): its cost less what its rows are worth there."""
     value = Fraction(column.cost)
@@ -278,10 +277,6 @@ class _Master:
         self.objective.SetMinimization()
         self.seen: set[tuple[str, frozenset[tuple[int, str, str]], tuple[object, ...]]] = set()
         self.columns: list[Column] = []
-
-    @property
-    def size(self) -> int:
-        return len(self.columns)
 
     def add(self, column: Column) -> int:
         key = (column.person, column.work, tuple(sorted(column.items.items())))

@@ -11,12 +11,11 @@ agent-intervals uncovered".
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 from models import Instance
 from models.goals import GOALS
-from models.loader import validate_instance
+from models.patch import patched
 from scheduler.cpsat.columns.bound import decomposition_bound
 
 COUNTED = ("uncovered", "uncovered_intervals", "late_items", "unfinished_items")
@@ -24,16 +23,18 @@ COUNTED = ("uncovered", "uncovered_intervals", "late_items", "unfinished_items")
 
 
 def goal_alone(instance: Instance, goal: str) -> Instance:
-    """The week with `goal` the only goal, weighted 1 per unit of its figure."""
-    data: dict[str, Any] = instance.model_dump(mode="json", by_alias=True, exclude_none=True)
-    data["weights"] = {g.name: (1 if g.name == goal else 0) for g in GOALS}
-    for row in data.get("demand", []):
-        row.pop("under_weight", None)
-        row.pop("over_weight", None)
+    """The week with `goal` the only goal, weighted 1 per unit of its figure (the
+    changes as `models.patch` operations)."""
+    cleared: dict[str, Any] = {}
+    for n, row in enumerate(instance.demand):
+        if row.under_weight is not None:
+            cleared[f"demand.{n}.under_weight"] = None
+        if row.over_weight is not None:
+            cleared[f"demand.{n}.over_weight"] = None
     if goal == "late_items":
-        for batch in data.get("batches", []):
-            batch["priority"] = 1
-    return validate_instance(data, Path(instance.name))
+        cleared |= {f"batches.{b.id}.priority": 1 for b in instance.batches}
+    weights = {g.name: (1 if g.name == goal else 0) for g in GOALS}
+    return patched(instance, {"weights": weights, **({"set": cleared} if cleared else {})})
 
 
 def goal_floor(

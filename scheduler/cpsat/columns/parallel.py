@@ -74,7 +74,7 @@ class Pricing:
         backend: str = "process",
         address: str | None = None,
     ) -> None:
-        self._local: list[Pricer] = []
+        self._local: _Share | None = None
         self._workers: list[tuple[BaseProcess, Connection]] = []
         self._actors: list[Any] = []
         self._ray: Any = None
@@ -84,8 +84,8 @@ class Pricing:
             self._start_ray(instance, max(1, processes), address)
             return
         if processes <= 1 or len(people) < 2 * processes:
-            self._local = [Pricer(instance, p) for p in people]
-            self.sketches = [p.sketch() for p in self._local]
+            self._local = _Share(instance, [p.id for p in people])
+            self.sketches = self._local.sketches()
             return
         context = mp.get_context("spawn")
         shares = [[p.id for p in people[k::processes]] for k in range(processes)]
@@ -115,8 +115,8 @@ class Pricing:
             asked = dict(prices)
             parts = self._ray.get([a.price.remote(asked, seconds, seed) for a in self._actors])
             return [priced for part in parts for priced in part]
-        if not self._workers:
-            return [(p.person.id, *p.price(prices, seconds, seed)) for p in self._local]
+        if self._local is not None:
+            return self._local.price(dict(prices), seconds, seed)
         for _, conn in self._workers:
             conn.send((dict(prices), seconds, seed))
         out: list[Priced] = []
@@ -150,7 +150,8 @@ class Pricing:
 
 
 class _Share:
-    """A Ray actor's share of the people: their models, built once."""
+    """A share of the people: their models, built once and priced every round (here, in a
+    worker process, or as a Ray actor)."""
 
     def __init__(self, instance: Instance, people: list[str]) -> None:
         self.pricers = [Pricer(instance, instance.person_by_id[p]) for p in people]
@@ -165,9 +166,8 @@ class _Share:
 def _serve(conn: Connection, instance: Instance, people: list[str]) -> None:
     """A worker: build its people's models, then price them for each round's duals."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller stops the rounds
-    pricers = [Pricer(instance, instance.person_by_id[p]) for p in people]
-    sketches: list[Sketch] = [p.sketch() for p in pricers]
-    conn.send(sketches)
+    share = _Share(instance, people)
+    conn.send(share.sketches())
     while True:
         try:
             asked: Any = conn.recv()
@@ -176,4 +176,4 @@ def _serve(conn: Connection, instance: Instance, people: list[str]) -> None:
         if asked is None:
             return
         prices, seconds, seed = asked
-        conn.send([(p.person.id, *p.price(prices, seconds, seed)) for p in pricers])
+        conn.send(share.price(prices, seconds, seed))

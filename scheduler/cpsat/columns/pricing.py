@@ -146,7 +146,7 @@ class Pricer:
                 own.append(-SCALE * off * n)
         self.own: cp_model.LinearExprT = sum(own) if own else 0
         # each variable's share in the linking rows
-        self.uses: dict[Row, list[tuple[int, cp_model.LinearExprT]]] = defaultdict(list)
+        self.uses: dict[Row, list[cp_model.LinearExprT]] = defaultdict(list)
         self.queue_work = {k: x for k, x in v.work.items() if k[3] != RATING}
         interval_at: dict[tuple[str, int, str], list[int]] = defaultdict(list)
         for k, (req, covering) in enumerate(
@@ -159,14 +159,14 @@ class Pricer:
         for (_, d, s, q), x in self.queue_work.items():
             key = (q, d, s)
             if key in demand or key not in slots:
-                self.uses[("shift", q, str(d), s)].append((1, x))
+                self.uses[("shift", q, str(d), s)].append(x)
             for k in interval_at.get(key, []):
-                self.uses[("interval", str(k))].append((1, x))
+                self.uses[("interval", str(k))].append(x)
         for (_, _, _, b), count in v.items.items():
-            self.uses[("batch", b)].append((1, count))
+            self.uses[("batch", b)].append(count)
         if instance.is_hard_capable(person):
             for minutes in v.hard_minutes.values():
-                self.uses[("hard", person.id)].append((1, minutes))
+                self.uses[("hard", person.id)].append(minutes)
 
     @property
     def model(self) -> cp_model.CpModel:
@@ -192,7 +192,7 @@ class Pricer:
         for row, uses in self.uses.items():
             price = duals.get(row, 0)
             if price:
-                terms += [-price * coef * x for coef, x in uses]
+                terms += [-price * x for x in uses]
         self.model.minimize(sum(terms))
         solver = params.small(seconds, seed)
         status = solver.solve(self.model)
@@ -207,7 +207,7 @@ class Pricer:
     def _column(self, solver: cp_model.CpSolver) -> Column:
         rows: dict[Row, int] = {}
         for row, uses in self.uses.items():
-            total = sum(coef * solver.value(x) for coef, x in uses)
+            total = sum(solver.value(x) for x in uses)
             if total:
                 rows[row] = total
         v = self.rm.vars

@@ -285,7 +285,13 @@ def cmd_replan(args: argparse.Namespace) -> int:
         instance, previous, since, options, args.previous, on_stage=_stage_teller(args)
     )
     evaluation = evaluate(instance, result.roster) if result.has_roster else None
-    conflict = _conflicts(kept_past(instance, previous, since, args.previous), result)
+    # a contradiction is named in the week the re-plan solved: the past kept as it was
+    infeasible = result.status is SolveStatus.infeasible
+    conflict = (
+        _conflicts(kept_past(instance, previous, since, args.previous), result)
+        if infeasible
+        else []
+    )
     table = io.StringIO()
     writer = csv.DictWriter(table, ["person", "date", "shift", "before", "after"])
     writer.writeheader()

@@ -81,6 +81,7 @@ def check(
     fixes: list[Fix] = []
     shortfalls: list[dict[str, Any]] = []
     notes: list[str] = []
+    floors: dict[str, float] = {}
     if result.stopped_early and found in (Verdict.shortfalls, Verdict.unknown):
         # stopped by the user (Ctrl-C, SIGTERM, Stop): the verdict of the roster so far,
         # no search for fixes after it
@@ -103,13 +104,9 @@ def check(
                 "of them may already do."
             )
         fixes = conflict_fixes(instance, conflicts, fix_options, notes, budget)
-    floors: dict[str, float] = {}
-    if found is Verdict.shortfalls and evaluation is not None and not result.stopped_early:
-        shortfalls = describe_shortfalls(instance, result, evaluation)
-        floors = _floors(instance, evaluation, options, budget, tell)
-        fixes = shortfall_fixes(instance, evaluation, fix_options, notes, budget)
     elif found is Verdict.shortfalls and evaluation is not None:
         shortfalls = describe_shortfalls(instance, result, evaluation)
+        floors = _floors(instance, evaluation, options, budget, tell)
         fixes = shortfall_fixes(instance, evaluation, fix_options, notes, budget)
     tell(f"done: {found.value}, {len(fixes)} fix{'es' if len(fixes) != 1 else ''}")
     return CheckReport(found, result, evaluation, shortfalls, conflicts, fixes, notes, floors)

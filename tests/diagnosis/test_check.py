@@ -468,3 +468,25 @@ def test_the_check_folder_and_its_report_say_the_floor(tmp_path: Path) -> None:
     report = (out / "report.html").read_text()
     assert "Proven for every roster" in report
     assert "at least 4 agent-shifts uncovered (this roster: 4)" in report
+
+
+def test_a_stopped_solve_is_judged_as_it_stands_with_no_fixes_or_floors_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the week of the floor test, its solve stopped by the user with the roster so far:
+    # its shortfalls are said, and nothing is searched after the stop (no fixes, no floors)
+    import scheduler.diagnosis.check as checking
+    from tests.helpers import contract
+
+    inst = micro(
+        days=3,
+        demand=[demand("general", None, agents=2)],
+        people=[agent("ana", **contract(max_days_per_week=2))],
+    )
+    solved = solve(inst, SolveOptions(time_limit=20, workers=1, seed=0))
+    stopped = solved.model_copy(update={"stopped_early": True})
+    monkeypatch.setattr(checking, "solve", lambda *_: stopped)
+    report = check(inst, SolveOptions(time_limit=20, workers=1, seed=0), fix_budget=20)
+    assert report.verdict is Verdict.shortfalls and report.shortfalls
+    assert report.fixes == [] and report.floors == {}
+    assert report.notes == ["The solve was stopped, so no fixes were looked for."]

@@ -23,8 +23,9 @@ def goals(m: RosterModel) -> list[GoalTerm]:
     for person in inst.people:
         if person.contract.min_hours_per_week <= 0:
             continue
+        out = inst.out_minutes(person)
         for w, week in enumerate(inst.weeks()):
-            credited = sum(inst.out_minutes(person).get(d, 0) for d in week)
+            credited = sum(out.get(d, 0) for d in week)
             target = max(0, person.contract.min_minutes(len(week)) - credited)
             days = set(week)
             worked = [
